@@ -1,0 +1,3 @@
+namespace ApiProxyGateway.Protocols;
+
+internal static class Placeholder;
