@@ -1,0 +1,6 @@
+namespace ApiProxyGateway.Authentication;
+
+internal static class ClientCertificateAuthenticationDefaults
+{
+    public const string AuthenticationScheme = "ClientCertificate";
+}

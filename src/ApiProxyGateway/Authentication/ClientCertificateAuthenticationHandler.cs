@@ -1,0 +1,54 @@
+using System.Text.Encodings.Web;
+using ApiProxyGateway.Kubernetes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Authentication;
+
+/// <summary>
+/// Authenticates callers by the TLS client certificate presented in the handshake, in the shape of ASP.NET Core's
+/// certificate handler (whose package our source does not serve). A missing or invalid certificate leads to a 401
+/// Kubernetes Status, so kubectl says "You must be logged in to the server (Unauthorized)".
+/// </summary>
+internal sealed class ClientCertificateAuthenticationHandler(
+    IOptionsMonitor<ClientCertificateAuthenticationOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ClientCertificateValidator validator)
+    : AuthenticationHandler<ClientCertificateAuthenticationOptions>(options, loggerFactory, encoder)
+{
+    public const string FailureItemKey = "ApiProxyGateway.AuthenticationFailure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.IsHttps)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var certificate = await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
+        if (certificate is null)
+        {
+            Context.Items[FailureItemKey] = ClientCertificateFailure.NoCertificate;
+            AuthenticationLog.NoCertificate(Logger, Context.Connection.RemoteIpAddress?.ToString());
+            return AuthenticateResult.NoResult();
+        }
+
+        var result = validator.Validate(certificate);
+        if (!result.Succeeded)
+        {
+            Context.Items[FailureItemKey] = result.Failure;
+            AuthenticationLog.CertificateRejected(Logger, certificate.Subject, certificate.Thumbprint, result.Failure, result.Detail);
+            return AuthenticateResult.Fail($"client certificate rejected: {result.Failure}");
+        }
+
+        var ticket = new AuthenticationTicket(result.User!.ToPrincipal(Scheme.Name), Scheme.Name); // Succeeded implies User
+        return AuthenticateResult.Success(ticket);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        KubernetesStatus.UnauthorizedAsync(Context);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        KubernetesStatus.ForbiddenAsync(Context, "forbidden");
+}

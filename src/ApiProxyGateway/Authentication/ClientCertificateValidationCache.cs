@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Authentication;
+
+/// <summary>
+/// A bounded cache of validation results keyed by (trust generation, SHA-256 thumbprint). An entry is never
+/// returned past the certificate's NotAfter or the absolute limit, both checked against the injected clock.
+/// </summary>
+internal sealed class ClientCertificateValidationCache : IDisposable
+{
+    private readonly MemoryCache _cache;
+    private readonly ClientCertificateAuthenticationOptions _options;
+
+    public ClientCertificateValidationCache(IOptionsMonitor<ClientCertificateAuthenticationOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Get(ClientCertificateAuthenticationDefaults.AuthenticationScheme);
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, _options.CacheSize) });
+    }
+
+    public ClientCertificateValidation? TryGet(long generation, X509Certificate2 certificate, DateTimeOffset now)
+    {
+        if (!_cache.TryGetValue(Key(generation, certificate), out Entry? entry) || entry is null)
+        {
+            return null;
+        }
+
+        return now < entry.Deadline ? entry.Result : null;
+    }
+
+    public void Set(long generation, X509Certificate2 certificate, ClientCertificateValidation result, DateTimeOffset now)
+    {
+        var deadline = Min(result.ValidUntil, now + _options.CacheAbsoluteExpiration);
+        if (deadline <= now)
+        {
+            return;
+        }
+
+        _cache.Set(Key(generation, certificate), new Entry(result, deadline), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            SlidingExpiration = _options.CacheSlidingExpiration,
+            AbsoluteExpirationRelativeToNow = deadline - now,
+        });
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private static string Key(long generation, X509Certificate2 certificate) =>
+        $"{generation}:{Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256))}";
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed record Entry(ClientCertificateValidation Result, DateTimeOffset Deadline);
+}

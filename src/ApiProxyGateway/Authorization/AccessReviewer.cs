@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Text;
+using ApiProxyGateway.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Authorization;
+
+/// <summary>
+/// Asks the API server (SubjectAccessReview) whether a caller may do something. Decisions are cached with
+/// separate TTLs for allowed and denied, bounded in number, and identical questions asked at the same time
+/// are sent once. When the API server cannot answer, <see cref="AuthorizationUnavailableException"/> is thrown:
+/// the caller must refuse the request.
+/// </summary>
+internal sealed class AccessReviewer : IDisposable
+{
+    private readonly ISubjectAccessReviewClient _api;
+    private readonly AccessReviewOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly MemoryCache _cache;
+    private readonly ConcurrentDictionary<string, Lazy<Task<AccessDecision>>> _inFlight = new(StringComparer.Ordinal);
+
+    public AccessReviewer(ISubjectAccessReviewClient api, IOptions<AccessReviewOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _api = api;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, _options.CacheSize) });
+    }
+
+    public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken)
+    {
+        var key = Key(user, attributes);
+        var now = _timeProvider.GetUtcNow();
+        if (_cache.TryGetValue(key, out CachedDecision? cached) && cached is not null && now < cached.Deadline)
+        {
+            return cached.Decision with { FromCache = true };
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<AccessDecision>>(() => AskAsync(k, user, attributes)));
+        return await flight.Value.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private async Task<AccessDecision> AskAsync(string key, KubernetesUser user, ResourceAttributes attributes)
+    {
+        // The shared question is not tied to any one caller's cancellation; it has its own deadline.
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+            AccessDecision decision;
+            try
+            {
+                decision = await _api.ReviewAsync(user, attributes, timeout.Token);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new AuthorizationUnavailableException($"the API server did not answer within {_options.Timeout.TotalSeconds:0.#}s", e);
+            }
+
+            var ttl = decision.Allowed ? _options.AllowedCacheTtl : _options.DeniedCacheTtl;
+            if (ttl > TimeSpan.Zero)
+            {
+                _cache.Set(key, new CachedDecision(decision, _timeProvider.GetUtcNow() + ttl), new MemoryCacheEntryOptions
+                {
+                    Size = 1,
+                    AbsoluteExpirationRelativeToNow = ttl,
+                });
+            }
+
+            return decision;
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
+        }
+    }
+
+    private static string Key(KubernetesUser user, ResourceAttributes attributes)
+    {
+        // Unambiguous: every part is length-prefixed, so no user-controlled value can imitate a separator.
+        var builder = new StringBuilder();
+        Append(builder, user.Name);
+        Append(builder, user.Uid ?? "");
+        foreach (var group in user.Groups.Order(StringComparer.Ordinal))
+        {
+            Append(builder, "g:" + group);
+        }
+
+        foreach (var (extraKey, values) in user.Extra.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            Append(builder, "e:" + extraKey);
+            foreach (var value in values)
+            {
+                Append(builder, value);
+            }
+        }
+
+        Append(builder, attributes.Verb);
+        Append(builder, attributes.Group);
+        Append(builder, attributes.Resource);
+        Append(builder, attributes.Subresource);
+        Append(builder, attributes.Namespace);
+        Append(builder, attributes.Name);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, string value) =>
+        builder.Append(value.Length).Append(':').Append(value).Append('|');
+
+    private sealed record CachedDecision(AccessDecision Decision, DateTimeOffset Deadline);
+}

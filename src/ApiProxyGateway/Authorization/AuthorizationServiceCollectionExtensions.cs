@@ -1,0 +1,12 @@
+namespace ApiProxyGateway.Authorization;
+
+internal static class AuthorizationServiceCollectionExtensions
+{
+    /// <summary>SubjectAccessReview-based decisions with their cache, and the impersonation checks built on them.</summary>
+    public static IServiceCollection AddAccessReviews(this IServiceCollection services)
+    {
+        services.AddSingleton<AccessReviewer>();
+        services.AddSingleton<ImpersonationAuthorizer>();
+        return services;
+    }
+}

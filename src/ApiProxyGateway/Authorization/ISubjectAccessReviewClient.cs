@@ -1,0 +1,9 @@
+using ApiProxyGateway.Authentication;
+
+namespace ApiProxyGateway.Authorization;
+
+/// <summary>Sends one SubjectAccessReview; implemented by the Kubernetes feature, faked in unit tests.</summary>
+internal interface ISubjectAccessReviewClient
+{
+    Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken);
+}

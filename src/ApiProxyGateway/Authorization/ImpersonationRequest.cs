@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Primitives;
+
+namespace ApiProxyGateway.Authorization;
+
+/// <summary>
+/// The identity a caller asks to act as (<c>kubectl --as/--as-group/--as-uid</c>), read from the
+/// <c>Impersonate-*</c> headers exactly as kube-apiserver reads them: one value per header line, extra keys
+/// lower-cased and percent-decoded.
+/// </summary>
+internal sealed record ImpersonationRequest(
+    string User,
+    IReadOnlyList<string> Groups,
+    string? Uid,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Extra)
+{
+    public const string UserHeader = "Impersonate-User";
+    public const string GroupHeader = "Impersonate-Group";
+    public const string UidHeader = "Impersonate-Uid";
+    public const string ExtraHeaderPrefix = "Impersonate-Extra-";
+
+    /// <summary>Returns null when nothing is impersonated, or throws <see cref="FormatException"/> for a malformed request.</summary>
+    public static ImpersonationRequest? Parse(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var users = headers[UserHeader];
+        var groups = Values(headers[GroupHeader]);
+        var uids = headers[UidHeader];
+        var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (name, values) in headers)
+        {
+            if (name.StartsWith(ExtraHeaderPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > ExtraHeaderPrefix.Length)
+            {
+                var key = Uri.UnescapeDataString(name[ExtraHeaderPrefix.Length..].ToLowerInvariant());
+                extra[key] = Values(values);
+            }
+        }
+
+        if (users.Count == 0)
+        {
+            return groups.Length > 0 || uids.Count > 0 || extra.Count > 0
+                ? throw new FormatException("requested impersonation of groups, a UID or extra attributes without impersonating a user (Impersonate-User)")
+                : null;
+        }
+
+        if (users.Count > 1 || uids.Count > 1)
+        {
+            throw new FormatException("only one user and one UID can be impersonated");
+        }
+
+        if (string.IsNullOrEmpty(users[0]))
+        {
+            throw new FormatException("Impersonate-User must not be empty");
+        }
+
+        return new ImpersonationRequest(users[0]!, groups, uids.Count == 1 ? uids[0] : null, extra); // Count checked above
+    }
+
+    private static string[] Values(StringValues values) => [.. values.Where(value => value is not null).Select(value => value!)];
+}

@@ -1,0 +1,139 @@
+using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ApiProxyGateway.Forwarding;
+
+/// <summary>
+/// Forwards every request that no gateway-served route claims to the API server, as the authenticated caller
+/// (or the identity the caller may impersonate), streaming both ways without buffering.
+/// </summary>
+internal sealed class ApiServerPassThrough(
+    IHttpForwarder forwarder,
+    ApiServerUpstream upstream,
+    ImpersonationAuthorizer impersonation,
+    IOptions<ApiServerOptions> options,
+    ILogger<ApiServerPassThrough> logger)
+{
+    private readonly ForwarderRequestConfig _ordinary = RequestConfig(options.Value.ActivityTimeout);
+
+    // Watches and followed logs may be silent for a long time; their limit is ours, not YARP's 100 s default.
+    private readonly ForwarderRequestConfig _longRunning = RequestConfig(options.Value.IdleTimeout);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = KubernetesUser.FromPrincipal(context.User);
+        if (caller is null)
+        {
+            await KubernetesStatus.UnauthorizedAsync(context);
+            return;
+        }
+
+        var effective = await ResolveEffectiveUserAsync(context, caller);
+        if (effective is null)
+        {
+            return;
+        }
+
+        var config = LongRunningRequest.Matches(context.Request) ? _longRunning : _ordinary;
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken()));
+        if (error != ForwarderError.None)
+        {
+            await ReportAsync(context, error);
+        }
+    }
+
+    private async Task<KubernetesUser?> ResolveEffectiveUserAsync(HttpContext context, KubernetesUser caller)
+    {
+        ImpersonationRequest? requested;
+        try
+        {
+            requested = ImpersonationRequest.Parse(context.Request.Headers);
+        }
+        catch (FormatException e)
+        {
+            await KubernetesStatus.BadRequestAsync(context, e.Message);
+            return null;
+        }
+
+        if (requested is null)
+        {
+            return caller;
+        }
+
+        ImpersonationOutcome outcome;
+        try
+        {
+            outcome = await impersonation.AuthorizeAsync(caller, requested, context.RequestAborted);
+        }
+        catch (AuthorizationUnavailableException e)
+        {
+            ForwardingLog.ImpersonationUnavailable(logger, caller.Name, e.Message);
+            await KubernetesStatus.ServiceUnavailableAsync(context, $"impersonation of \"{requested.User}\" could not be authorized: {e.Message}");
+            return null;
+        }
+
+        if (outcome.Denied is { } denied)
+        {
+            ForwardingLog.ImpersonationDenied(logger, caller.Name, denied);
+            await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(caller, denied, outcome.Reason), denied.Resource, denied.Group, denied.Name);
+            return null;
+        }
+
+        ForwardingLog.Impersonating(logger, caller.Name, requested.User);
+        return outcome.Effective;
+    }
+
+    private async Task ReportAsync(HttpContext context, ForwarderError error)
+    {
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        var connect = Find<UpstreamConnectException>(exception);
+        var reason = connect?.Reason ?? exception?.Message ?? error.ToString();
+        ForwardingLog.ForwardFailed(logger, context.Request.Method, context.Request.Path, error.ToString(), reason);
+        if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        switch (error)
+        {
+            case ForwarderError.Request when connect?.Failure is UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake:
+                await KubernetesStatus.BadGatewayAsync(context, $"the API server {connect.Target} could not be verified: {connect.Reason}");
+                break;
+            case ForwarderError.Request or ForwarderError.RequestTimedOut:
+                await KubernetesStatus.ServiceUnavailableAsync(context, $"the API server is not reachable: {reason}");
+                break;
+            default:
+                await KubernetesStatus.BadGatewayAsync(context, "the API server's response could not be relayed");
+                break;
+        }
+    }
+
+    private static ForwarderRequestConfig RequestConfig(TimeSpan activityTimeout) => new()
+    {
+        ActivityTimeout = activityTimeout,
+
+        // HTTP/1.1 exactly: the connection below rewrites impersonation placeholders into separate header lines.
+        Version = System.Net.HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        AllowResponseBuffering = false,
+    };
+
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+namespace ApiProxyGateway.Hosting;
+
+/// <summary>
+/// Command-line flags, named like the kube-apiserver flags operators already know, and the settings they set.
+/// Environment variables use the setting name with the <see cref="EnvironmentPrefix"/> and <c>__</c> for <c>:</c>.
+/// </summary>
+internal static class GatewayFlags
+{
+    public const string EnvironmentPrefix = "APIPROXYGATEWAY_";
+
+    public static IReadOnlyDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--bind-address"] = "Serving:BindAddress",
+        ["--secure-port"] = "Serving:SecurePort",
+        ["--tls-cert-file"] = "Serving:TlsCertFile",
+        ["--tls-private-key-file"] = "Serving:TlsPrivateKeyFile",
+        ["--client-ca-file"] = "Serving:ClientCaFile",
+        ["--kubeconfig"] = "ApiServer:Kubeconfig",
+        ["--kubelet-certificate-authority"] = "Kubelet:CertificateAuthority",
+        ["--kubelet-client-certificate"] = "Kubelet:ClientCertificate",
+        ["--kubelet-client-key"] = "Kubelet:ClientKey",
+        ["--kubelet-preferred-address-types"] = "Kubelet:PreferredAddressTypes",
+    };
+
+    private static readonly Dictionary<string, string> FlagBySetting =
+        SwitchMappings.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Names a setting the way an operator can find it: <c>Serving:TlsCertFile (--tls-cert-file)</c>.</summary>
+    public static string Describe(string setting) =>
+        FlagBySetting.TryGetValue(setting, out var flag) ? $"{setting} ({flag})" : setting;
+}

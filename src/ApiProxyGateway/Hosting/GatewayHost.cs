@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Hosting;
+
+internal static class GatewayHost
+{
+    /// <summary>
+    /// Starts the gateway and waits for shutdown. Invalid configuration stops it before it listens, with one
+    /// message that lists every problem and the setting it came from; the exit code is then 1.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception e) when (ValidationFailures(e) is { Count: > 0 } failures)
+        {
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway");
+            var message = $"invalid configuration, {failures.Count} problem(s):{Environment.NewLine}  - {string.Join($"{Environment.NewLine}  - ", failures)}";
+            HostingLog.InvalidConfiguration(log, message);
+            await Console.Error.WriteLineAsync($"ApiProxyGateway cannot start: {message}");
+            return 1;
+        }
+
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static List<string> ValidationFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ValidationFailures)],
+        _ => [],
+    };
+}

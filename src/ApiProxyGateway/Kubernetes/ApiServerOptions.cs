@@ -1,0 +1,30 @@
+namespace ApiProxyGateway.Kubernetes;
+
+/// <summary>How the gateway reaches the API server (section <c>ApiServer</c>).</summary>
+internal sealed record ApiServerOptions
+{
+    public const string SectionName = "ApiServer";
+
+    /// <summary>
+    /// Kubeconfig with the API server address, its CA and the gateway's own credentials (<c>--kubeconfig</c>).
+    /// Empty: the in-cluster service-account configuration.
+    /// </summary>
+    public string Kubeconfig { get; init; } = "";
+
+    /// <summary>Context to use from the kubeconfig. Empty: its current context.</summary>
+    public string Context { get; init; } = "";
+
+    /// <summary>
+    /// How long an ordinary pass-through request may go without any data flowing before it is cut. Default 2 minutes.
+    /// </summary>
+    public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a long-running pass-through response (a watch, a followed log) may stay silent before it is cut.
+    /// Default 4 hours, as the kubelet's streaming idle timeout.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>Time allowed to connect to the API server, TLS handshake included. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using System.Net.Security;
+using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Tls;
+using k8s;
+using k8s.Authentication;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace ApiProxyGateway.Kubernetes;
+
+/// <summary>
+/// The gateway's KubernetesClient, with the same strict trust as every other upstream: the library's own
+/// validation (which also accepts certificates from the system store) is bypassed by giving it no CA and
+/// configuring the handler here.
+/// </summary>
+internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
+{
+    private readonly k8s.Kubernetes _client;
+
+    public KubernetesApi(ApiServerEndpointProvider endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var current = endpoint.Current;
+        var config = new KubernetesClientConfiguration
+        {
+            Host = current.Server.ToString(),
+            TokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint),
+            FirstMessageHandlerSetup = handler =>
+            {
+                handler.SslOptions.CertificateChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null);
+                handler.SslOptions.CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, errors) => errors == SslPolicyErrors.None;
+                handler.SslOptions.ClientCertificateContext = endpoint.ClientCertificateContext;
+                handler.UseProxy = false;
+            },
+        };
+        _client = new k8s.Kubernetes(config);
+    }
+
+    public IKubernetes Client => _client;
+
+    public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(attributes);
+        var review = new V1SubjectAccessReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SubjectAccessReview",
+            Spec = new V1SubjectAccessReviewSpec
+            {
+                User = user.Name,
+                Groups = [.. user.Groups],
+                Uid = user.Uid,
+                Extra = user.Extra.ToDictionary(pair => pair.Key, pair => (IList<string>)[.. pair.Value]),
+                ResourceAttributes = new V1ResourceAttributes
+                {
+                    Verb = attributes.Verb,
+                    Group = attributes.Group,
+                    Resource = attributes.Resource,
+                    Subresource = attributes.Subresource,
+                    NamespaceProperty = attributes.Namespace,
+                    Name = attributes.Name,
+                },
+            },
+        };
+
+        try
+        {
+            var result = await _client.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: cancellationToken);
+            var status = result.Status ?? throw new AuthorizationUnavailableException("the API server returned a SubjectAccessReview without status");
+            if (!string.IsNullOrEmpty(status.EvaluationError) && !status.Allowed)
+            {
+                throw new AuthorizationUnavailableException($"authorization evaluation error: {status.EvaluationError}");
+            }
+
+            return new AccessDecision(status.Allowed && status.Denied != true, status.Reason ?? "");
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AuthorizationUnavailableException($"the API server could not be asked: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private sealed class EndpointTokenProvider(ApiServerEndpointProvider endpoint) : ITokenProvider
+    {
+        public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new AuthenticationHeaderValue("Bearer", endpoint.BearerToken()));
+    }
+}

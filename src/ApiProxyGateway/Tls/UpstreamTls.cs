@@ -1,0 +1,58 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ApiProxyGateway.Tls;
+
+/// <summary>
+/// Client-side TLS for every upstream: TLS 1.2+, the given CAs as the only roots, the dialled name checked, the
+/// serverAuth usage required, no downloads, no online revocation. There is no option to accept an unverified server.
+/// </summary>
+internal static class UpstreamTls
+{
+    private const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
+
+    /// <param name="authorities">The only roots trusted.</param>
+    /// <param name="now">The validation time; null for a long-lived policy that validates at the time of each handshake.</param>
+    public static X509ChainPolicy CreateChainPolicy(X509Certificate2Collection authorities, DateTimeOffset? now)
+    {
+        ArgumentNullException.ThrowIfNull(authorities);
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+            VerificationTimeIgnored = now is null,
+        };
+        if (now is { } time)
+        {
+            policy.VerificationTime = time.UtcDateTime;
+        }
+
+        policy.ApplicationPolicy.Add(new Oid(ServerAuthenticationOid));
+        policy.CustomTrustStore.AddRange(authorities);
+        return policy;
+    }
+
+    public static SslClientAuthenticationOptions CreateOptions(
+        string targetHost,
+        X509Certificate2Collection authorities,
+        SslStreamCertificateContext? clientCertificate,
+        UpstreamCertificateCheck check,
+        DateTimeOffset now,
+        IEnumerable<SslApplicationProtocol>? applicationProtocols = null)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = targetHost,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = CreateChainPolicy(authorities, now),
+            ClientCertificateContext = clientCertificate,
+            ApplicationProtocols = [.. applicationProtocols ?? [SslApplicationProtocol.Http11]],
+            RemoteCertificateValidationCallback = check.Validate,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using ApiProxyGateway.Tls;
+
+namespace ApiProxyGateway.Upstreams;
+
+/// <summary>
+/// Dials an upstream and completes a verified TLS handshake, turning every failure into an
+/// <see cref="UpstreamConnectException"/> that says exactly what went wrong.
+/// </summary>
+internal static class UpstreamConnector
+{
+    public static async Task<SslStream> ConnectAsync(
+        string target,
+        EndPoint endpoint,
+        SslClientAuthenticationOptions tls,
+        UpstreamCertificateCheck check,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, deadline.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            throw Describe(target, e, timeout, cancellationToken);
+        }
+
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(tls, deadline.Token);
+            return ssl;
+        }
+        catch (AuthenticationException e) when (check.Failure != UpstreamTlsFailure.None)
+        {
+            await ssl.DisposeAsync();
+            throw new UpstreamConnectException(target, UpstreamFailure.TlsVerification, check.Failure, $"tls: failed to verify certificate: {check.Detail}", e);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await ssl.DisposeAsync();
+            throw e is OperationCanceledException
+                ? Describe(target, e, timeout, cancellationToken)
+                : new UpstreamConnectException(target, UpstreamFailure.TlsHandshake, UpstreamTlsFailure.None, $"tls: handshake failed: {e.Message}", e);
+        }
+    }
+
+    private static Exception Describe(string target, Exception e, TimeSpan timeout, CancellationToken callerToken)
+    {
+        if (e is OperationCanceledException)
+        {
+            return callerToken.IsCancellationRequested
+                ? e
+                : new UpstreamConnectException(target, UpstreamFailure.Timeout, UpstreamTlsFailure.None, $"timed out after {timeout.TotalSeconds:0.#}s", e);
+        }
+
+        var socketError = ((SocketException)e).SocketErrorCode;
+        return socketError switch
+        {
+            SocketError.ConnectionRefused => new UpstreamConnectException(target, UpstreamFailure.Refused, UpstreamTlsFailure.None, "connection refused", e),
+            SocketError.TimedOut => new UpstreamConnectException(target, UpstreamFailure.Timeout, UpstreamTlsFailure.None, "connection timed out", e),
+            _ => new UpstreamConnectException(target, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"unreachable: {socketError}", e),
+        };
+    }
+}

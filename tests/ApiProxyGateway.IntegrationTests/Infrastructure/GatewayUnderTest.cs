@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Tls;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApiProxyGateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real gateway (its Program, on real Kestrel with TLS) in front of a <see cref="TestApiServer"/>, both on
+/// loopback, with a fresh test PKI. Tests talk to it with real client certificates.
+/// </summary>
+public sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly Factory _factory;
+
+    private GatewayUnderTest(TestPki pki, TestApiServer apiServer, Factory factory, Uri url)
+    {
+        Pki = pki;
+        ApiServer = apiServer;
+        _factory = factory;
+        Url = url;
+    }
+
+    public TestPki Pki { get; }
+
+    public TestApiServer ApiServer { get; }
+
+    public Uri Url { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var pki = new TestPki();
+        var apiServer = await TestApiServer.StartAsync(
+            TestPki.IssueServer(pki.ClusterCa, "kube-apiserver", [IPAddress.Loopback]), pki.ClusterCa);
+
+        var clusterCa = pki.Write(pki.ClusterCa, "cluster-ca").Certificate;
+        var serving = pki.Write(TestPki.IssueServer(pki.ClusterCa, "apiproxygateway", [IPAddress.Loopback]), "gateway");
+        var gatewayClient = pki.Write(TestPki.IssueClient(pki.ClusterCa, "apiproxygateway"), "gateway-client");
+        var kubeconfig = Path.Combine(pki.Directory, "gateway.kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster:
+                server: {apiServer.Url.GetLeftPart(UriPartial.Authority)}
+                certificate-authority: {clusterCa}
+            users:
+            - name: gateway
+              user:
+                client-certificate: {gatewayClient.Certificate}
+                client-key: {gatewayClient.Key}
+            contexts:
+            - name: test
+              context:
+                cluster: test
+                user: gateway
+            current-context: test
+            """);
+
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Serving:BindAddress"] = "127.0.0.1",
+            ["Serving:SecurePort"] = "0",
+            ["Serving:TlsCertFile"] = serving.Certificate,
+            ["Serving:TlsPrivateKeyFile"] = serving.Key,
+            ["Serving:ClientCaFile"] = clusterCa,
+            ["ApiServer:Kubeconfig"] = kubeconfig,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var factory = new Factory(configuration);
+        factory.UseKestrel();
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Single(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return new GatewayUnderTest(pki, apiServer, factory, new Uri(address));
+    }
+
+    /// <summary>A client that trusts only the cluster CA and presents <paramref name="certificate"/> (or nothing).</summary>
+    public HttpClient CreateClient(X509Certificate2? certificate, Version? version = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = certificate is null ? null : [certificate],
+                CertificateChainPolicy = UpstreamTls.CreateChainPolicy([Pki.ClusterCa], now: null),
+                RemoteCertificateValidationCallback = (_, _, _, errors) => errors == SslPolicyErrors.None,
+            },
+        };
+        return new HttpClient(handler)
+        {
+            BaseAddress = Url,
+            DefaultRequestVersion = version ?? HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <summary>Validates the gateway's serving certificate against the cluster CA, as kubectl does.</summary>
+    public bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors is not SslPolicyErrors.None and not SslPolicyErrors.RemoteCertificateChainErrors)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy([Pki.ClusterCa], now: null) };
+        return custom.Build(new X509Certificate2(certificate));
+    }
+
+    public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await ApiServer.DisposeAsync();
+        Pki.Dispose();
+    }
+
+    // Any type of the gateway assembly names its entry point; the Tls provider is one that tests already use.
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ServingTlsProvider>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ApiProxyGateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A small API server on real Kestrel and TLS that requires a client certificate from the cluster CA, records
+/// what it receives, answers SubjectAccessReviews from a policy, and serves a controllable watch.
+/// </summary>
+public sealed class TestApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+
+    private TestApiServer(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Decides SubjectAccessReviews: (user, verb, resource, subresource, name) → allowed. Null answers 500.</summary>
+    public Func<SubjectAccessQuestion, bool>? Policy { get; set; } = _ => true;
+
+    /// <summary>Completing it releases the second event of the watch at <c>/api/v1/namespaces/demo/pods?watch=true</c>.</summary>
+    public TaskCompletionSource ReleaseWatchEvent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyCollection<RecordedRequest> Requests => [.. _requests];
+
+    public List<SubjectAccessQuestion> Questions { get; } = [];
+
+    public static async Task<TestApiServer> StartAsync(X509Certificate2 serverCertificate, X509Certificate2 clientAuthority)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = serverCertificate,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (certificate, _, _) => ChainsTo(certificate, clientAuthority),
+            });
+        }));
+        var app = builder.Build();
+        var server = new TestApiServer(app);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 authority)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var certificate = await context.Connection.GetClientCertificateAsync();
+        _requests.Enqueue(new RecordedRequest(
+            context.Request.Method,
+            context.Request.Path + context.Request.QueryString,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
+            certificate?.Subject));
+
+        if (context.Request.Path == "/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        {
+            await AnswerReviewAsync(context);
+        }
+        else if (context.Request.Query["watch"] == "true")
+        {
+            await WatchAsync(context);
+        }
+        else
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[]}""");
+        }
+    }
+
+    private async Task AnswerReviewAsync(HttpContext context)
+    {
+        var review = await JsonNode.ParseAsync(context.Request.Body);
+        var spec = review!["spec"]!;
+        var attributes = spec["resourceAttributes"]!;
+        var question = new SubjectAccessQuestion(
+            (string)spec["user"]!,
+            spec["groups"]?.AsArray().Select(g => (string)g!).ToArray() ?? [],
+            (string?)attributes["verb"] ?? "",
+            (string?)attributes["resource"] ?? "",
+            (string?)attributes["subresource"] ?? "",
+            (string?)attributes["name"] ?? "",
+            (string?)attributes["namespace"] ?? "");
+        lock (Questions)
+        {
+            Questions.Add(question);
+        }
+
+        if (Policy is not { } policy)
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        review["status"] = new JsonObject { ["allowed"] = policy(question) };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(review.ToJsonString());
+    }
+
+    private async Task WatchAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(Event("first") + "\n");
+        await context.Response.Body.FlushAsync();
+        await ReleaseWatchEvent.Task.WaitAsync(context.RequestAborted);
+        await context.Response.WriteAsync(Event("second") + "\n");
+    }
+
+    private static string Event(string name) => JsonSerializer.Serialize(new
+    {
+        type = "ADDED",
+        @object = new { kind = "Pod", apiVersion = "v1", metadata = new { name, @namespace = "demo" } },
+    });
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ApiProxyGateway.IntegrationTests.Infrastructure;
+
+/// <summary>An in-memory test PKI; PEM files go to a temporary directory deleted on dispose (no keys in git).</summary>
+public sealed class TestPki : IDisposable
+{
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    public TestPki()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("apg-pki-").FullName;
+        ClusterCa = CreateAuthority("test-cluster-ca");
+        OtherCa = CreateAuthority("some-other-ca");
+    }
+
+    public string Directory { get; }
+
+    public X509Certificate2 ClusterCa { get; }
+
+    public X509Certificate2 OtherCa { get; }
+
+    public static X509Certificate2 CreateAuthority(string name, DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    public static X509Certificate2 IssueServer(X509Certificate2 authority, string commonName, IEnumerable<IPAddress> addresses, IEnumerable<string>? dnsNames = null, string[]? organizations = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var address in addresses)
+        {
+            names.AddIpAddress(address);
+        }
+
+        foreach (var dns in dnsNames ?? ["localhost"])
+        {
+            names.AddDnsName(dns);
+        }
+
+        return Issue(authority, Subject(commonName, organizations ?? []), ServerAuth, names.Build(), notBefore, notAfter);
+    }
+
+    public static X509Certificate2 IssueClient(X509Certificate2 authority, string commonName, string[]? organizations = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, Oid? usage = null) =>
+        Issue(authority, Subject(commonName, organizations ?? []), usage ?? ClientAuth, null, notBefore, notAfter);
+
+    public (string Certificate, string Key) Write(X509Certificate2 certificate, string name)
+    {
+        var certificatePath = Path.Combine(Directory, name + ".crt");
+        var keyPath = Path.Combine(Directory, name + ".key");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem() + "\n");
+        if (certificate.HasPrivateKey)
+        {
+            using var key = certificate.GetECDsaPrivateKey()!;
+            File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        return (certificatePath, keyPath);
+    }
+
+    public void Dispose()
+    {
+        ClusterCa.Dispose();
+        OtherCa.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static string Subject(string commonName, string[] organizations) =>
+        string.Join(", ", organizations.Reverse().Select(o => $"O={o}").Prepend($"CN={commonName}"));
+
+    private static X509Certificate2 Issue(X509Certificate2 authority, string subject, Oid usage, X509Extension? names, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, true, false));
+        if (names is not null)
+        {
+            request.CertificateExtensions.Add(names);
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        var from = notBefore ?? DateTimeOffset.UtcNow.AddHours(-1);
+        var to = notAfter ?? DateTimeOffset.UtcNow.AddDays(7);
+        using var issued = request.Create(authority, from, to, serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+}
