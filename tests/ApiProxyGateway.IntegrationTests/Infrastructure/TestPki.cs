@@ -73,10 +73,19 @@ public sealed class TestPki : IDisposable
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private static string Subject(string commonName, string[] organizations) =>
-        string.Join(", ", organizations.Reverse().Select(o => $"O={o}").Prepend($"CN={commonName}"));
+    private static X500DistinguishedName Subject(string commonName, string[] organizations)
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        foreach (var organization in organizations)
+        {
+            builder.AddOrganizationName(organization);
+        }
 
-    private static X509Certificate2 Issue(X509Certificate2 authority, string subject, Oid usage, X509Extension? names, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
+        builder.AddCommonName(commonName);
+        return builder.Build();
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 authority, X500DistinguishedName subject, Oid usage, X509Extension? names, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);

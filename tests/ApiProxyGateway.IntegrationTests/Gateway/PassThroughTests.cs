@@ -1,0 +1,177 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.IntegrationTests.Infrastructure;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+public sealed class PassThroughTests : IAsyncLifetime
+{
+    private GatewayUnderTest _gateway = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _gateway = await GatewayUnderTest.StartAsync(new Dictionary<string, string?> { ["ApiServer:ActivityTimeout"] = "00:00:02" });
+
+    public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task Request_AsAuthenticatedUser_ArrivesWithExactImpersonationHeadersAndTheGatewayCertificate(string version)
+    {
+        using var developer = _gateway.User("developer", "dev-team", "a, b");
+        using var client = _gateway.CreateClient(developer, Version.Parse(version));
+
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/pods?limit=5", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(_gateway.ApiServer.Requests);
+        Assert.Equal("GET", received.Method);
+        Assert.Equal("/api/v1/namespaces/demo/pods?limit=5", received.PathAndQuery);
+        Assert.Equal("CN=apiproxygateway", received.ClientSubject);
+        Assert.Equal(["developer"], received.Values("Impersonate-User"));
+
+        // One header line per group: a group whose name contains a comma stays one group.
+        Assert.Equal(["dev-team", "a, b", "system:authenticated"], received.Values("Impersonate-Group"));
+        var credential = "X509SHA256=" + Convert.ToHexStringLower(developer.GetCertHash(HashAlgorithmName.SHA256));
+        Assert.Equal([credential], received.Values("Impersonate-Extra-authentication.kubernetes.io%2fcredential-id"));
+        Assert.Empty(received.Values("Authorization"));
+        Assert.DoesNotContain(received.HeaderNames, name => name.StartsWith("X-Apg-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Request_WithClientIdentityHeaders_ArrivesWithoutAnyOfThem()
+    {
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer, HttpVersion.Version11);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/demo/pods");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer stolen");
+        request.Headers.TryAddWithoutValidation("X-Remote-User", "admin");
+        request.Headers.TryAddWithoutValidation("X-Remote-Group", "system:masters");
+        request.Headers.TryAddWithoutValidation("X-Remote-Extra-Scopes", "all");
+        request.Headers.TryAddWithoutValidation("X-Apg-Line-0", "Impersonate-Group: system:masters");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "10.9.9.9");
+        request.Headers.TryAddWithoutValidation("X-Secret", "nominated");
+        request.Headers.TryAddWithoutValidation("Connection", "X-Secret");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(_gateway.ApiServer.Requests);
+        Assert.Empty(received.Values("Authorization"));
+        Assert.DoesNotContain(received.HeaderNames, name => name.StartsWith("X-Remote-", StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(received.Values("X-Secret"));
+        Assert.Equal(["127.0.0.1"], received.Values("X-Forwarded-For"));
+        Assert.Equal(["developer"], received.Values("Impersonate-User"));
+        Assert.Equal(["system:authenticated"], received.Values("Impersonate-Group"));
+    }
+
+    [Fact]
+    public async Task Impersonation_AllowedBySubjectAccessReview_ActsAsTheRequestedIdentity()
+    {
+        using var admin = _gateway.User("admin", "system:masters");
+        using var client = _gateway.CreateClient(admin, HttpVersion.Version11);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/demo/pods");
+        request.Headers.TryAddWithoutValidation("Impersonate-User", "bob");
+        request.Headers.TryAddWithoutValidation("Impersonate-Group", ["qa"]);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(new SubjectAccessQuestion("admin", ["system:masters", "system:authenticated"], "impersonate", "users", "", "bob", ""), _gateway.ApiServer.Questions, QuestionComparer.Instance);
+        Assert.Contains(new SubjectAccessQuestion("admin", ["system:masters", "system:authenticated"], "impersonate", "groups", "", "qa", ""), _gateway.ApiServer.Questions, QuestionComparer.Instance);
+        var forwarded = _gateway.ApiServer.Requests.Single(r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods", StringComparison.Ordinal));
+        Assert.Equal(["bob"], forwarded.Values("Impersonate-User"));
+        Assert.Equal(["qa", "system:authenticated"], forwarded.Values("Impersonate-Group"));
+        Assert.Empty(forwarded.Values("Impersonate-Extra-authentication.kubernetes.io%2fcredential-id"));
+    }
+
+    [Fact]
+    public async Task Impersonation_Denied_Gets403WithKubeApiserversMessageAndNothingIsForwarded()
+    {
+        _gateway.ApiServer.Policy = question => question.Verb != "impersonate";
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer, HttpVersion.Version11);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/demo/pods");
+        request.Headers.TryAddWithoutValidation("Impersonate-User", "bob");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("""users "bob" is forbidden: User "developer" cannot impersonate resource "users" in API group "" at the cluster scope""", (string?)status["message"]);
+        Assert.Equal("Forbidden", (string?)status["reason"]);
+        Assert.DoesNotContain(_gateway.ApiServer.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Impersonation_WhenTheApiServerCannotAnswer_Gets503()
+    {
+        _gateway.ApiServer.Policy = null;
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer, HttpVersion.Version11);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/demo/pods");
+        request.Headers.TryAddWithoutValidation("Impersonate-User", "bob");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain(_gateway.ApiServer.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Impersonation_OfGroupsWithoutUser_Gets400()
+    {
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer, HttpVersion.Version11);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/demo/pods");
+        request.Headers.TryAddWithoutValidation("Impersonate-Group", "system:masters");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_gateway.ApiServer.Requests);
+    }
+
+    [Fact]
+    public async Task Watch_QuietForLongerThanTheActivityTimeout_StaysOpenAndDeliversLaterEvents()
+    {
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer);
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/pods?watch=true", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+
+        var first = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // twice ApiServer:ActivityTimeout
+        _gateway.ApiServer.ReleaseWatchEvent.SetResult();
+        var second = await reader.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"first\"", first, StringComparison.Ordinal);
+        Assert.Contains("\"second\"", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiServerDown_Gets503Status()
+    {
+        await _gateway.ApiServer.DisposeAsync();
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer);
+
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Contains("connection refused", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    private sealed class QuestionComparer : IEqualityComparer<SubjectAccessQuestion>
+    {
+        public static readonly QuestionComparer Instance = new();
+
+        public bool Equals(SubjectAccessQuestion? x, SubjectAccessQuestion? y) =>
+            x is not null && y is not null && x.User == y.User && x.Groups.SequenceEqual(y.Groups) && x.Verb == y.Verb
+            && x.Resource == y.Resource && x.Subresource == y.Subresource && x.Name == y.Name && x.Namespace == y.Namespace;
+
+        public int GetHashCode(SubjectAccessQuestion obj) => obj.Verb.GetHashCode(StringComparison.Ordinal);
+    }
+}
