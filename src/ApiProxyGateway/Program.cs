@@ -7,7 +7,7 @@ using ApiProxyGateway.Kubernetes;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);
-builder.Services.AddFrontDoor();                    // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
+builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
 builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached

@@ -15,8 +15,9 @@ internal static class ForwardingServiceCollectionExtensions
     /// <summary>Everything no more specific route claims goes to the API server.</summary>
     public static IEndpointRouteBuilder MapApiServerPassThrough(this IEndpointRouteBuilder endpoints)
     {
-        var passThrough = endpoints.ServiceProvider.GetRequiredService<ApiServerPassThrough>();
-        endpoints.Map("/{**path}", passThrough.InvokeAsync).WithDisplayName("api-server pass-through");
+        // Resolved per request: the pass-through and its upstream are built after start-up validation.
+        endpoints.Map("/{**path}", context => context.RequestServices.GetRequiredService<ApiServerPassThrough>().InvokeAsync(context))
+            .WithDisplayName("api-server pass-through");
         return endpoints;
     }
 }

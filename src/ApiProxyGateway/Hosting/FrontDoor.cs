@@ -2,7 +2,6 @@ using System.Net;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -13,22 +12,28 @@ internal static class FrontDoor
     /// handshake (HTTP/2 cannot renegotiate for one), with the TLS options built per connection from the current
     /// material so rotated certificates apply to new handshakes.
     /// </summary>
-    public static IServiceCollection AddFrontDoor(this IServiceCollection services)
+    /// <remarks>
+    /// Kestrel reads its options when the application is built, before the options validators run at start-up,
+    /// so the listener is described from the raw settings and the TLS material is resolved on first use; a bad
+    /// setting is then reported by the validators with all the others.
+    /// </remarks>
+    public static IServiceCollection AddFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ServingTlsProvider>();
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ServingOptions>, IServiceProvider>((kestrel, serving, provider) =>
+            .Configure<IServiceProvider>((kestrel, provider) =>
             {
-                var options = serving.Value;
-                var tls = provider.GetRequiredService<ServingTlsProvider>();
+                var options = configuration.GetSection(ServingOptions.SectionName).Get<ServingOptions>() ?? new ServingOptions();
+                var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
+                var port = options.SecurePort is >= 0 and <= 65535 ? options.SecurePort : 0;
                 kestrel.AddServerHeader = false;
-                kestrel.Listen(IPAddress.Parse(options.BindAddress), options.SecurePort, listen =>
+                kestrel.Listen(address, port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
                     listen.UseHttps(new TlsHandshakeCallbackOptions
                     {
-                        HandshakeTimeout = options.TlsHandshakeTimeout,
-                        OnConnection = _ => ValueTask.FromResult(tls.CreateServerOptions()),
+                        HandshakeTimeout = options.TlsHandshakeTimeout > TimeSpan.Zero ? options.TlsHandshakeTimeout : TimeSpan.FromSeconds(10),
+                        OnConnection = _ => ValueTask.FromResult(provider.GetRequiredService<ServingTlsProvider>().CreateServerOptions()),
                     });
                 });
             });

@@ -24,6 +24,8 @@ internal static class GatewayHost
             return 1;
         }
 
+        // Load the TLS material now that it is known to be valid, rather than on the first handshake.
+        app.Services.GetRequiredService<Tls.ServingTlsProvider>();
         await app.WaitForShutdownAsync();
         return 0;
     }

@@ -42,10 +42,15 @@ internal static class PemFiles
             leaf.Dispose();
             return PemLoadResult<CertificateWithChain>.Loaded(new CertificateWithChain(withKey, intermediates));
         }
+        catch (ArgumentException)
+        {
+            DisposeAll(chain.Value);
+            return PemLoadResult<CertificateWithChain>.Failed(null, $"the key in '{keyPath}' does not match the certificate in '{certificatePath}'");
+        }
         catch (CryptographicException e)
         {
             DisposeAll(chain.Value);
-            return PemLoadResult<CertificateWithChain>.Failed(null, $"file '{keyPath}': {e.Message}");
+            return PemLoadResult<CertificateWithChain>.Failed(null, $"file '{keyPath}' is not a usable PEM private key: {e.Message}");
         }
     }
 

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using ApiProxyGateway.Tests.Support;
+
 namespace ApiProxyGateway.IntegrationTests.Infrastructure;
 
 /// <summary>

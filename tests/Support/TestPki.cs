@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ApiProxyGateway.IntegrationTests.Infrastructure;
+namespace ApiProxyGateway.Tests.Support;
 
 /// <summary>An in-memory test PKI; PEM files go to a temporary directory deleted on dispose (no keys in git).</summary>
 public sealed class TestPki : IDisposable
@@ -81,7 +81,11 @@ public sealed class TestPki : IDisposable
             builder.AddOrganizationName(organization);
         }
 
-        builder.AddCommonName(commonName);
+        if (commonName.Length > 0)
+        {
+            builder.AddCommonName(commonName);
+        }
+
         return builder.Build();
     }
 

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Gateway_WithBadConfiguration_ExitsWithOneMessageListingEveryProblem()
+    {
+        var directory = Directory.CreateTempSubdirectory("apg-startup-").FullName;
+        try
+        {
+            var garbage = Path.Combine(directory, "garbage.pem");
+            await File.WriteAllTextAsync(garbage, "not a certificate", TestContext.Current.CancellationToken);
+
+            var (exitCode, stderr) = await RunGatewayAsync(
+                "--bind-address", "127.0.0.1", "--secure-port", "0",
+                "--tls-cert-file", Path.Combine(directory, "missing.crt"),
+                "--tls-private-key-file", Path.Combine(directory, "missing.key"),
+                "--client-ca-file", garbage,
+                "--kubeconfig", Path.Combine(directory, "missing.kubeconfig"));
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("ApiProxyGateway cannot start: invalid configuration, 3 problem(s):", stderr, StringComparison.Ordinal);
+            Assert.Contains("Serving:TlsCertFile (--tls-cert-file): file '", stderr, StringComparison.Ordinal);
+            Assert.Contains("Serving:ClientCaFile (--client-ca-file): file '" + garbage + "' contains no PEM certificate", stderr, StringComparison.Ordinal);
+            Assert.Contains("ApiServer:Kubeconfig (--kubeconfig): file '", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunGatewayAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ApiProxyGateway.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            return (process.ExitCode, await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Tests.Support;
+using ApiProxyGateway.Tls;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ApiProxyGateway.UnitTests.Gateway;
+
+public sealed class ClientCertificateValidatorTests : IDisposable
+{
+    private readonly TestPki _pki = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly ClientCertificateValidationCache _cache;
+    private readonly ClientCertificateValidator _validator;
+
+    public ClientCertificateValidatorTests()
+    {
+        var serving = _pki.Write(TestPki.IssueServer(_pki.ClusterCa, "gateway", [System.Net.IPAddress.Loopback]), "gateway");
+        var options = Options.Create(new ServingOptions
+        {
+            TlsCertFile = serving.Certificate,
+            TlsPrivateKeyFile = serving.Key,
+            ClientCaFile = _pki.Write(_pki.ClusterCa, "ca").Certificate,
+        });
+        _cache = new ClientCertificateValidationCache(new StaticOptionsMonitor(new ClientCertificateAuthenticationOptions()));
+        _validator = new ClientCertificateValidator(new ServingTlsProvider(options, _time), _cache, _time);
+    }
+
+    [Fact]
+    public void Validate_CertificateFromTheClientCa_Succeeds()
+    {
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", ["dev"]);
+
+        var result = _validator.Validate(certificate);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("developer", result.User!.Name);
+    }
+
+    [Fact]
+    public void Validate_CertificateFromAnotherCa_IsUnknownAuthority()
+    {
+        using var certificate = TestPki.IssueClient(_pki.OtherCa, "developer");
+
+        Assert.Equal(ClientCertificateFailure.UnknownAuthority, _validator.Validate(certificate).Failure);
+    }
+
+    [Fact]
+    public void Validate_WithoutClientAuthUsage_IsRefused()
+    {
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", usage: new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
+
+        Assert.Equal(ClientCertificateFailure.MissingClientAuthUsage, _validator.Validate(certificate).Failure);
+    }
+
+    [Fact]
+    public void Validate_CachedSuccess_IsNotUsedPastNotAfter()
+    {
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", notAfter: _time.GetUtcNow().AddMinutes(5));
+        Assert.True(_validator.Validate(certificate).Succeeded);
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+
+        Assert.Equal(ClientCertificateFailure.Expired, _validator.Validate(certificate).Failure);
+    }
+
+    [Fact]
+    public void Validate_SameCertificateTwice_UsesTheCache()
+    {
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer");
+
+        var first = _validator.Validate(certificate);
+        var second = _validator.Validate(certificate);
+
+        Assert.Same(first, second);
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _pki.Dispose();
+    }
+
+    private sealed class StaticOptionsMonitor(ClientCertificateAuthenticationOptions value) : IOptionsMonitor<ClientCertificateAuthenticationOptions>
+    {
+        public ClientCertificateAuthenticationOptions CurrentValue => value;
+
+        public ClientCertificateAuthenticationOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<ClientCertificateAuthenticationOptions, string?> listener) => null;
+    }
+}
