@@ -3,6 +3,7 @@ using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Streaming;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
@@ -11,6 +12,7 @@ builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h
 builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
+builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation
 
 var app = builder.Build();
@@ -20,6 +22,8 @@ var app = builder.Build();
 app.UseKubernetesStatusForUnhandledErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseWebSockets();
+app.MapPodStreams();
 app.MapApiServerPassThrough();
 
 return await GatewayHost.RunAsync(app);

@@ -15,6 +15,8 @@ public sealed class TestPki : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("apg-pki-").FullName;
         ClusterCa = CreateAuthority("test-cluster-ca");
         OtherCa = CreateAuthority("some-other-ca");
+        KubeletCa = CreateAuthority("test-kubelet-serving-ca");
+        KubeletClientCa = CreateAuthority("test-kubelet-client-ca");
     }
 
     public string Directory { get; }
@@ -22,6 +24,10 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 ClusterCa { get; }
 
     public X509Certificate2 OtherCa { get; }
+
+    public X509Certificate2 KubeletCa { get; }
+
+    public X509Certificate2 KubeletClientCa { get; }
 
     public static X509Certificate2 CreateAuthority(string name, DateTimeOffset? notAfter = null)
     {
@@ -70,6 +76,8 @@ public sealed class TestPki : IDisposable
     {
         ClusterCa.Dispose();
         OtherCa.Dispose();
+        KubeletCa.Dispose();
+        KubeletClientCa.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 

@@ -7,6 +7,7 @@ internal static class AuthorizationServiceCollectionExtensions
     {
         services.AddSingleton<AccessReviewer>();
         services.AddSingleton<ImpersonationAuthorizer>();
+        services.AddSingleton<EffectiveUserResolver>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
@@ -14,7 +13,7 @@ namespace ApiProxyGateway.Forwarding;
 internal sealed class ApiServerPassThrough(
     IHttpForwarder forwarder,
     ApiServerUpstream upstream,
-    ImpersonationAuthorizer impersonation,
+    EffectiveUserResolver identity,
     IOptions<ApiServerOptions> options,
     ILogger<ApiServerPassThrough> logger)
 {
@@ -26,14 +25,7 @@ internal sealed class ApiServerPassThrough(
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var caller = KubernetesUser.FromPrincipal(context.User);
-        if (caller is null)
-        {
-            await KubernetesStatus.UnauthorizedAsync(context);
-            return;
-        }
-
-        var effective = await ResolveEffectiveUserAsync(context, caller);
+        var effective = await identity.ResolveAsync(context);
         if (effective is null)
         {
             return;
@@ -45,47 +37,6 @@ internal sealed class ApiServerPassThrough(
         {
             await ReportAsync(context, error);
         }
-    }
-
-    private async Task<KubernetesUser?> ResolveEffectiveUserAsync(HttpContext context, KubernetesUser caller)
-    {
-        ImpersonationRequest? requested;
-        try
-        {
-            requested = ImpersonationRequest.Parse(context.Request.Headers);
-        }
-        catch (FormatException e)
-        {
-            await KubernetesStatus.BadRequestAsync(context, e.Message);
-            return null;
-        }
-
-        if (requested is null)
-        {
-            return caller;
-        }
-
-        ImpersonationOutcome outcome;
-        try
-        {
-            outcome = await impersonation.AuthorizeAsync(caller, requested, context.RequestAborted);
-        }
-        catch (AuthorizationUnavailableException e)
-        {
-            ForwardingLog.ImpersonationUnavailable(logger, caller.Name, e.Message);
-            await KubernetesStatus.ServiceUnavailableAsync(context, $"impersonation of \"{requested.User}\" could not be authorized: {e.Message}");
-            return null;
-        }
-
-        if (outcome.Denied is { } denied)
-        {
-            ForwardingLog.ImpersonationDenied(logger, caller.Name, denied);
-            await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(caller, denied, outcome.Reason), denied.Resource, denied.Group, denied.Name);
-            return null;
-        }
-
-        ForwardingLog.Impersonating(logger, caller.Name, requested.User);
-        return outcome.Effective;
     }
 
     private async Task ReportAsync(HttpContext context, ForwarderError error)

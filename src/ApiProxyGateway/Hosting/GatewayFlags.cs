@@ -20,6 +20,8 @@ internal static class GatewayFlags
         ["--kubelet-client-certificate"] = "Kubelet:ClientCertificate",
         ["--kubelet-client-key"] = "Kubelet:ClientKey",
         ["--kubelet-preferred-address-types"] = "Kubelet:PreferredAddressTypes",
+        ["--kubelet-port"] = "Kubelet:Port",
+        ["--kubelet-timeout"] = "Kubelet:Timeout",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =

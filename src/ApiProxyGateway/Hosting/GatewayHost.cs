@@ -13,6 +13,9 @@ internal static class GatewayHost
         ArgumentNullException.ThrowIfNull(app);
         try
         {
+            // Validate every options section before anything is constructed from them, so all problems are
+            // reported together rather than the first one a service happens to touch.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync();
         }
         catch (Exception e) when (ValidationFailures(e) is { Count: > 0 } failures)

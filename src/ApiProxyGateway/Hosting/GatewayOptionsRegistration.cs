@@ -1,6 +1,8 @@
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +16,10 @@ internal static class GatewayOptionsRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ApiServerOptions>().Bind(configuration.GetSection(ApiServerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<KubeletOptions>().Bind(configuration.GetSection(KubeletOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<StreamingOptions>().Bind(configuration.GetSection(StreamingOptions.SectionName))
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.StreamCreationTimeout > TimeSpan.Zero, "Streaming:IdleTimeout and Streaming:StreamCreationTimeout must be positive")
+            .ValidateOnStart();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
             .Bind(configuration.GetSection(ClientCertificateAuthenticationOptions.SectionName))
@@ -21,6 +27,7 @@ internal static class GatewayOptionsRegistration
 
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>();
         services.AddSingleton<IValidateOptions<ApiServerOptions>, ApiServerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<KubeletOptions>, KubeletOptionsValidator>();
         services.AddSingleton<IValidateOptions<ClientCertificateAuthenticationOptions>, SmallOptionsValidators>();
         services.AddSingleton<IValidateOptions<AccessReviewOptions>, SmallOptionsValidators>();
         return services;

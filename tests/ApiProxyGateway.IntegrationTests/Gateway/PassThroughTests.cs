@@ -25,7 +25,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var response = await client.GetAsync("/api/v1/namespaces/demo/pods?limit=5", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var received = Assert.Single(_gateway.ApiServer.Requests);
+        var received = Assert.Single(_gateway.ApiServer.Forwarded);
         Assert.Equal("GET", received.Method);
         Assert.Equal("/api/v1/namespaces/demo/pods?limit=5", received.PathAndQuery);
         Assert.Equal("CN=apiproxygateway", received.ClientSubject);
@@ -57,7 +57,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var received = Assert.Single(_gateway.ApiServer.Requests);
+        var received = Assert.Single(_gateway.ApiServer.Forwarded);
         Assert.Empty(received.Values("Authorization"));
         Assert.DoesNotContain(received.HeaderNames, name => name.StartsWith("X-Remote-", StringComparison.OrdinalIgnoreCase));
         Assert.Empty(received.Values("X-Secret"));
@@ -130,7 +130,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_gateway.ApiServer.Requests);
+        Assert.Empty(_gateway.ApiServer.Forwarded);
     }
 
     [Fact]

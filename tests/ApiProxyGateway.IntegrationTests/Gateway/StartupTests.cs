@@ -20,11 +20,13 @@ public sealed class StartupTests
                 "--client-ca-file", garbage,
                 "--kubeconfig", Path.Combine(directory, "missing.kubeconfig"));
 
-            Assert.Equal(1, exitCode);
-            Assert.Contains("ApiProxyGateway cannot start: invalid configuration, 3 problem(s):", stderr, StringComparison.Ordinal);
+            Assert.True(exitCode == 1, $"exit code {exitCode}, stderr:\n{stderr}");
+            Assert.Contains("ApiProxyGateway cannot start: invalid configuration, 5 problem(s):", stderr, StringComparison.Ordinal);
             Assert.Contains("Serving:TlsCertFile (--tls-cert-file): file '", stderr, StringComparison.Ordinal);
             Assert.Contains("Serving:ClientCaFile (--client-ca-file): file '" + garbage + "' contains no PEM certificate", stderr, StringComparison.Ordinal);
             Assert.Contains("ApiServer:Kubeconfig (--kubeconfig): file '", stderr, StringComparison.Ordinal);
+            Assert.Contains("Kubelet:CertificateAuthority (--kubelet-certificate-authority): required", stderr, StringComparison.Ordinal);
+            Assert.Contains("Kubelet:ClientCertificate (--kubelet-client-certificate) and Kubelet:ClientKey (--kubelet-client-key): both required", stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
         finally

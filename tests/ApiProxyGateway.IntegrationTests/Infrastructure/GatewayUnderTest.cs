@@ -46,6 +46,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var clusterCa = pki.Write(pki.ClusterCa, "cluster-ca").Certificate;
         var serving = pki.Write(TestPki.IssueServer(pki.ClusterCa, "apiproxygateway", [IPAddress.Loopback]), "gateway");
         var gatewayClient = pki.Write(TestPki.IssueClient(pki.ClusterCa, "apiproxygateway"), "gateway-client");
+        var kubeletCa = pki.Write(pki.KubeletCa, "kubelet-ca").Certificate;
+        var kubeletClient = pki.Write(TestPki.IssueClient(pki.KubeletClientCa, "apiproxygateway-kubelet-client"), "gateway-kubelet-client");
         var kubeconfig = Path.Combine(pki.Directory, "gateway.kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, $"""
             apiVersion: v1
@@ -76,6 +78,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Serving:TlsPrivateKeyFile"] = serving.Key,
             ["Serving:ClientCaFile"] = clusterCa,
             ["ApiServer:Kubeconfig"] = kubeconfig,
+            ["Kubelet:CertificateAuthority"] = kubeletCa,
+            ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
+            ["Kubelet:ClientKey"] = kubeletClient.Key,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -36,6 +36,9 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public IReadOnlyCollection<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>The requests the gateway forwarded for a user (they impersonate); not the gateway's own reads.</summary>
+    public IReadOnlyCollection<RecordedRequest> Forwarded => [.. _requests.Where(r => r.Values("Impersonate-User").Length > 0)];
+
     public List<SubjectAccessQuestion> Questions { get; } = [];
 
     public static async Task<TestApiServer> StartAsync(X509Certificate2 serverCertificate, X509Certificate2 clientAuthority)
@@ -89,9 +92,17 @@ public sealed class TestApiServer : IAsyncDisposable
         {
             await AnswerReviewAsync(context);
         }
-        else if (context.Request.Query["watch"] == "true")
+        else if (context.Request.Query["watch"] == "true" && context.Request.Path == "/api/v1/namespaces/demo/pods")
         {
             await WatchAsync(context);
+        }
+        else if (context.Request.Query["watch"] == "true")
+        {
+            // The gateway's own cache watches: stay open and quiet.
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.FlushAsync();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         else
         {
@@ -134,7 +145,8 @@ public sealed class TestApiServer : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(Event("first") + "\n");
         await context.Response.Body.FlushAsync();
-        await ReleaseWatchEvent.Task.WaitAsync(context.RequestAborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+        await ReleaseWatchEvent.Task.WaitAsync(stop.Token);
         await context.Response.WriteAsync(Event("second") + "\n");
     }
 

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>Turns what went wrong with a kubelet into the Status the user sees.</summary>
+internal static class KubeletResponses
+{
+    private const int MaxErrorBody = 16 * 1024;
+
+    /// <summary>A non-success answer from the kubelet, as kube-apiserver's response checker reports it.</summary>
+    public static async Task WriteErrorAsync(HttpContext context, KubeletTarget target, HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(response);
+        var code = (int)response.StatusCode;
+        if (code is >= 300 and < 400)
+        {
+            // CVE-2020-8559: a redirect from a node is never followed, and never handed to the client.
+            await KubernetesStatus.BadGatewayAsync(context, $"the {target.Display} attempted to redirect this request, which is not permitted");
+            return;
+        }
+
+        var body = await ReadBodyAsync(response, context.RequestAborted);
+        var message = MessageOf(body);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // The kubelet judged the gateway's own certificate, not the user: an operator has to act.
+            await KubernetesStatus.BadGatewayAsync(context, $"the {target.Display} did not accept the gateway's kubelet client certificate ({code}): {message}");
+            return;
+        }
+
+        await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, ReasonFor(response.StatusCode), message));
+    }
+
+    /// <summary>A connection that could not be made, naming the node and the precise reason.</summary>
+    public static Task WriteConnectFailureAsync(HttpContext context, UpstreamConnectException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var code = failure.Failure == UpstreamFailure.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+        var reason = failure.Failure == UpstreamFailure.Timeout ? "Timeout" : "BadGateway";
+        return KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, reason, $"error dialing the {failure.Target}: {failure.Reason}"));
+    }
+
+    public static UpstreamConnectException? FindConnectFailure(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is UpstreamConnectException connect)
+            {
+                return connect;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxErrorBody];
+        var total = 0;
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        {
+            total += read;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, total).Trim();
+    }
+
+    private static string MessageOf(string body)
+    {
+        if (body.StartsWith('{'))
+        {
+            try
+            {
+                if (JsonNode.Parse(body) is JsonObject status && (string?)status["message"] is { Length: > 0 } message)
+                {
+                    return message;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a Status after all: show the text.
+            }
+        }
+
+        return body.Length == 0 ? "the kubelet gave no reason" : body;
+    }
+
+    private static string ReasonFor(HttpStatusCode code) => code switch
+    {
+        HttpStatusCode.BadRequest => "BadRequest",
+        HttpStatusCode.NotFound => "NotFound",
+        HttpStatusCode.MethodNotAllowed => "MethodNotAllowed",
+        HttpStatusCode.Conflict => "Conflict",
+        HttpStatusCode.UnprocessableEntity => "Invalid",
+        HttpStatusCode.TooManyRequests => "TooManyRequests",
+        HttpStatusCode.ServiceUnavailable => "ServiceUnavailable",
+        HttpStatusCode.GatewayTimeout => "Timeout",
+        _ => "InternalError",
+    };
+}

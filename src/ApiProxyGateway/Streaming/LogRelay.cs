@@ -1,0 +1,42 @@
+using ApiProxyGateway.Upstreams;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Streams a container log from the kubelet, flushing every chunk as it arrives. A followed log may stay quiet
+/// up to the streaming idle timeout, and a slow reader is not cut by Kestrel's minimum data rate.
+/// </summary>
+internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<LogRelay> logger)
+{
+    public async Task RunAsync(StreamContext stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var http = stream.Http;
+        using var request = new HttpRequestMessage(HttpMethod.Get, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery))
+        {
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        if (stream.ForwardedFor is { } forwardedFor)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        using var response = await stream.Invoker.SendAsync(request, http.RequestAborted);
+        if (!response.IsSuccessStatusCode)
+        {
+            await KubeletResponses.WriteErrorAsync(http, stream.Target, response);
+            return;
+        }
+
+        http.Features.Get<IHttpMinResponseDataRateFeature>()?.MinDataRate = null;
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "text/plain";
+        await http.Response.StartAsync(http.RequestAborted);
+        await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+        var result = await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
+        StreamingLog.StreamEnded(logger, stream.Subresource, "http", stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+    }
+}

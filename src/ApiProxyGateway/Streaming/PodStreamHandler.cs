@@ -1,0 +1,141 @@
+using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Serves <c>pods/{log,exec,attach,portforward}</c> from the kubelet itself, never through the API server.
+/// </summary>
+internal sealed class PodStreamHandler(
+    EffectiveUserResolver identity,
+    AccessReviewer reviewer,
+    ClusterView cluster,
+    KubeletTargetResolver targets,
+    KubeletClientPool kubelets,
+    StreamRelays relays,
+    ILogger<PodStreamHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context, PodSubresource subresource)
+    {
+        // Step by step: refuse what can never be served (unknown upgrades, requests to skip verification);
+        // settle whom the request acts as; authorize it as kube-apiserver 1.35+ does; find the exact pod
+        // instance and its kubelet; then relay with the protocol the client and that kubelet can both speak.
+        ArgumentNullException.ThrowIfNull(context);
+        var ns = (string)context.Request.RouteValues["namespace"]!; // route template guarantees both values
+        var name = (string)context.Request.RouteValues["name"]!;
+        var protocol = StreamRequest.Detect(context, out var upgradeToken);
+        if (protocol == ClientStreamProtocol.Refused)
+        {
+            await KubernetesStatus.BadRequestAsync(context, $"upgrade to \"{upgradeToken}\" is not allowed: only SPDY/3.1 and websocket streams are served");
+            return;
+        }
+
+        if (string.Equals(context.Request.Query["insecureSkipTLSVerifyBackend"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            await KubernetesStatus.BadRequestAsync(context, "insecureSkipTLSVerifyBackend is not supported: this gateway always verifies the kubelet's serving certificate");
+            return;
+        }
+
+        var user = await identity.ResolveAsync(context);
+        if (user is null || !await AuthorizeAsync(context, user, subresource, ns, name))
+        {
+            return;
+        }
+
+        var stream = await LocateAsync(context, subresource, ns, name);
+        if (stream is null)
+        {
+            return;
+        }
+
+        await relays.RunAsync(stream, protocol);
+    }
+
+    private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)
+    {
+        // pods/log is read with get. Streams need create whatever the method; a WebSocket GET is first
+        // authorized as get, as kube-apiserver's request filter does, then as create.
+        var resource = subresource switch
+        {
+            PodSubresource.Log => "log",
+            PodSubresource.Exec => "exec",
+            PodSubresource.Attach => "attach",
+            _ => "portforward",
+        };
+        string[] verbs = subresource == PodSubresource.Log ? ["get"]
+            : HttpMethods.IsGet(context.Request.Method) ? ["get", "create"] : ["create"];
+        foreach (var verb in verbs)
+        {
+            var attributes = new ResourceAttributes(verb, "", "pods", resource, ns, name);
+            AccessDecision decision;
+            try
+            {
+                decision = await reviewer.ReviewAsync(user, attributes, context.RequestAborted);
+            }
+            catch (AuthorizationUnavailableException e)
+            {
+                StreamingLog.AuthorizationUnavailable(logger, subresource, user.Name, e.Message);
+                await KubernetesStatus.ServiceUnavailableAsync(context, $"the request could not be authorized: {e.Message}");
+                return false;
+            }
+
+            if (!decision.Allowed)
+            {
+                StreamingLog.Denied(logger, user.Name, verb, attributes.ResourceWithSubresource, ns, name);
+                await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(user, attributes, decision.Reason), "pods", "", name);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<StreamContext?> LocateAsync(HttpContext context, PodSubresource subresource, string ns, string name)
+    {
+        var pod = await cluster.GetPodAsync(ns, name, context.RequestAborted);
+        if (pod is null)
+        {
+            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(404, "NotFound", $"pods \"{name}\" not found", new StatusDetails(name, null, "pods")));
+            return null;
+        }
+
+        if (pod.NodeName is null)
+        {
+            await KubernetesStatus.BadRequestAsync(context, $"pod {name} does not have a host assigned");
+            return null;
+        }
+
+        string path;
+        try
+        {
+            var container = subresource == PodSubresource.PortForward ? null : ContainerSelection.Resolve(pod, context.Request.Query["container"]);
+            path = KubeletPaths.For(subresource, pod, container, context.Request.Query);
+        }
+        catch (FormatException e)
+        {
+            await KubernetesStatus.BadRequestAsync(context, e.Message);
+            return null;
+        }
+
+        var node = await cluster.GetNodeAsync(pod.NodeName, context.RequestAborted);
+        if (node is null)
+        {
+            await KubernetesStatus.ServiceUnavailableAsync(context, $"node \"{pod.NodeName}\" of pod {ns}/{name} was not found");
+            return null;
+        }
+
+        try
+        {
+            var target = await targets.ResolveAsync(node, context.RequestAborted);
+            return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
+        }
+        catch (UpstreamConnectException e)
+        {
+            StreamingLog.KubeletUnreachable(logger, subresource, ns, name, e.Message);
+            await KubeletResponses.WriteConnectFailureAsync(context, e);
+            return null;
+        }
+    }
+}

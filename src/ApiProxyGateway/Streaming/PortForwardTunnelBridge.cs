@@ -1,0 +1,40 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Serves kubectl's WebSocket port-forward (<c>SPDY/3.1+portforward.k8s.io</c>) for kubelets that only speak
+/// SPDY, as kube-apiserver's tunneling handler does: a SPDY upgrade (POST) to the kubelet first, then the
+/// client's WebSocket is accepted and its binary messages carry the SPDY bytes both ways, unparsed.
+/// </summary>
+internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<PortForwardTunnelBridge> logger)
+{
+    public async Task RunAsync(StreamContext stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var http = stream.Http;
+        var protocols = StreamRequest.SubProtocols(http.Request.Headers.SecWebSocketProtocol)
+            .Where(p => p.StartsWith(StreamRequest.TunnelPrefix, StringComparison.Ordinal) && p.EndsWith(".k8s.io", StringComparison.Ordinal))
+            .Select(p => p[StreamRequest.TunnelPrefix.Length..])
+            .ToArray();
+        using var response = await KubeletUpgrade.OpenAsync(stream.Invoker, stream.Target, HttpMethod.Post, stream.KubeletPathAndQuery, protocols, stream.ForwardedFor, http.RequestAborted);
+        if (response.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            await KubeletResponses.WriteErrorAsync(http, stream.Target, response);
+            return;
+        }
+
+        var negotiated = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
+        await using var upstream = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(StreamRequest.TunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? "portforward.k8s.io"));
+        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
+        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
+        if (socket.State == WebSocketState.Open)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+
+        StreamingLog.StreamEnded(logger, stream.Subresource, "websocket-tunnel-bridged", stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+    }
+}

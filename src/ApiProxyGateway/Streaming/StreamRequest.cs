@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Primitives;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>Classifies the stream protocol a request asks for; only SPDY/3.1 and websocket may be upgraded.</summary>
+internal static class StreamRequest
+{
+    public const string V5Protocol = "v5.channel.k8s.io";
+    public const string TunnelPrefix = "SPDY/3.1+";
+    public const string PortForwardTunnelProtocol = "SPDY/3.1+portforward.k8s.io";
+
+    public static ClientStreamProtocol Detect(HttpContext context, out string upgradeToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        upgradeToken = context.Request.Headers.Upgrade.ToString();
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            var offered = SubProtocols(context.Request.Headers.SecWebSocketProtocol);
+            return offered.Contains(PortForwardTunnelProtocol, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketTunnel
+                : offered.Contains(V5Protocol, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketV5
+                : ClientStreamProtocol.WebSocketLegacy;
+        }
+
+        if (upgradeToken.Length == 0)
+        {
+            return ClientStreamProtocol.None;
+        }
+
+        return string.Equals(upgradeToken, "SPDY/3.1", StringComparison.OrdinalIgnoreCase) ? ClientStreamProtocol.Spdy : ClientStreamProtocol.Refused;
+    }
+
+    /// <summary>Values of a header that may be repeated or comma-joined, as Kubernetes reads them.</summary>
+    public static string[] SubProtocols(StringValues values) =>
+        [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+}

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Relays WebSocket messages both ways with their types and boundaries. A close from one side is passed to the
+/// other; the relay ends when both have closed, a side fails, or nothing moves for the idle timeout.
+/// </summary>
+internal static class WebSocketMessagePump
+{
+    private const int BufferSize = 16 * 1024;
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
+    public static async Task<PumpResult> RunAsync(WebSocket client, WebSocket upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(upstream);
+        using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        long fromClient = 0, toClient = 0;
+        var up = RelayAsync(client, upstream, bytes => Interlocked.Add(ref fromClient, bytes), idle, idleTimeout, stop.Token);
+        var down = RelayAsync(upstream, client, bytes => Interlocked.Add(ref toClient, bytes), idle, idleTimeout, stop.Token);
+        var first = await Task.WhenAny(up, down);
+        var endedBy = idle.IsCancellationRequested ? "idle-timeout"
+            : cancellationToken.IsCancellationRequested ? "shutdown"
+            : first == up ? "client" : "upstream";
+
+        // Give the other side a moment to answer the close, then cut what is left.
+        stop.CancelAfter(first.IsFaulted ? TimeSpan.Zero : CloseGrace);
+        await Task.WhenAll(Quietly(up), Quietly(down));
+        client.Abort();
+        upstream.Abort();
+        return new PumpResult(Interlocked.Read(ref fromClient), Interlocked.Read(ref toClient), endedBy);
+    }
+
+    private static async Task RelayAsync(WebSocket from, WebSocket to, Action<long> count, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (true)
+            {
+                var received = await from.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    if (to.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    {
+                        await to.CloseOutputAsync(from.CloseStatus ?? WebSocketCloseStatus.NormalClosure, from.CloseStatusDescription, cancellationToken);
+                    }
+
+                    return;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, cancellationToken);
+                count(received.Count);
+                idle.CancelAfter(idleTimeout);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // One side went away; both are aborted next.
+        }
+    }
+}

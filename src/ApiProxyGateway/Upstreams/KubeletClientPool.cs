@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ApiProxyGateway.Tls;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Upstreams;
+
+/// <summary>
+/// One HTTP/1.1 connection pool per kubelet target. Each connection dials the target's validated IP and
+/// completes a TLS handshake that checks the kubelet CA chain, the dialled name and the node identity, and
+/// presents the gateway's kubelet client certificate. There is no path that skips any of it.
+/// </summary>
+internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, TimeProvider timeProvider) : IDisposable
+{
+    private readonly ConcurrentDictionary<KubeletTarget, HttpMessageInvoker> _invokers = new();
+
+    public HttpMessageInvoker GetInvoker(KubeletTarget target) => _invokers.GetOrAdd(target, Create);
+
+    /// <summary>The URI for a kubelet path: plain HTTP to the pool, whose connections do the TLS themselves.</summary>
+    public static Uri Uri(KubeletTarget target, string pathAndQuery, string scheme = "http")
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var host = target.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString();
+        return new Uri($"{scheme}://{host}:{target.Port}{pathAndQuery}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var invoker in _invokers.Values)
+        {
+            invoker.Dispose();
+        }
+    }
+
+    private HttpMessageInvoker Create(KubeletTarget target)
+    {
+        var settings = options.Value;
+        return new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = settings.Timeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var check = new UpstreamCertificateCheck(settings.DisableNodeIdentityValidation
+                    ? null
+                    : certificate => NodeIdentity.Check(certificate, target.NodeName));
+                var clientOptions = UpstreamTls.CreateOptions(target.TlsName, tls.Authorities, tls.ClientCertificateContext, check, timeProvider.GetUtcNow());
+                var ssl = await UpstreamConnector.ConnectAsync(target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
+                return new HeaderLineSplittingStream(ssl);
+            },
+        });
+    }
+}
