@@ -132,6 +132,12 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>An HttpClient to the gateway as a scenario user, trusting only the cluster CA.</summary>
     public HttpClient CreateGatewayClient(string user) => CreateClient(GatewayUrl, user);
 
+    /// <summary>
+    /// An HttpClient straight to the simulated API server presenting <paramref name="clientCertificate"/> (with its
+    /// private key), or no certificate at all when null; trusts only the cluster CA.
+    /// </summary>
+    public HttpClient CreateApiServerClientWithCertificate(X509Certificate2? clientCertificate) => CreateClient(ApiServerUrl, clientCertificate);
+
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -180,14 +186,16 @@ public sealed class SandboxHost : IAsyncDisposable
             GatewayArguments, AddressPlan.GatewayEndPoint, GatewayLogPath, Options.GatewayStartTimeout, Options.GatewayStopGracePeriod, _logger, cancellationToken);
     }
 
-    private HttpClient CreateClient(Uri baseAddress, string user)
+    private HttpClient CreateClient(Uri baseAddress, string user) =>
+        CreateClient(baseAddress, _pki.Users.TryGetValue(user, out var found) ? found.Certificate : throw new ArgumentException($"No scenario user \"{user}\".", nameof(user)));
+
+    private HttpClient CreateClient(Uri baseAddress, X509Certificate2? clientCertificate)
     {
-        var credential = _pki.Users.TryGetValue(user, out var found) ? found : throw new ArgumentException($"No scenario user \"{user}\".", nameof(user));
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = [credential.Certificate],
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
                 CertificateChainPolicy = new X509ChainPolicy
                 {
                     TrustMode = X509ChainTrustMode.CustomRootTrust,
