@@ -20,14 +20,19 @@ internal sealed class EndpointsController(ResourceStore store)
         using var pods = store.Typed.Watch<V1Pod>(sinceResourceVersion: store.ResourceVersion);
         using var services = store.Typed.Watch<V1Service>(sinceResourceVersion: store.ResourceVersion);
         ReconcileAll();
+        Task<bool>? podChange = null;
+        Task<bool>? serviceChange = null;
         try
         {
             while (true)
             {
-                var podChange = pods.Events.WaitToReadAsync(cancellationToken).AsTask();
-                var serviceChange = services.Events.WaitToReadAsync(cancellationToken).AsTask();
-                await Task.WhenAny(podChange, serviceChange);
-                cancellationToken.ThrowIfCancellationRequested();
+                // Keep each pending wait across iterations: a single-reader channel allows one outstanding wait.
+                podChange ??= pods.Events.WaitToReadAsync(cancellationToken).AsTask();
+                serviceChange ??= services.Events.WaitToReadAsync(cancellationToken).AsTask();
+                var completed = await Task.WhenAny(podChange, serviceChange);
+                await completed; // throws when cancelled
+                podChange = podChange.IsCompleted ? null : podChange;
+                serviceChange = serviceChange.IsCompleted ? null : serviceChange;
                 var namespaces = new HashSet<string>(StringComparer.Ordinal);
                 while (pods.Events.TryRead(out var change) || services.Events.TryRead(out change))
                 {

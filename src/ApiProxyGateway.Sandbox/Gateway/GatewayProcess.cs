@@ -99,16 +99,26 @@ internal sealed class GatewayProcess : IAsyncDisposable
             }
             catch (SocketException)
             {
-                // not listening yet
+                // not listening yet: poll again shortly (a refused connect returns at once, so this does not spin)
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"The gateway did not listen on {endPoint} within {timeout}. Last lines of {logPath}:{Environment.NewLine}{LastLines(logPath, 20)}");
+                throw TimedOut(endPoint, logPath, timeout);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(endPoint, logPath, timeout);
+            }
         }
     }
+
+    private static TimeoutException TimedOut(IPEndPoint endPoint, string logPath, TimeSpan timeout) =>
+        new($"The gateway did not listen on {endPoint} within {timeout}. Last lines of {logPath}:{Environment.NewLine}{LastLines(logPath, 20)}");
 
     private void RequestTermination()
     {
