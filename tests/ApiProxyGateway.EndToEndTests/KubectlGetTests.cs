@@ -18,6 +18,9 @@ public sealed class KubectlGetTests(SandboxFixture fixture)
         Assert.Equal(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], Words(lines[0]));
         Assert.Equal(["logger", "shell", "web"], lines.Skip(1).Select(l => Words(l)[0]));
         Assert.All(lines.Skip(1), l => Assert.Equal(["1/1", "Running", "0"], Words(l)[1..4]));
+        var list = _host.RequestLog.Entries.Last(e => e.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods?", StringComparison.Ordinal));
+        Assert.Equal("HTTP/2", list.Protocol); // kubectl negotiates h2 through ALPN
+        Assert.Contains("as=Table", string.Join(",", list.HeaderValues("Accept")), StringComparison.Ordinal);
     }
 
     [Fact]
