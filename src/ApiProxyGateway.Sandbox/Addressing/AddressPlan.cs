@@ -1,0 +1,75 @@
+using System.Net;
+
+namespace ApiProxyGateway.Sandbox.Addressing;
+
+/// <summary>
+/// The one place that knows where things live on loopback. Each sandbox instance owns the block
+/// <c>127.B.0.0/16</c>, so parallel test runs never collide and addresses read the same in every log.
+/// </summary>
+/// <remarks>
+/// Plan: API server <c>127.B.0.1:6443</c>; gateway <c>127.B.0.2:8443</c>; node N (1-based) <c>127.B.1.N</c> with its
+/// kubelet on 10250; service cluster IPs <c>127.B.2.x</c> (never dialled: services are reached through endpoints);
+/// pods on node N <c>127.B.(10+N).x</c>.
+/// </remarks>
+public sealed record AddressPlan
+{
+    public const int DefaultInteractiveBlock = 10;
+    public const int MinimumTestBlock = 20;
+    public const int MaximumTestBlock = 250;
+    public const int ApiServerPort = 6443;
+    public const int GatewayPort = 8443;
+    public const int KubeletPort = 10250;
+
+    /// <summary>Nodes get the third octet 1, pods on node N get 10 + N, so at most 245 nodes fit.</summary>
+    public const int MaximumNodes = 245;
+
+    public AddressPlan(int block)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(block, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(block, 254);
+        Block = block;
+    }
+
+    /// <summary>The second octet B of <c>127.B.0.0/16</c>.</summary>
+    public int Block { get; }
+
+    public IPAddress ApiServerAddress => Address(0, 1);
+
+    public IPAddress GatewayAddress => Address(0, 2);
+
+    public IPEndPoint ApiServerEndPoint => new(ApiServerAddress, ApiServerPort);
+
+    public IPEndPoint GatewayEndPoint => new(GatewayAddress, GatewayPort);
+
+    public Uri ApiServerUrl => new($"https://{ApiServerAddress}:{ApiServerPort}");
+
+    public Uri GatewayUrl => new($"https://{GatewayAddress}:{GatewayPort}");
+
+    /// <summary>The address of node <paramref name="nodeNumber"/> (1-based, in scenario order).</summary>
+    public IPAddress NodeAddress(int nodeNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodeNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nodeNumber, MaximumNodes);
+        return Address(1, nodeNumber);
+    }
+
+    /// <summary>The cluster IP of the <paramref name="serviceNumber"/>-th service (1-based).</summary>
+    public IPAddress ServiceAddress(int serviceNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(serviceNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(serviceNumber, 254);
+        return Address(2, serviceNumber);
+    }
+
+    /// <summary>The <paramref name="podNumber"/>-th pod address (1-based) on node <paramref name="nodeNumber"/>.</summary>
+    public IPAddress PodAddress(int nodeNumber, int podNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodeNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nodeNumber, MaximumNodes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(podNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(podNumber, 254);
+        return Address(10 + nodeNumber, podNumber);
+    }
+
+    private IPAddress Address(int third, int fourth) => new([127, (byte)Block, (byte)third, (byte)fourth]);
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.Pki;
+
+namespace ApiProxyGateway.Sandbox.Gateway;
+
+/// <summary>The gateway's flags, named like kube-apiserver's so operators recognise them.</summary>
+internal static class GatewayCommandLine
+{
+    public static IReadOnlyList<string> Arguments(AddressPlan plan, SandboxPkiPaths pki, string gatewayKubeconfig) =>
+    [
+        "--environment", "Sandbox",
+        "--bind-address", plan.GatewayAddress.ToString(),
+        "--secure-port", AddressPlan.GatewayPort.ToString(CultureInfo.InvariantCulture),
+        "--tls-cert-file", pki.GatewayCertificate,
+        "--tls-private-key-file", pki.GatewayKey,
+        "--client-ca-file", pki.ClusterCaCertificate,
+        "--kubeconfig", gatewayKubeconfig,
+        "--kubelet-certificate-authority", pki.KubeletServingCaCertificate,
+        "--kubelet-client-certificate", pki.GatewayKubeletClientCertificate,
+        "--kubelet-client-key", pki.GatewayKubeletClientKey,
+    ];
+}

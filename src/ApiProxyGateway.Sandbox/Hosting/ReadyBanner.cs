@@ -1,0 +1,22 @@
+using System.Text;
+
+namespace ApiProxyGateway.Sandbox.Hosting;
+
+/// <summary>The "ready:" line and the commands to try, printed once everything listens.</summary>
+internal static class ReadyBanner
+{
+    public static string For(SandboxHost host)
+    {
+        var text = new StringBuilder();
+        var gateway = host.GatewayProcessId is { } pid ? $"gateway {host.GatewayUrl} (pid {pid})" : "gateway not started";
+        text.AppendLine($"ready: API server {host.ApiServerUrl}, {gateway}, state in {host.StateDirectory}");
+        text.AppendLine($"  export KUBECONFIG={host.KubeconfigPath}");
+        text.AppendLine("  kubectl get pods -n demo                              # as admin, through the gateway");
+        text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
+        text.AppendLine("  kubectl --context developer auth can-i create pods/exec -n demo");
+        text.AppendLine("  kubectl --context viewer get pods -n kube-system      # forbidden");
+        text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}");
+        text.Append("Ctrl-C stops everything.");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.ApiServer;
+using ApiProxyGateway.Sandbox.Controllers;
+using ApiProxyGateway.Sandbox.Gateway;
+using ApiProxyGateway.Sandbox.Pki;
+using ApiProxyGateway.Sandbox.Rbac;
+using ApiProxyGateway.Sandbox.Scenarios;
+using ApiProxyGateway.Sandbox.Store;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ApiProxyGateway.Sandbox.Hosting;
+
+/// <summary>
+/// A running sandbox: PKI, simulated kube-apiserver, in-memory store and (by default) the gateway as a child
+/// process. <c>Program.cs</c>, the tests and the benchmark all start it through <see cref="StartAsync(SandboxOptions, CancellationToken)"/>.
+/// </summary>
+public sealed class SandboxHost : IAsyncDisposable
+{
+    private readonly SandboxPki _pki;
+    private readonly SimulatedApiServer _apiServer;
+    private readonly ApiServerContext _context;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _controllers;
+    private readonly ILogger _logger;
+    private GatewayProcess? _gateway;
+
+    private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, ApiServerContext context, SimulatedApiServer apiServer, ILogger logger)
+    {
+        Options = options;
+        AddressPlan = plan;
+        _pki = pki;
+        Config = scenario.Config;
+        _context = context;
+        _apiServer = apiServer;
+        _logger = logger;
+        StateDirectory = Path.GetDirectoryName(pki.Paths.Directory)!; // ! the PKI directory is always inside the state directory
+        _controllers = new EndpointsController(context.Store).RunAsync(_stopping.Token);
+    }
+
+    public SandboxOptions Options { get; }
+
+    public AddressPlan AddressPlan { get; }
+
+    /// <summary>The state directory as an absolute path.</summary>
+    public string StateDirectory { get; }
+
+    /// <summary>The users' kubeconfig: contexts USER (through the gateway) and direct-USER; current context admin.</summary>
+    public string KubeconfigPath => Path.Combine(StateDirectory, "kubeconfig");
+
+    /// <summary>The gateway's own kubeconfig (CN=apiproxygateway to the simulated API server).</summary>
+    public string GatewayKubeconfigPath => Path.Combine(StateDirectory, "gateway.kubeconfig");
+
+    public string GatewayLogPath => Path.Combine(StateDirectory, "logs", "gateway.log");
+
+    public SandboxPkiPaths Pki => _pki.Paths;
+
+    public Uri ApiServerUrl => AddressPlan.ApiServerUrl;
+
+    public Uri GatewayUrl => AddressPlan.GatewayUrl;
+
+    public SandboxConfig Config { get; }
+
+    public IReadOnlyList<SandboxUser> Users => Config.Users;
+
+    public ResourceStore Store => _context.Store;
+
+    public RequestLog RequestLog => _context.RequestLog;
+
+    public bool IsApiServerRunning => _apiServer.IsRunning;
+
+    /// <summary>Null when the gateway was not started (<see cref="SandboxOptions.StartGateway"/> false).</summary>
+    public int? GatewayProcessId => _gateway?.ProcessId;
+
+    /// <summary>The exact arguments the gateway is (or would be) started with.</summary>
+    public IReadOnlyList<string> GatewayArguments => GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath);
+
+    public static Task<SandboxHost> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
+
+    public static async Task<SandboxHost> StartAsync(SandboxOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException($"Invalid sandbox options: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        var logger = loggerFactory.CreateLogger("ApiProxyGateway.Sandbox");
+        var scenario = options.ScenarioFile is null ? ScenarioLoader.LoadDefault() : ScenarioLoader.LoadFile(options.ScenarioFile);
+        var stateDirectory = Path.GetFullPath(options.StateDirectory);
+        for (var attempt = 1; ; attempt++)
+        {
+            var block = options.AddressBlock ?? Random.Shared.Next(AddressPlan.MinimumTestBlock, AddressPlan.MaximumTestBlock + 1);
+            SandboxLog.Starting(logger, stateDirectory, block, scenario.Source);
+            var host = Create(options, new AddressPlan(block), stateDirectory, scenario, loggerFactory, logger);
+            try
+            {
+                await host._apiServer.StartAsync(cancellationToken);
+                await host.StartGatewayAsync(cancellationToken);
+                return host;
+            }
+            catch (Exception e) when (options.AddressBlock is null && attempt < 10 && e is AddressInUseException or IOException { InnerException: AddressInUseException })
+            {
+                SandboxLog.BlockInUse(logger, block);
+                await host.DisposeAsync();
+            }
+            catch
+            {
+                await host.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Stops the simulated API server (open watches end; the port refuses connections) — "API server down".</summary>
+    public Task StopApiServerAsync(CancellationToken cancellationToken = default) => _apiServer.StopAsync(cancellationToken);
+
+    /// <summary>Starts the simulated API server again on the same address with the same state.</summary>
+    public Task StartApiServerAsync(CancellationToken cancellationToken = default) => _apiServer.StartAsync(cancellationToken);
+
+    /// <summary>Lets a later component (the simulated kubelets) serve a subresource such as "pods/log" or "nodes/proxy".</summary>
+    public void RegisterSubresource(string resourceAndSubresource, SubresourceHandler handler) =>
+        _context.Subresources[resourceAndSubresource] = handler;
+
+    /// <summary>An HttpClient straight to the simulated API server as a scenario user, trusting only the cluster CA.</summary>
+    public HttpClient CreateApiServerClient(string user) => CreateClient(ApiServerUrl, user);
+
+    /// <summary>An HttpClient to the gateway as a scenario user, trusting only the cluster CA.</summary>
+    public HttpClient CreateGatewayClient(string user) => CreateClient(GatewayUrl, user);
+
+    /// <summary>
+    /// An HttpClient straight to the simulated API server presenting <paramref name="clientCertificate"/> (with its
+    /// private key), or no certificate at all when null; trusts only the cluster CA.
+    /// </summary>
+    public HttpClient CreateApiServerClientWithCertificate(X509Certificate2? clientCertificate) => CreateClient(ApiServerUrl, clientCertificate);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+            _gateway = null;
+        }
+
+        await _controllers;
+        await _apiServer.DisposeAsync();
+        _stopping.Dispose();
+        SandboxLog.Stopped(_logger);
+    }
+
+    private static SandboxHost Create(SandboxOptions options, AddressPlan plan, string stateDirectory, Scenario scenario, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        Directory.CreateDirectory(Path.Combine(stateDirectory, "logs"));
+        var pki = SandboxPki.Create(new SandboxPkiPaths(stateDirectory), plan, scenario.Config.Users, options.TimeProvider);
+        pki.Write();
+        var store = new ResourceStore(options.TimeProvider, options.WatchHistoryCapacity);
+        BootstrapPolicy.Install(store);
+        new ScenarioMaterializer(plan, store, options.TimeProvider).Apply(scenario);
+        var context = new ApiServerContext(store, new RbacAuthorizer(store), new RequestLog(), plan, options.TimeProvider);
+        var host = new SandboxHost(options, plan, pki, scenario, context, new SimulatedApiServer(context, pki, loggerFactory), logger);
+        KubeconfigWriter.WriteUserKubeconfig(host.KubeconfigPath, plan, pki, scenario.Config.Users.Select(u => u.Name));
+        KubeconfigWriter.WriteGatewayKubeconfig(host.GatewayKubeconfigPath, plan, pki);
+        return host;
+    }
+
+    private async Task StartGatewayAsync(CancellationToken cancellationToken)
+    {
+        if (!Options.StartGateway)
+        {
+            SandboxLog.GatewayDisabled(_logger);
+            return;
+        }
+
+        _gateway = await GatewayProcess.StartAsync(
+            GatewayArguments, AddressPlan.GatewayEndPoint, GatewayLogPath, Options.GatewayStartTimeout, Options.GatewayStopGracePeriod, _logger, cancellationToken);
+    }
+
+    private HttpClient CreateClient(Uri baseAddress, string user) =>
+        CreateClient(baseAddress, _pki.Users.TryGetValue(user, out var found) ? found.Certificate : throw new ArgumentException($"No scenario user \"{user}\".", nameof(user)));
+
+    private HttpClient CreateClient(Uri baseAddress, X509Certificate2? clientCertificate)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { _pki.ClusterCa.Certificate },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                },
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+}

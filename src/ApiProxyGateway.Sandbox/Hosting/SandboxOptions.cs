@@ -1,0 +1,70 @@
+using ApiProxyGateway.Sandbox.Addressing;
+
+namespace ApiProxyGateway.Sandbox.Hosting;
+
+/// <summary>How to start a sandbox. Defaults are the interactive ones (<c>dotnet run --project src/ApiProxyGateway.Sandbox</c>).</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>Where the PKI, kubeconfigs and logs go. Default <c>.sandbox</c> (git-ignored).</summary>
+    public string StateDirectory { get; init; } = ".sandbox";
+
+    /// <summary>A scenario YAML file; null uses the built-in default scenario.</summary>
+    public string? ScenarioFile { get; init; }
+
+    /// <summary>
+    /// The B of <c>127.B.0.0/16</c>. Default 10. Null picks a random block in 20–250 and tries another when an address
+    /// is already in use (what tests want, so parallel runs never collide).
+    /// </summary>
+    public int? AddressBlock { get; init; } = AddressPlan.DefaultInteractiveBlock;
+
+    /// <summary>Start the gateway as a child process in front of the simulated API server. Default true.</summary>
+    public bool StartGateway { get; init; } = true;
+
+    /// <summary>How long the gateway may take to accept TCP connections. Default 30 s.</summary>
+    public TimeSpan GatewayStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the gateway gets after SIGTERM before it is killed. Default 5 s.</summary>
+    public TimeSpan GatewayStopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many store changes watches can resume from before they get 410 Gone. Default 10 000.</summary>
+    public int WatchHistoryCapacity { get; init; } = 10_000;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Every problem at once, each naming the option and the bad value; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            errors.Add($"{nameof(StateDirectory)} must not be empty.");
+        }
+
+        if (ScenarioFile is not null && !File.Exists(ScenarioFile))
+        {
+            errors.Add($"{nameof(ScenarioFile)} '{ScenarioFile}' does not exist.");
+        }
+
+        if (AddressBlock is < 1 or > 254)
+        {
+            errors.Add($"{nameof(AddressBlock)} {AddressBlock} is outside 1–254.");
+        }
+
+        if (GatewayStartTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(GatewayStartTimeout)} {GatewayStartTimeout} must be positive.");
+        }
+
+        if (GatewayStopGracePeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(GatewayStopGracePeriod)} {GatewayStopGracePeriod} must not be negative.");
+        }
+
+        if (WatchHistoryCapacity < 1)
+        {
+            errors.Add($"{nameof(WatchHistoryCapacity)} {WatchHistoryCapacity} must be at least 1.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.Scenarios;
+
+namespace ApiProxyGateway.Sandbox.Pki;
+
+/// <summary>
+/// The sandbox's certificate authorities and the credentials issued from them, created anew on every start.
+/// </summary>
+/// <remarks>
+/// Fresh on every start rather than reused: a sandbox is short-lived, issuing a dozen P-256 certificates takes
+/// milliseconds, and it removes a whole class of "stale SAN / expired file / different address block" problems.
+/// Paths stay the same, so a shell that exported <c>KUBECONFIG</c> keeps working after a restart.
+/// </remarks>
+internal sealed class SandboxPki
+{
+    public const string GatewayApiServerUser = "apiproxygateway";
+    public const string GatewayKubeletClientUser = "apiproxygateway-kubelet-client";
+    public const string ApiServerKubeletClientUser = "kube-apiserver-kubelet-client";
+    public const string ApiServerKubeletClientGroup = "kubeadm:cluster-admins";
+
+    private SandboxPki(CertificateIssuer issuer, SandboxPkiPaths paths)
+    {
+        Issuer = issuer;
+        Paths = paths;
+    }
+
+    public CertificateIssuer Issuer { get; }
+
+    public SandboxPkiPaths Paths { get; }
+
+    public required IssuedCredential ClusterCa { get; init; }
+
+    public required IssuedCredential ApiServer { get; init; }
+
+    public required IssuedCredential Gateway { get; init; }
+
+    public required IssuedCredential GatewayApiServerClient { get; init; }
+
+    public required IReadOnlyDictionary<string, IssuedCredential> Users { get; init; }
+
+    public required IssuedCredential KubeletServingCa { get; init; }
+
+    public required IssuedCredential KubeletClientCa { get; init; }
+
+    public required IssuedCredential GatewayKubeletClient { get; init; }
+
+    public required IssuedCredential ApiServerKubeletClient { get; init; }
+
+    public required IssuedCredential WorkloadCa { get; init; }
+
+    public static SandboxPki Create(SandboxPkiPaths paths, AddressPlan plan, IEnumerable<SandboxUser> users, TimeProvider timeProvider)
+    {
+        var issuer = new CertificateIssuer(timeProvider);
+        var clusterCa = issuer.CreateAuthority("apiproxygateway-sandbox-cluster-ca");
+        var kubeletClientCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-client-ca");
+        string[] apiServerNames = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
+        return new SandboxPki(issuer, paths)
+        {
+            ClusterCa = clusterCa,
+            ApiServer = issuer.IssueServer(clusterCa, "kube-apiserver", [plan.ApiServerAddress, IPAddress.Loopback], apiServerNames),
+            Gateway = issuer.IssueServer(clusterCa, "apiproxygateway", [plan.GatewayAddress, IPAddress.Loopback], ["localhost"]),
+            GatewayApiServerClient = issuer.IssueClient(clusterCa, GatewayApiServerUser, []),
+            Users = users.ToDictionary(u => u.Name, u => issuer.IssueClient(clusterCa, u.Name, u.Groups), StringComparer.Ordinal),
+            KubeletServingCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-serving-ca"),
+            KubeletClientCa = kubeletClientCa,
+            GatewayKubeletClient = issuer.IssueClient(kubeletClientCa, GatewayKubeletClientUser, []),
+            ApiServerKubeletClient = issuer.IssueClient(kubeletClientCa, ApiServerKubeletClientUser, [ApiServerKubeletClientGroup]),
+            WorkloadCa = issuer.CreateAuthority("apiproxygateway-sandbox-workload-ca"),
+        };
+    }
+
+    /// <summary>Writes every file of the documented layout, replacing what a previous run left.</summary>
+    public void Write()
+    {
+        if (Directory.Exists(Paths.UsersDirectory))
+        {
+            Directory.Delete(Paths.UsersDirectory, recursive: true); // users removed from the scenario must not linger
+        }
+
+        Directory.CreateDirectory(Paths.UsersDirectory);
+        WritePair(ClusterCa, Paths.ClusterCaCertificate, Paths.ClusterCaKey);
+        WritePair(ApiServer, Paths.ApiServerCertificate, Paths.ApiServerKey);
+        WritePair(Gateway, Paths.GatewayCertificate, Paths.GatewayKey);
+        WritePair(GatewayApiServerClient, Paths.GatewayApiServerClientCertificate, Paths.GatewayApiServerClientKey);
+        WritePair(KubeletServingCa, Paths.KubeletServingCaCertificate, Paths.KubeletServingCaKey);
+        WritePair(KubeletClientCa, Paths.KubeletClientCaCertificate, Paths.KubeletClientCaKey);
+        WritePair(GatewayKubeletClient, Paths.GatewayKubeletClientCertificate, Paths.GatewayKubeletClientKey);
+        WritePair(ApiServerKubeletClient, Paths.ApiServerKubeletClientCertificate, Paths.ApiServerKubeletClientKey);
+        WritePair(WorkloadCa, Paths.WorkloadCaCertificate, Paths.WorkloadCaKey);
+        foreach (var (user, credential) in Users)
+        {
+            WritePair(credential, Paths.UserCertificate(user), Paths.UserKey(user));
+        }
+    }
+
+    private static void WritePair(IssuedCredential credential, string certificatePath, string keyPath)
+    {
+        File.WriteAllText(certificatePath, credential.CertificatePem);
+        if (File.Exists(keyPath))
+        {
+            File.Delete(keyPath);
+        }
+
+        // Create the key file owner-only from the start, so the key is never readable by others even briefly.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(keyPath, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(credential.KeyPem);
+    }
+}

@@ -1,0 +1,77 @@
+namespace ApiProxyGateway.Sandbox.Pki;
+
+/// <summary>
+/// Where the sandbox writes its PKI. The layout is stable: tests, the gateway command line and the README rely on it.
+/// </summary>
+/// <remarks>
+/// <code>
+/// DIR/pki/
+///   cluster-ca.crt, .key                    cluster CA: signs everything the API server and the gateway serve or accept
+///   apiserver.crt, .key                     simulated API server serving cert (IP 127.B.0.1, localhost, kubernetes…)
+///   gateway.crt, .key                       gateway serving cert (IP 127.B.0.2, localhost)
+///   gateway-apiserver-client.crt, .key      gateway's API-server client cert, CN=apiproxygateway
+///   users/USER.crt, .key                    one client cert per scenario user, CN=USER, O=each group
+///   kubelet-serving-ca.crt, .key            signs the simulated kubelets' serving certs (next task)
+///   kubelet-client-ca.crt, .key             signs clients of the kubelets
+///   gateway-kubelet-client.crt, .key        CN=apiproxygateway-kubelet-client (kubelet-client CA)
+///   apiserver-kubelet-client.crt, .key      CN=kube-apiserver-kubelet-client, O=kubeadm:cluster-admins (kubelet-client CA)
+///   workload-ca.crt, .key                   signs the workloads' serving certs (next task)
+/// </code>
+/// All certificates are PEM, keys are unencrypted PKCS#8 PEM with mode 0600. The PKI is created anew on every start.
+/// </remarks>
+public sealed record SandboxPkiPaths
+{
+    public SandboxPkiPaths(string stateDirectory)
+    {
+        Directory = Path.Combine(stateDirectory, "pki");
+        UsersDirectory = Path.Combine(Directory, "users");
+    }
+
+    public string Directory { get; }
+
+    public string UsersDirectory { get; }
+
+    public string ClusterCaCertificate => Crt("cluster-ca");
+
+    public string ClusterCaKey => Key("cluster-ca");
+
+    public string ApiServerCertificate => Crt("apiserver");
+
+    public string ApiServerKey => Key("apiserver");
+
+    public string GatewayCertificate => Crt("gateway");
+
+    public string GatewayKey => Key("gateway");
+
+    public string GatewayApiServerClientCertificate => Crt("gateway-apiserver-client");
+
+    public string GatewayApiServerClientKey => Key("gateway-apiserver-client");
+
+    public string KubeletServingCaCertificate => Crt("kubelet-serving-ca");
+
+    public string KubeletServingCaKey => Key("kubelet-serving-ca");
+
+    public string KubeletClientCaCertificate => Crt("kubelet-client-ca");
+
+    public string KubeletClientCaKey => Key("kubelet-client-ca");
+
+    public string GatewayKubeletClientCertificate => Crt("gateway-kubelet-client");
+
+    public string GatewayKubeletClientKey => Key("gateway-kubelet-client");
+
+    public string ApiServerKubeletClientCertificate => Crt("apiserver-kubelet-client");
+
+    public string ApiServerKubeletClientKey => Key("apiserver-kubelet-client");
+
+    public string WorkloadCaCertificate => Crt("workload-ca");
+
+    public string WorkloadCaKey => Key("workload-ca");
+
+    public string UserCertificate(string user) => Path.Combine(UsersDirectory, user + ".crt");
+
+    public string UserKey(string user) => Path.Combine(UsersDirectory, user + ".key");
+
+    private string Crt(string name) => Path.Combine(Directory, name + ".crt");
+
+    private string Key(string name) => Path.Combine(Directory, name + ".key");
+}

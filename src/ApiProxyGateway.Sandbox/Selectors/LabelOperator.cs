@@ -1,0 +1,13 @@
+namespace ApiProxyGateway.Sandbox.Selectors;
+
+internal enum LabelOperator
+{
+    Equals,
+    NotEquals,
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    GreaterThan,
+    LessThan,
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+
+/// <summary>A running kubectl whose output lines can be awaited; disposing kills its process tree.</summary>
+public sealed class KubectlProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Lock _lock = new();
+    private readonly List<string> _lines = [];
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _pumps;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private KubectlProcess(Process process, string command)
+    {
+        _process = process;
+        Command = command;
+        _pumps = Task.WhenAll(PumpAsync(process.StandardOutput, isError: false), PumpAsync(process.StandardError, isError: true));
+    }
+
+    public string Command { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return string.Join(Environment.NewLine, _lines);
+            }
+        }
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits until a stdout line satisfies <paramref name="match"/>; fails with all output on timeout or exit.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                if (_lines.FirstOrDefault(match) is { } line)
+                {
+                    return line;
+                }
+
+                changed = _changed.Task;
+            }
+
+            if (_pumps.IsCompleted)
+            {
+                throw new InvalidOperationException($"{Command} closed its output before printing the expected line.{Environment.NewLine}{this}");
+            }
+
+            try
+            {
+                await Task.WhenAny(changed, _pumps).WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Command} did not print the expected line within {timeout}.{Environment.NewLine}{this}");
+            }
+        }
+    }
+
+    /// <summary>True when the process is still running after <paramref name="period"/> (it must not exit on its own).</summary>
+    public async Task<bool> StaysRunningForAsync(TimeSpan period, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken).WaitAsync(period, cancellationToken);
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            return true;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync(CancellationToken.None);
+        await _pumps;
+        _process.Dispose();
+    }
+
+    public override string ToString() => $"stdout:{Environment.NewLine}{Output}{Environment.NewLine}stderr:{Environment.NewLine}{Error}";
+
+    internal static KubectlProcess Start(ProcessStartInfo start, string command)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {command}.");
+        return new KubectlProcess(process, command);
+    }
+
+    private async Task PumpAsync(StreamReader reader, bool isError)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (_lock)
+            {
+                if (isError)
+                {
+                    _stderr.AppendLine(line);
+                }
+                else
+                {
+                    _lines.Add(line);
+                }
+
+                _changed.TrySetResult();
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+    }
+}

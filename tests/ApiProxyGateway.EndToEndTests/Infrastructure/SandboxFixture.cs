@@ -1,0 +1,45 @@
+using ApiProxyGateway.Sandbox.Hosting;
+
+[assembly: AssemblyFixture(typeof(ApiProxyGateway.EndToEndTests.Infrastructure.SandboxFixture))]
+
+namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+
+/// <summary>
+/// One sandbox for the whole end-to-end suite, in a random 127.B block and a temporary state directory, plus the
+/// kubectl environment that points at its kubeconfig. Tests create uniquely named objects so they stay independent.
+/// </summary>
+/// <remarks>The gateway is not started yet (its project is still a stub on this branch); tests use the direct-* contexts.</remarks>
+public sealed class SandboxFixture : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "apg-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public SandboxHost Host { get; private set; } = null!;
+
+    public KubectlEnvironment Environment { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        Host = await SandboxHost.StartAsync(new SandboxOptions
+        {
+            StateDirectory = Path.Combine(_root, "state"),
+            AddressBlock = null,
+            StartGateway = false,
+        });
+        Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
+    }
+
+    /// <summary>Runs the default kubectl against the sandbox.</summary>
+    public Task<KubectlResult> KubectlAsync(params string[] arguments) =>
+        Kubectl.Default.RunAsync(Environment, arguments, cancellationToken: TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+}
