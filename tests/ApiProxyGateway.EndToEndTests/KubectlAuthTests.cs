@@ -21,10 +21,18 @@ public sealed class KubectlAuthTests(SandboxFixture fixture)
     [InlineData("viewer", "create", "pods", "exec", "demo", "no")]
     [InlineData("viewer", "list", "services", "", "demo", "no")]
     [InlineData("viewer", "list", "pods", "", "kube-system", "no")]
-    public async Task AuthCanI_ScenarioUsers_MatchScenarioRbac(string user, string verb, string resource, string subresource, string ns, string expected)
+    public async Task AuthCanI_ScenarioUsers_MatchScenarioRbacDirectAndThroughTheGateway(string user, string verb, string resource, string subresource, string ns, string expected)
+    {
+        foreach (var context in new[] { "direct-" + user, user })
+        {
+            await AssertCanIAsync(context, verb, resource, subresource, ns, expected);
+        }
+    }
+
+    private async Task AssertCanIAsync(string context, string verb, string resource, string subresource, string ns, string expected)
     {
         // "can-i create pods/exec" would ask about a pod NAMED exec; subresources need --subresource.
-        List<string> arguments = ["--context", "direct-" + user, "auth", "can-i", verb, resource];
+        List<string> arguments = ["--context", context, "auth", "can-i", verb, resource];
         if (subresource.Length > 0)
         {
             arguments.Add("--subresource=" + subresource);

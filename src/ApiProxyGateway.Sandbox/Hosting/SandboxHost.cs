@@ -75,7 +75,7 @@ public sealed class SandboxHost : IAsyncDisposable
     public int? GatewayProcessId => _gateway?.ProcessId;
 
     /// <summary>The exact arguments the gateway is (or would be) started with.</summary>
-    public IReadOnlyList<string> GatewayArguments => GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath);
+    public IReadOnlyList<string> GatewayArguments => [.. GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath), .. Options.ExtraGatewayArguments];
 
     public static Task<SandboxHost> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, NullLoggerFactory.Instance, cancellationToken);

@@ -20,6 +20,9 @@ public sealed record SandboxOptions
     /// <summary>Start the gateway as a child process in front of the simulated API server. Default true.</summary>
     public bool StartGateway { get; init; } = true;
 
+    /// <summary>Extra gateway flags appended to its command line (e.g. <c>--Streaming:IdleTimeout=00:01:00</c>), for tests.</summary>
+    public IReadOnlyList<string> ExtraGatewayArguments { get; init; } = [];
+
     /// <summary>How long the gateway may take to accept TCP connections. Default 30 s.</summary>
     public TimeSpan GatewayStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -8,10 +8,12 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// One sandbox for the whole end-to-end suite, in a random 127.B block and a temporary state directory, plus the
 /// kubectl environment that points at its kubeconfig. Tests create uniquely named objects so they stay independent.
 /// </summary>
-/// <remarks>The gateway is not started yet (its project is still a stub on this branch); tests use the direct-* contexts.</remarks>
 public sealed class SandboxFixture : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "apg-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>The gateway's timeout for ordinary requests in this suite; quiet streams must outlive it.</summary>
+    public static readonly TimeSpan GeneralActivityTimeout = TimeSpan.FromSeconds(3);
 
     public SandboxHost Host { get; private set; } = null!;
 
@@ -24,7 +26,9 @@ public sealed class SandboxFixture : IAsyncLifetime
         {
             StateDirectory = Path.Combine(_root, "state"),
             AddressBlock = null,
-            StartGateway = false,
+
+            // A short general activity timeout, so tests can show that long-running streams are not bound by it.
+            ExtraGatewayArguments = [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"],
         });
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
     }
