@@ -27,7 +27,9 @@ using var loggerFactory = LoggerFactory.Create(logging => logging
         console.SingleLine = true;
         console.TimestampFormat = "HH:mm:ss ";
     })
-    .SetMinimumLevel(LogLevel.Information));
+    .SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+    .AddFilter("Microsoft.Hosting", LogLevel.Warning));
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

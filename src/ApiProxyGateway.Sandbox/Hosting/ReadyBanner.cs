@@ -13,7 +13,7 @@ internal static class ReadyBanner
         text.AppendLine($"  export KUBECONFIG={host.KubeconfigPath}");
         text.AppendLine("  kubectl get pods -n demo                              # as admin, through the gateway");
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
-        text.AppendLine("  kubectl --context developer auth can-i create pods/exec -n demo");
+        text.AppendLine("  kubectl --context developer auth can-i create pods --subresource=exec -n demo");
         text.AppendLine("  kubectl --context viewer get pods -n kube-system      # forbidden");
         text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}");
         text.Append("Ctrl-C stops everything.");
