@@ -27,7 +27,9 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
 
         var negotiated = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
         await using var upstream = await response.Content.ReadAsStreamAsync(http.RequestAborted);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(StreamRequest.TunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? "portforward.k8s.io"));
+        // .NET refuses sub-protocol names with a '/', which this one has: name it in the response header ourselves.
+        http.Response.Headers.SecWebSocketProtocol = StreamRequest.TunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? "portforward.k8s.io");
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
         var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
         if (socket.State == WebSocketState.Open)

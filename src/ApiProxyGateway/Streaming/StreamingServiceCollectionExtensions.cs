@@ -15,7 +15,7 @@ internal static class StreamingServiceCollectionExtensions
         services.AddSingleton<KubeletClientPool>();
         services.AddSingleton<KubeletTargetResolver>();
         services.AddSingleton<LogRelay>();
-        services.AddSingleton<SpdyRelay>();
+        services.AddSingleton<UpgradeRelay>();
         services.AddSingleton<WebSocketRelay>();
         services.AddSingleton<PortForwardTunnelBridge>();
         services.AddSingleton<StreamRelays>();
