@@ -16,6 +16,7 @@ public sealed class SpdyStream : Stream
     private readonly TaskCompletionSource _remoteFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _receiveWindow;
     private int _unacknowledged;
+    private long _buffered;
     private int _localClosed;
     private int _disposed;
     private volatile bool _abandoned;
@@ -64,6 +65,9 @@ public sealed class SpdyStream : Stream
 
     internal SpdyFlowWindow SendWindow { get; }
 
+    /// <summary>Bytes received and not yet read by the application.</summary>
+    internal long Buffered => Interlocked.Read(ref _buffered);
+
     internal bool IsLocalClosed => Volatile.Read(ref _localClosed) != 0;
 
     internal bool IsRemoteClosed => _remoteFinished.Task.IsCompleted;
@@ -80,6 +84,7 @@ public sealed class SpdyStream : Stream
         var count = (int)Math.Min(buffer.Length, data.Length);
         data.Slice(0, count).CopyTo(buffer.Span);
         _incoming.Reader.AdvanceTo(data.GetPosition(count));
+        Interlocked.Add(ref _buffered, -count);
         if (count > 0 && !IsRemoteClosed)
         {
             // Return the window once half of it has been read: fewer WINDOW_UPDATEs, and the peer never stalls.
@@ -192,6 +197,7 @@ public sealed class SpdyStream : Stream
 
         if (!data.IsEmpty && !_abandoned)
         {
+            Interlocked.Add(ref _buffered, data.Length);
             await _incoming.Writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
 

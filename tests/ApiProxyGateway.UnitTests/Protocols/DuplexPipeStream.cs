@@ -5,6 +5,8 @@ namespace ApiProxyGateway.UnitTests.Protocols;
 /// <summary>One end of an in-memory full-duplex connection; <see cref="CreatePair"/> gives both ends.</summary>
 internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
 {
+    public PipeReader Input => input;
+
     public PipeWriter Output => output;
 
     public static (DuplexPipeStream A, DuplexPipeStream B) CreatePair(long pauseWriterThreshold = 1024 * 1024)
