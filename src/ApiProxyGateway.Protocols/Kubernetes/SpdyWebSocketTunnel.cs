@@ -7,6 +7,12 @@ namespace ApiProxyGateway.Protocols.Kubernetes;
 /// message is an arbitrary slice of the SPDY byte stream, so the WebSocket is simply used as a byte stream
 /// and a normal <see cref="Spdy.SpdySession"/> runs on top.
 /// </summary>
+/// <remarks>
+/// .NET validates sub-protocol names as RFC 6455 tokens and rejects the '/' in this one: Kestrel's
+/// <c>AcceptWebSocketAsync(protocol)</c> throws after it has already sent the 101 (kubectl then reports
+/// "close 1006 (abnormal closure)"), and <c>ClientWebSocketOptions.AddSubProtocol</c> throws too. On the server,
+/// set the <c>Sec-WebSocket-Protocol</c> response header yourself and accept without a sub-protocol.
+/// </remarks>
 public static class SpdyWebSocketTunnel
 {
     /// <summary>The tunnel as a duplex stream (each write is one binary message); it owns the WebSocket.</summary>

@@ -151,7 +151,10 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
                 return;
             }
 
-            var webSocket = await context.WebSockets.AcceptWebSocketAsync(protocol);
+            // .NET's WebSocket refuses '/' in a sub-protocol name, and Kestrel would only find out after sending
+            // the 101; so the header is set here and the WebSocket itself is created without a sub-protocol.
+            context.Response.Headers.SecWebSocketProtocol = protocol;
+            var webSocket = await context.WebSockets.AcceptWebSocketAsync();
             StreamingRequests.Enqueue($"portforward tunnel {protocol}");
             await using var tunnelled = SpdySession.CreateServer(SpdyWebSocketTunnel.AsStream(webSocket));
             await ServePortForwardAsync(tunnelled);

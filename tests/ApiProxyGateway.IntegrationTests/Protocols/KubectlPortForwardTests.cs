@@ -23,7 +23,7 @@ public sealed partial class KubectlPortForwardTests(KubectlInteropFixture fixtur
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(45));
         var before = fixture.Server.StreamingRequests.Count;
-        var environment = websockets is null ? [] : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets };
+        var environment = websockets is null ? new Dictionary<string, string> { ["DEBUG"] = "1" } : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets, ["DEBUG"] = "1" };
         using var kubectl = Kubectl.Start(
             Kubectl.Find(version), fixture.Kubeconfig, fixture.CacheDirectory,
             ["port-forward", "--address", "127.0.0.1", $"pod/{FakeKubeApiServer.PodName}", $":{FakeKubeApiServer.PodPort}"], environment);
@@ -36,6 +36,11 @@ public sealed partial class KubectlPortForwardTests(KubectlInteropFixture fixtur
 
             Assert.All(results, r => Assert.Equal(r.Sent, r.Received));
             Assert.Equal([expectedTransport], fixture.RequestsSince(before));
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            kubectl.Kill(entireProcessTree: true);
+            Assert.Fail($"Forwarded connection failed: {ex.Message}\nkubectl stderr:\n{await stderr}");
         }
         finally
         {
