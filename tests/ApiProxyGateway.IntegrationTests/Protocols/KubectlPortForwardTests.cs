@@ -32,7 +32,7 @@ public sealed partial class KubectlPortForwardTests(KubectlInteropFixture fixtur
         {
             var localPort = await ReadForwardingPortAsync(kubectl, stderr, deadline.Token);
 
-            var results = await Task.WhenAll(EchoThroughAsync(localPort, 4 * 1024 * 1024, deadline.Token), EchoThroughAsync(localPort, 4 * 1024 * 1024, deadline.Token));
+            var results = await Task.WhenAll(EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline.Token), EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline.Token));
 
             Assert.All(results, r => Assert.Equal(r.Sent, r.Received));
             Assert.Equal([expectedTransport], fixture.RequestsSince(before));

@@ -22,8 +22,9 @@ public sealed class SpdyWebSocketTunnelTests
 
         await using var connection = await PortForwardConnection.OpenAsync(client, 8080, 0, ct);
         await using var pair = (await forwarder.AcceptAsync(ct))!;
+        var receiving = SpdySessionTests.ReadAllAsync(pair.Data, ct);
         await connection.Data.WriteAndCloseAsync(payload, ct);
-        var received = await SpdySessionTests.ReadAllAsync(pair.Data, ct);
+        var received = await receiving;
         await pair.WriteErrorAsync("refused", ct);
 
         Assert.Equal((8080, "0"), (pair.Port, pair.RequestId));
