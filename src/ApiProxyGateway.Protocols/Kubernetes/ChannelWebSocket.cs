@@ -99,6 +99,28 @@ public sealed class ChannelWebSocket : IDisposable
 
     public void Dispose() => _sendLock.Dispose();
 
+    /// <summary>
+    /// Ends the connection politely: sends our close (if not yet sent), waits a bounded time for the peer's
+    /// close to end <paramref name="receiving"/>, then releases the WebSocket and its transport. Never throws:
+    /// a peer that is already gone is the normal end of the story here.
+    /// </summary>
+    internal async Task ShutdownAsync(Task receiving, CancellationTokenSource stopReceiving)
+    {
+        try
+        {
+            await CloseOutputAsync(stopReceiving.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone already.
+        }
+
+        await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        await stopReceiving.CancelAsync().ConfigureAwait(false);
+        await receiving.ConfigureAwait(false);
+        WebSocket.Dispose();
+    }
+
     private async Task SendRawAsync(byte[] payload, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);

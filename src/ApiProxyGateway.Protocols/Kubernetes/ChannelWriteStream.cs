@@ -46,6 +46,24 @@ internal sealed class ChannelWriteStream(ChannelWebSocket socket, byte channel, 
 
     public override async ValueTask DisposeAsync()
     {
+        await CloseAsync().ConfigureAwait(false);
+
+        // Stream.DisposeAsync calls Dispose(true); CloseAsync is idempotent, so that finds nothing left to do.
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            CloseAsync().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task CloseAsync()
+    {
         if (Interlocked.Exchange(ref _closed, 1) == 0 && closeSignalOnDispose && socket.SupportsCloseSignal)
         {
             try
@@ -57,17 +75,5 @@ internal sealed class ChannelWriteStream(ChannelWebSocket socket, byte channel, 
                 // The connection is already gone; so is the channel.
             }
         }
-
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-
-        base.Dispose(disposing);
     }
 }

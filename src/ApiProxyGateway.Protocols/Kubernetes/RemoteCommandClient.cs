@@ -106,11 +106,7 @@ public sealed class RemoteCommandClient : IAsyncDisposable
             resize is null ? null : (size, ct) => WriteResizeAsync(resize, size, ct),
             async () =>
             {
-                await socket.CloseOutputAsync(CancellationToken.None).ConfigureAwait(false);
-                await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
-                await stop.CancelAsync().ConfigureAwait(false);
-                await receiving.ConfigureAwait(false);
-                webSocket.Abort();
+                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
                 stop.Dispose();
                 socket.Dispose();
             });

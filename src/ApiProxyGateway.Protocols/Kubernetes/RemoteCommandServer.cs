@@ -137,16 +137,13 @@ public sealed class RemoteCommandServer : IAsyncDisposable
                 pipes.GetValueOrDefault(ChannelWebSocket.Resize)?.Reader.AsStream()),
             async (status, ct) =>
             {
+                // Like the API server: status on the error channel, then close and wait for the client's close.
                 await socket.SendAsync(ChannelWebSocket.Error, status, ct).ConfigureAwait(false);
-                await socket.CloseOutputAsync(ct).ConfigureAwait(false);
+                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
             },
             async () =>
             {
-                // Give the client a moment to answer our close, then stop listening regardless.
-                await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
-                await stop.CancelAsync().ConfigureAwait(false);
-                await receiving.ConfigureAwait(false);
-                webSocket.Abort();
+                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
                 stop.Dispose();
                 socket.Dispose();
             });

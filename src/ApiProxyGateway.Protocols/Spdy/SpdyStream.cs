@@ -151,25 +151,9 @@ public sealed class SpdyStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
+        await CloseAsync().ConfigureAwait(false);
 
-        try
-        {
-            await CloseWriteAsync().ConfigureAwait(false);
-            if (!IsRemoteClosed)
-            {
-                await ResetAsync(SpdyStreamStatus.Cancel).ConfigureAwait(false);
-            }
-        }
-        catch (IOException)
-        {
-            // The session is gone; there is nobody left to tell.
-        }
-
-        Abandon();
+        // Stream.DisposeAsync calls Dispose(true); CloseAsync is idempotent, so that finds nothing left to do.
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -177,7 +161,7 @@ public sealed class SpdyStream : Stream
     {
         if (disposing)
         {
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
+            CloseAsync().GetAwaiter().GetResult();
         }
 
         base.Dispose(disposing);
@@ -233,6 +217,29 @@ public sealed class SpdyStream : Stream
         {
             _incoming.Writer.Complete(error);
         }
+    }
+
+    private async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await CloseWriteAsync().ConfigureAwait(false);
+            if (!IsRemoteClosed)
+            {
+                await ResetAsync(SpdyStreamStatus.Cancel).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+            // The session is gone; there is nobody left to tell.
+        }
+
+        Abandon();
     }
 
     private void Abandon()
