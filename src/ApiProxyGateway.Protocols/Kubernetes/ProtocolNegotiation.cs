@@ -17,6 +17,6 @@ public static class ProtocolNegotiation
     /// <summary>Splits repeated and comma-joined header values into single trimmed, non-empty tokens.</summary>
     public static IEnumerable<string> Split(IEnumerable<string?> headerValues) =>
         headerValues
-            .Where(v => v is not null)
-            .SelectMany(v => v!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            .OfType<string>()
+            .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

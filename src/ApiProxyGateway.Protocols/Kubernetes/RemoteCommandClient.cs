@@ -54,7 +54,7 @@ public sealed class RemoteCommandClient : IAsyncDisposable
         async Task<SpdyStream?> OpenAsync(bool wanted, string type) =>
             wanted ? await session.OpenStreamAsync(new SpdyHeaders { { StreamHeaders.StreamType, type } }, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
 
-        var error = (await OpenAsync(true, StreamHeaders.Error).ConfigureAwait(false))!;
+        var error = await session.OpenStreamAsync(new SpdyHeaders { { StreamHeaders.StreamType, StreamHeaders.Error } }, cancellationToken: cancellationToken).ConfigureAwait(false);
         var stdin = await OpenAsync(options.Stdin, StreamHeaders.Stdin).ConfigureAwait(false);
         var stdout = await OpenAsync(options.Stdout, StreamHeaders.Stdout).ConfigureAwait(false);
         var stderr = await OpenAsync(options.HasStderr, StreamHeaders.Stderr).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace ApiProxyGateway.Protocols.Kubernetes;
 /// channels are multiplexed in messages.
 /// </summary>
 /// <remarks>
-/// After <see cref="CompleteAsync"/> the client closes the connection once it has read everything; wait for
+/// After <c>CompleteAsync</c> the client closes the connection once it has read everything; wait for
 /// that (e.g. <see cref="SpdySession.Completion"/>) before disposing the transport, as closing a socket with
 /// unread input can make TCP reset the connection and lose output.
 /// </remarks>
@@ -62,7 +62,7 @@ public sealed class RemoteCommandServer : IAsyncDisposable
     /// with <see cref="TimeoutException"/> if they are not all there within <paramref name="streamCreationTimeout"/>.
     /// </summary>
     public static async Task<RemoteCommandServer> AcceptSpdyAsync(
-        SpdySession session, string protocol, RemoteCommandOptions options, TimeSpan streamCreationTimeout, CancellationToken cancellationToken = default)
+        SpdySession session, string protocol, RemoteCommandOptions options, TimeSpan streamCreationTimeout, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,7 +73,7 @@ public sealed class RemoteCommandServer : IAsyncDisposable
         AddIf(expected, options.HasStderr, StreamHeaders.Stderr);
         AddIf(expected, options.Tty && version >= 3, StreamHeaders.Resize);
 
-        var streams = await SpdyStreamCollector.CollectAsync(session, expected, streamCreationTimeout, cancellationToken).ConfigureAwait(false);
+        var streams = await SpdyStreamCollector.CollectAsync(session, expected, streamCreationTimeout, timeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
         var error = streams[StreamHeaders.Error];
         var stdout = streams.GetValueOrDefault(StreamHeaders.Stdout);
         var stderr = streams.GetValueOrDefault(StreamHeaders.Stderr);
@@ -152,6 +152,10 @@ public sealed class RemoteCommandServer : IAsyncDisposable
     /// <summary>Ends stdout/stderr and reports the exit code (v4+: a metav1.Status; v1-v3: error text if non-zero).</summary>
     public Task CompleteAsync(int exitCode, CancellationToken cancellationToken = default) =>
         FinishAsync(ExecStatusCodec.EncodeExit(exitCode, ProtocolVersion), cancellationToken);
+
+    /// <summary>Relays how a command ended elsewhere (e.g. what a <see cref="RemoteCommandClient"/> got from a kubelet).</summary>
+    public Task CompleteAsync(RemoteCommandResult result, CancellationToken cancellationToken = default) =>
+        result?.Error is { } error ? FailAsync(error, cancellationToken) : CompleteAsync(result?.ExitCode ?? 0, cancellationToken);
 
     /// <summary>Ends the command with a failure that is not an exit code (e.g. the container is gone).</summary>
     public Task FailAsync(string message, CancellationToken cancellationToken = default) =>

@@ -6,11 +6,11 @@ namespace ApiProxyGateway.Protocols.Kubernetes;
 internal static class SpdyStreamCollector
 {
     public static async Task<Dictionary<string, SpdyStream>> CollectAsync(
-        SpdySession session, IReadOnlySet<string> expected, TimeSpan timeout, CancellationToken cancellationToken)
+        SpdySession session, IReadOnlySet<string> expected, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var streams = new Dictionary<string, SpdyStream>(StringComparer.Ordinal);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, timeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             while (streams.Count < expected.Count)

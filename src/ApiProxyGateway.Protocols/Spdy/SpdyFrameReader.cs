@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ApiProxyGateway.Protocols.Spdy;
 
@@ -17,7 +18,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
     private int _dataRemaining;
     private bool _dataFin;
 
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out SpdyFrame? frame)
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, [NotNullWhen(true)] out SpdyFrame? frame)
     {
         frame = null;
         if (_dataRemaining > 0)
@@ -81,7 +82,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
         return true;
     }
 
-    private bool TryReadDataPiece(ref ReadOnlySequence<byte> buffer, out SpdyFrame? frame)
+    private bool TryReadDataPiece(ref ReadOnlySequence<byte> buffer, [NotNullWhen(true)] out SpdyFrame? frame)
     {
         frame = null;
         if (buffer.IsEmpty)

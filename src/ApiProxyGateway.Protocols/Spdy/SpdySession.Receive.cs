@@ -21,7 +21,7 @@ public sealed partial class SpdySession
                 {
                     while (_reader.TryRead(ref buffer, out var frame))
                     {
-                        await HandleFrameAsync(frame!).ConfigureAwait(false);
+                        await HandleFrameAsync(frame).ConfigureAwait(false);
                     }
                 }
                 finally

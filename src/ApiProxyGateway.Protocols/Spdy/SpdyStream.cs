@@ -34,6 +34,10 @@ public sealed class SpdyStream : Stream
         // blocks the connection's reader; only a peer that ignores the window (spdystream) gets paused.
         var pause = (long)receiveWindow + (64 * 1024) + 1;
         _incoming = new Pipe(new PipeOptions(pauseWriterThreshold: pause, resumeWriterThreshold: receiveWindow, useSynchronizationContext: false));
+
+        // Most callers never look at the reply of a stream the peer opened, or after a reset; a fault nobody
+        // awaits must not surface as an unobserved task exception.
+        _ = _reply.Task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public uint Id { get; }

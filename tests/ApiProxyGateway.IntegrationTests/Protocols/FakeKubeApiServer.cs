@@ -131,7 +131,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         }
 
         var negotiated = context.Response.Headers[StreamProtocols.ProtocolVersionHeader].ToString();
-        await using (var spdyRemote = await RemoteCommandServer.AcceptSpdyAsync(session, negotiated, options, TimeSpan.FromSeconds(10), _stop.Token))
+        await using (var spdyRemote = await RemoteCommandServer.AcceptSpdyAsync(session, negotiated, options, TimeSpan.FromSeconds(10), cancellationToken: _stop.Token))
         {
             await HostProcess.RunAsync(command, spdyRemote, _stop.Token);
 

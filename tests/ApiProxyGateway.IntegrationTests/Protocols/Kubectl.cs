@@ -76,6 +76,9 @@ internal static class Kubectl
         start.Environment.Remove("KUBECONFIG");
         start.Environment.Remove("KUBECTL_REMOTE_COMMAND_WEBSOCKETS");
         start.Environment.Remove("KUBECTL_PORT_FORWARD_WEBSOCKETS");
+        // moby/spdystream logs frame-level errors (e.g. a header block it cannot inflate) only when DEBUG is
+        // set; they land in kubectl's stderr, which every failure message includes.
+        start.Environment["DEBUG"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

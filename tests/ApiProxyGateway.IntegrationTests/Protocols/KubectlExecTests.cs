@@ -49,5 +49,5 @@ public sealed class KubectlExecTests(KubectlInteropFixture fixture) : IClassFixt
     }
 
     private static Dictionary<string, string> Environment(string? websockets) =>
-        websockets is null ? new() { ["DEBUG"] = "1" } : new() { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets, ["DEBUG"] = "1" };
+        websockets is null ? [] : new() { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets };
 }

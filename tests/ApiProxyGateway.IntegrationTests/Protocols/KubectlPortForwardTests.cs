@@ -23,7 +23,7 @@ public sealed partial class KubectlPortForwardTests(KubectlInteropFixture fixtur
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(45));
         var before = fixture.Server.StreamingRequests.Count;
-        var environment = websockets is null ? new Dictionary<string, string> { ["DEBUG"] = "1" } : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets, ["DEBUG"] = "1" };
+        var environment = websockets is null ? [] : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets };
         using var kubectl = Kubectl.Start(
             Kubectl.Find(version), fixture.Kubeconfig, fixture.CacheDirectory,
             ["port-forward", "--address", "127.0.0.1", $"pod/{FakeKubeApiServer.PodName}", $":{FakeKubeApiServer.PodPort}"], environment);

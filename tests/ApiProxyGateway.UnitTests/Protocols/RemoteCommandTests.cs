@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Protocols;
 
@@ -20,7 +21,7 @@ public sealed class RemoteCommandTests
         var (a, b) = DuplexPipeStream.CreatePair();
         await using var clientSession = SpdySession.CreateClient(a);
         await using var serverSession = SpdySession.CreateServer(b);
-        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, protocol, AllStreams, TimeSpan.FromSeconds(10), ct);
+        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, protocol, AllStreams, TimeSpan.FromSeconds(10), cancellationToken: ct);
 
         await using var client = await RemoteCommandClient.StartSpdyAsync(clientSession, protocol, AllStreams, ct);
         await using var server = await accepting;
@@ -90,16 +91,17 @@ public sealed class RemoteCommandTests
     public async Task AcceptSpdy_ClientNeverOpensStdin_TimesOutLikeTheKubelet()
     {
         var ct = TestWait.Timeout();
+        var time = new FakeTimeProvider();
         var (a, b) = DuplexPipeStream.CreatePair();
         await using var clientSession = SpdySession.CreateClient(a);
         await using var serverSession = SpdySession.CreateServer(b);
 
-        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, StreamProtocols.RemoteCommandV4, AllStreams, TimeSpan.FromMilliseconds(300), ct);
-        var error = await clientSession.OpenStreamAsync(new SpdyHeaders { { "streamType", "error" } }, cancellationToken: ct);
+        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, StreamProtocols.RemoteCommandV4, AllStreams, TimeSpan.FromSeconds(30), time, ct);
+        await clientSession.OpenStreamAsync(new SpdyHeaders { { "streamType", "error" } }, cancellationToken: ct);
+        time.Advance(TimeSpan.FromSeconds(31));
 
         var timeout = await Assert.ThrowsAsync<TimeoutException>(() => accepting);
         Assert.Contains("stdin", timeout.Message, StringComparison.Ordinal);
-        await error.RemoteFinished.WaitAsync(ct);
     }
 
     private static async Task<(string Stdout, string Stderr, RemoteCommandResult Exit)> RunEchoAsync(
@@ -132,7 +134,7 @@ public sealed class RemoteCommandTests
         var (a, b) = DuplexPipeStream.CreatePair();
         var clientSession = SpdySession.CreateClient(a);
         var serverSession = SpdySession.CreateServer(b);
-        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, StreamProtocols.RemoteCommandV4, options, TimeSpan.FromSeconds(10), ct);
+        var accepting = RemoteCommandServer.AcceptSpdyAsync(serverSession, StreamProtocols.RemoteCommandV4, options, TimeSpan.FromSeconds(10), cancellationToken: ct);
         var client = await RemoteCommandClient.StartSpdyAsync(clientSession, StreamProtocols.RemoteCommandV4, options, ct);
         return (client, await accepting, new Disposables(clientSession, serverSession));
     }

@@ -47,7 +47,7 @@ internal static class SpdyFrameText
             var buffer = new ReadOnlySequence<byte>(pending);
             while (reader.TryRead(ref buffer, out var frame))
             {
-                frames.Add(frame!);
+                frames.Add(frame);
             }
 
             pending = buffer.ToArray();

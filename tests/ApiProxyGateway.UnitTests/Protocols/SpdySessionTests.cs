@@ -58,6 +58,22 @@ public sealed class SpdySessionTests
     }
 
     [Fact]
+    public async Task PingInterval_Elapsed_SendsAPingTheRawPeerCanSee()
+    {
+        var ct = TestWait.Timeout();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var (a, b) = DuplexPipeStream.CreatePair();
+        await using var server = SpdySession.CreateServer(b, new SpdySessionOptions { PingInterval = TimeSpan.FromSeconds(5), TimeProvider = time });
+        var peer = new RawSpdyPeer(a);
+        await peer.ReceiveAsync<SettingsFrame>(ct);
+
+        var ping = peer.ReceiveAsync<PingFrame>(ct);
+        await TestWait.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(5)); return ping.IsCompleted; }, "a ping was sent");
+
+        Assert.Equal(0u, (await ping).Id % 2);
+    }
+
+    [Fact]
     public async Task WriteAsync_FlowControlledPeerNotReading_StopsAtItsWindowAndResumesWhenRead()
     {
         var ct = TestWait.Timeout();
