@@ -1,0 +1,18 @@
+using ApiProxyGateway.Sandbox.Rbac;
+using ApiProxyGateway.Sandbox.Runtime;
+using ApiProxyGateway.Sandbox.Scenarios;
+using ApiProxyGateway.Sandbox.Store;
+
+namespace ApiProxyGateway.Sandbox.Kubelets;
+
+/// <summary>What one simulated kubelet's handlers share.</summary>
+internal sealed record KubeletContext(
+    string NodeName,
+    SandboxNodeSettings Settings,
+    bool WebSocketsExtended,
+    NodeRuntime Runtime,
+    ResourceStore Store,
+    RbacAuthorizer Authorizer,
+    ProcessRegistry Registry,
+    TimeProvider TimeProvider,
+    ILogger Logger);
