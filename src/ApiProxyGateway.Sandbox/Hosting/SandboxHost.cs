@@ -197,7 +197,7 @@ public sealed class SandboxHost : IAsyncDisposable
         new ScenarioMaterializer(plan, store, options.TimeProvider).Apply(scenario);
         var context = new ApiServerContext(store, new RbacAuthorizer(store), new RequestLog(), plan, options.TimeProvider);
         var host = new SandboxHost(options, plan, pki, scenario, context, new SimulatedApiServer(context, pki, loggerFactory), loggerFactory, logger);
-        PodSubresources.Register(context, pki, loggerFactory);
+        PodSubresources.Register(context, pki);
         KubeconfigWriter.WriteUserKubeconfig(host.KubeconfigPath, plan, pki, scenario.Config.Users.Select(u => u.Name));
         KubeconfigWriter.WriteGatewayKubeconfig(host.GatewayKubeconfigPath, plan, pki);
         return host;

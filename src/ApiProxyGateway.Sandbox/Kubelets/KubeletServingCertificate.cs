@@ -21,7 +21,7 @@ internal static class KubeletServingCertificate
         return fault switch
         {
             KubeletCertificateFault.SelfSigned => issuer.IssueServing(null, subject, ips, names),
-            KubeletCertificateFault.Expired => issuer.IssueServing(pki.KubeletServingCa, subject, ips, names, now.AddDays(-30), now.AddDays(-1)),
+            KubeletCertificateFault.Expired => issuer.IssueServing(pki.KubeletServingCa, subject, ips, names, now.AddMinutes(-50), now.AddMinutes(-10)),
             KubeletCertificateFault.UnknownAuthority => issuer.IssueServing(issuer.CreateAuthority("apiproxygateway-sandbox-unknown-kubelet-ca"), subject, ips, names),
             KubeletCertificateFault.WrongSubjectAlternativeName => issuer.IssueServing(pki.KubeletServingCa, subject, [IPAddress.Parse("192.0.2.10")], ["not-" + node]),
             _ => issuer.IssueServing(pki.KubeletServingCa, subject, ips, names),

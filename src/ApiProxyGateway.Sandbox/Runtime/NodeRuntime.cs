@@ -50,6 +50,18 @@ internal sealed class NodeRuntime(NodeRuntimeSettings settings, ResourceStore st
 
     private void Reconcile(WatchEventType type, V1Pod pod)
     {
+        try
+        {
+            ReconcileCore(type, pod);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            RuntimeLog.PodFailed(logger, e, settings.NodeName, $"{pod.Metadata?.NamespaceProperty}/{pod.Metadata?.Name}");
+        }
+    }
+
+    private void ReconcileCore(WatchEventType type, V1Pod pod)
+    {
         if (pod.Spec?.NodeName != settings.NodeName || pod.Metadata?.Uid is not { } uid)
         {
             return;

@@ -25,7 +25,7 @@ internal static class PodCertificates
         Directory.CreateDirectory(directory);
         Write(issuer.IssueServing(pki.WorkloadCa, subject, ips, names), directory, "tls");
         Write(issuer.IssueServing(pki.WorkloadCa, subject, [IPAddress.Parse("192.0.2.1")], ["wrong-name.invalid"]), directory, "wrong-name");
-        Write(issuer.IssueServing(pki.WorkloadCa, subject, ips, names, now.AddDays(-30), now.AddDays(-1)), directory, "expired");
+        Write(issuer.IssueServing(pki.WorkloadCa, subject, ips, names, now.AddMinutes(-50), now.AddMinutes(-10)), directory, "expired");
         Write(issuer.IssueServing(issuer.CreateAuthority("apiproxygateway-sandbox-unknown-workload-ca"), subject, ips, names), directory, "unknown-ca");
         File.WriteAllText(Path.Combine(directory, "ca.crt"), pki.WorkloadCa.CertificatePem);
     }

@@ -8,4 +8,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(1301, LogLevel.Information, "Node {Node}: stopping pod {Pod}")]
     public static partial void PodStopping(ILogger logger, string node, string pod);
+
+    [LoggerMessage(1302, LogLevel.Error, "Node {Node}: cannot start pod {Pod}")]
+    public static partial void PodFailed(ILogger logger, Exception exception, string node, string pod);
 }
