@@ -5,7 +5,7 @@ using ApiProxyGateway.Sandbox.Store;
 
 namespace ApiProxyGateway.Sandbox.Kubelets;
 
-/// <summary>What one simulated kubelet's handlers share.</summary>
+/// <summary>What one simulated kubelet's handlers share; <see cref="Stopping"/> ends every open stream when the sandbox stops.</summary>
 internal sealed record KubeletContext(
     string NodeName,
     SandboxNodeSettings Settings,
@@ -15,4 +15,5 @@ internal sealed record KubeletContext(
     RbacAuthorizer Authorizer,
     ProcessRegistry Registry,
     TimeProvider TimeProvider,
-    ILogger Logger);
+    ILogger Logger,
+    CancellationToken Stopping);

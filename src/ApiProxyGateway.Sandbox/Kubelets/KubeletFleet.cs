@@ -49,7 +49,7 @@ internal sealed class KubeletFleet : IAsyncDisposable
                 }
 
                 var extended = DeclaresExtendedWebSockets(store, name);
-                var context = new KubeletContext(name, settings, extended, runtime, store, authorizer, registry, timeProvider, logger);
+                var context = new KubeletContext(name, settings, extended, runtime, store, authorizer, registry, timeProvider, logger, fleet._stopping.Token);
                 var kubelet = new SimulatedKubelet(context, new IPEndPoint(address, AddressPlan.KubeletPort), serving, pki, loggerFactory);
                 fleet._kubelets.Add(kubelet);
                 await kubelet.StartAsync(cancellationToken);

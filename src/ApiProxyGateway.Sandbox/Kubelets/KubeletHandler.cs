@@ -13,6 +13,9 @@ internal sealed class KubeletHandler(KubeletContext kubelet, ClientCertificateAu
 
     public async Task HandleAsync(HttpContext http)
     {
+        // Streams outlive their request's normal life: tie them to the sandbox too, so stopping it ends them.
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, kubelet.Stopping);
+        http.RequestAborted = aborted.Token;
         try
         {
             if (kubelet.Settings.ResponseDelay > TimeSpan.Zero)

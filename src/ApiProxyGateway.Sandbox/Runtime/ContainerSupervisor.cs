@@ -21,6 +21,7 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
     private ContainerLog? _previousLog;
     private V1ContainerStateTerminated? _lastTermination;
     private bool _backingOff;
+    private bool _ready;
 
     public V1Container Spec { get; } = spec;
 
@@ -66,7 +67,7 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
                 Image = Spec.Image ?? "",
                 ImageID = Spec.Image ?? "",
                 ContainerID = _current?.ContainerId ?? _currentTermination?.ContainerID,
-                Ready = _current is not null,
+                Ready = _current is not null && _ready,
                 Started = _current is not null,
                 RestartCount = RestartCount,
                 State = state,
@@ -124,6 +125,38 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
         }
     }
 
+    /// <summary>
+    /// Ready once every declared TCP port accepts connections on the pod IP (a built-in readiness probe, so tests and
+    /// port-forwards never race a server that is still starting); at once when no port is declared.
+    /// </summary>
+    private async Task MarkReadyAsync(ContainerInstance instance, CancellationToken stopping)
+    {
+        var ports = (Spec.Ports ?? []).Where(p => (p.Protocol ?? "TCP") == "TCP").Select(p => p.ContainerPort).ToList();
+        try
+        {
+            foreach (var port in ports)
+            {
+                await ReadinessProbe.WaitUntilListeningAsync(pod.Ip, port, instance.Completion, timeProvider, stopping);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_current, instance))
+            {
+                return;
+            }
+
+            _ready = true;
+        }
+
+        changed();
+    }
+
     private async Task<(int ExitCode, V1ContainerStateTerminated Termination)> RunOnceAsync(CancellationToken stopping)
     {
         var env = pod.Environment(Spec, Spec.Tty == true);
@@ -146,9 +179,11 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
         {
             _current = instance;
             _currentLog = instance.Log;
+            _ready = false;
         }
 
         changed();
+        _ = MarkReadyAsync(instance, stopping);
         await using (instance)
         {
             using var stop = stopping.Register(() => _ = instance.TerminateAsync(StopGrace));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace ApiProxyGateway.Sandbox.Workloads;
@@ -15,21 +16,27 @@ internal static class WebRoutes
             http.Response.ContentType = http.Request.ContentType ?? "application/octet-stream";
             await http.Request.Body.CopyToAsync(http.Response.Body, http.RequestAborted);
         });
-        app.MapGet("/bytes", async http =>
+        app.MapPost("/sha256", async http =>
         {
-            var count = long.TryParse(http.Request.Query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1024;
-            http.Response.ContentType = "application/octet-stream";
-            http.Response.ContentLength = count;
-            var block = new byte[64 * 1024];
-            for (var i = 0; i < block.Length; i++)
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
             {
-                block[i] = (byte)(i * 31 + 7);
+                hash.AppendData(buffer, 0, read);
             }
 
-            for (long sent = 0; sent < count; sent += block.Length)
-            {
-                await http.Response.Body.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, count - sent)), http.RequestAborted);
-            }
+            await http.Response.WriteAsync(Convert.ToHexStringLower(hash.GetHashAndReset()), http.RequestAborted);
+        });
+        app.MapGet("/bytes", async http =>
+        {
+            // Random bytes (at most 64 MiB) with their SHA-256 in a header, so a client can check what came through.
+            var count = int.TryParse(http.Request.Query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Min(n, 64 << 20) : 1024;
+            var data = RandomNumberGenerator.GetBytes(count);
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = count;
+            http.Response.Headers["X-Content-SHA256"] = Convert.ToHexStringLower(SHA256.HashData(data));
+            await http.Response.Body.WriteAsync(data, http.RequestAborted);
         });
         app.MapGet("/redirect", (HttpContext http) => Results.Redirect("/"));
         app.MapGet("/redirect-absolute", (HttpContext http) => Results.Redirect($"{http.Request.Scheme}://{http.Request.Host}/"));

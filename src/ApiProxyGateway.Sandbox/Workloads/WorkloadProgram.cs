@@ -11,7 +11,7 @@ internal static class WorkloadProgram
     public const string Usage = """
         usage: workload KIND [flags]
           web     HTTP and HTTPS echo server  --https-port=8443 --http-port=8080 (0 = off) --certificate=valid|wrong-name|expired|unknown-ca
-                  paths: / (echo as JSON), /echo (POST body back), /bytes?n=N, /redirect, /page (HTML with links), /ws (WebSocket echo), /healthz
+                  paths: / (echo as JSON), /echo (POST body back), /sha256 (POST: hash of the body), /bytes?n=N (random, X-Content-SHA256), /redirect, /redirect-absolute, /page (HTML with links), /ws (WebSocket echo), /healthz
           logger  one line a second        --interval=1s --count=N (then exit) --exit-code=0 --stderr-every=N --message=TEXT
           idle    does nothing; echoes stdin back when it has one
         """;
