@@ -15,7 +15,7 @@ public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
         var pod = await fixture.Pods.CreateAsync(node, "attach-out", ["workload", "logger", "--interval=100ms", "--message=live"]);
         var environment = fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets);
 
-        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-n", "demo", pod]);
+        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-n", SandboxPods.Namespace, pod]);
 
         await attach.WaitForLineAsync(l => l.StartsWith("live ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
@@ -30,7 +30,7 @@ public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
         var environment = fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets);
         var word = "hello-" + Guid.NewGuid().ToString("N")[..6];
 
-        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-i", "-n", "demo", pod]);
+        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-i", "-n", SandboxPods.Namespace, pod]);
         var typed = attach.TypeLineAsync(word);
 
         await attach.WaitForLineAsync(l => l.Contains(word, StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);

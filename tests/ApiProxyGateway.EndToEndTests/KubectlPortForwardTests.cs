@@ -46,7 +46,7 @@ public sealed partial class KubectlPortForwardTests(SandboxFixture fixture)
     {
         var pod = await fixture.Pods.WebAsync(node);
         var environment = fixture.Environment.With(KubectlMatrix.PortForwardSwitch, websockets);
-        await using var forward = kubectl.Start(environment, ["--context", "direct-admin", "port-forward", "-n", "demo", $"pod/{pod}", ":8080"]);
+        await using var forward = kubectl.Start(environment, ["--context", "direct-admin", "port-forward", "-n", SandboxPods.Namespace, $"pod/{pod}", ":8080"]);
         var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var port = LocalPort(line);
 

@@ -13,6 +13,9 @@ internal static class ExecSession
 {
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a TTY command waits for the client's first terminal size (kubectl sends it just after the streams open).</summary>
+    private static readonly TimeSpan InitialSizeWait = TimeSpan.FromSeconds(1);
+
     public static async Task RunAsync(RemoteCommandServer remote, RunningPod pod, ContainerSupervisor container, IReadOnlyList<string> command, ProcessRegistry registry, CancellationToken clientGone)
     {
         var options = remote.Options;
@@ -23,7 +26,8 @@ internal static class ExecSession
         }
 
         var env = pod.Context.Environment(container.Spec, options.Tty);
-        var spec = new ProcessSpec(CommandResolver.Resolve(command), pod.Context.ContainerDirectory(container.Name), env) { Tty = options.Tty, Stdin = options.Stdin };
+        var size = options.Tty ? await FirstSizeAsync(remote, clientGone) : null;
+        var spec = new ProcessSpec(CommandResolver.Resolve(command), pod.Context.ContainerDirectory(container.Name), env) { Tty = options.Tty, Stdin = options.Stdin, InitialSize = size };
         HostProcess process;
         try
         {
@@ -58,6 +62,21 @@ internal static class ExecSession
             await remote.CompleteAsync(exitCode, clientGone);
             _ = stdin;
             _ = resizes;
+        }
+    }
+
+    /// <summary>The first resize event, if it comes soon: the command then starts on a terminal of the right size.</summary>
+    private static async Task<TerminalSize?> FirstSizeAsync(RemoteCommandServer remote, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(InitialSizeWait);
+        try
+        {
+            return await remote.Resizes.WaitToReadAsync(wait.Token) && remote.Resizes.TryRead(out var size) ? size : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

@@ -14,11 +14,16 @@ internal static partial class Native
 
     private const int ReadWrite = 0x2;
     private const int NoControllingTerminal = 0x100;
+
+    // Every descriptor we open must be close-on-exec: a pty slave inherited by an unrelated child would keep the
+    // terminal open after its own process exited, and reading the master would never end.
+    private const int CloseOnExec = 0x80000;
+    private const int DuplicateCloseOnExec = 1030; // F_DUPFD_CLOEXEC
     private const nuint SetWindowSize = 0x5414; // TIOCSWINSZ
 
     public static int OpenPseudoTerminalMaster()
     {
-        var fd = posix_openpt(ReadWrite | NoControllingTerminal);
+        var fd = posix_openpt(ReadWrite | NoControllingTerminal | CloseOnExec);
         Check(fd, "posix_openpt");
         if (grantpt(fd) != 0 || unlockpt(fd) != 0)
         {
@@ -45,15 +50,15 @@ internal static partial class Native
     /// <summary>Opens the slave side without making it our controlling terminal.</summary>
     public static int OpenNoControllingTerminal(string path)
     {
-        var fd = open(path, ReadWrite | NoControllingTerminal);
+        var fd = open(path, ReadWrite | NoControllingTerminal | CloseOnExec);
         Check(fd, $"open {path}");
         return fd;
     }
 
     public static int Duplicate(int fd)
     {
-        var copy = dup(fd);
-        Check(copy, "dup");
+        var copy = fcntl(fd, DuplicateCloseOnExec, 0);
+        Check(copy, "fcntl(F_DUPFD_CLOEXEC)");
         return copy;
     }
 
@@ -95,7 +100,7 @@ internal static partial class Native
     private static partial int open(string path, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int dup(int fd);
+    private static partial int fcntl(int fd, int command, int argument);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);

@@ -5,29 +5,36 @@ using k8s.Models;
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 
 /// <summary>
-/// Pods for the end-to-end tests, created straight in the sandbox's store (as <c>kubectl create</c> would) and awaited
-/// until the node's runtime reports them running. Shared pods (a web server per node) are created once per suite.
+/// Pods for the end-to-end tests, created straight in the sandbox's store (as <c>kubectl create</c> would) in their own
+/// namespace (the scenario's <c>demo</c> keeps its three pods), and awaited until the node's runtime reports them
+/// running and ready. Shared pods (a web server per node) are created once per suite.
 /// </summary>
-public sealed class SandboxPods(SandboxHost host)
+public sealed class SandboxPods
 {
-    public const string Namespace = "demo";
+    public const string Namespace = "e2e-streams";
+
+    private readonly SandboxHost _host;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _shared = new(StringComparer.Ordinal);
+
+    public SandboxPods(SandboxHost host)
+    {
+        _host = host;
+        _host.Store.Typed.Create(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = Namespace } });
+    }
 
     /// <summary>A pod to exec into on <paramref name="node"/>: the default scenario's <c>shell</c> (node-a) or <c>logger</c> (node-b).</summary>
     public static string ExecPod(string node) => node == "node-a" ? "shell" : "logger";
 
-    /// <summary>A running <c>workload web</c> pod (HTTP 8080, HTTPS 8443) on <paramref name="node"/>.</summary>
+    /// <summary>A running <c>workload web</c> pod (HTTP 8080, HTTPS 8443) on <paramref name="node"/>, in <see cref="Namespace"/>.</summary>
     public Task<string> WebAsync(string node) =>
-        node == "node-a"
-            ? WaitRunningAsync("web").ContinueWith(_ => "web", TaskScheduler.Default)
-            : _shared.GetOrAdd("web@" + node, _ => new Lazy<Task<string>>(() => CreateAsync(node, "web", ["workload", "web", "--https-port=8443", "--http-port=8080"], ports: [8080, 8443]))).Value;
+        _shared.GetOrAdd("web@" + node, _ => new Lazy<Task<string>>(() => CreateAsync(node, "web", ["workload", "web", "--https-port=8443", "--http-port=8080"], ports: [8080, 8443]))).Value;
 
     /// <summary>Creates a one-container pod and waits until it runs; returns its (unique) name.</summary>
     public async Task<string> CreateAsync(string node, string prefix, string[] command, bool stdin = false, bool tty = false, string restartPolicy = "Always", int[]? ports = null)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
-        host.Store.Typed.Create(new V1Pod
+        _host.Store.Typed.Create(new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -55,10 +62,10 @@ public sealed class SandboxPods(SandboxHost host)
     public async Task<V1Pod> WaitAsync(string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null)
     {
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        using var watch = host.Store.Typed.Watch<V1Pod>(Namespace);
+        using var watch = _host.Store.Typed.Watch<V1Pod>(Namespace);
         while (true)
         {
-            if (host.Store.Typed.Get<V1Pod>(Namespace, name) is { } pod && condition(pod))
+            if (_host.Store.Typed.Get<V1Pod>(Namespace, name) is { } pod && condition(pod))
             {
                 return pod;
             }
@@ -72,7 +79,7 @@ public sealed class SandboxPods(SandboxHost host)
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Pod {Namespace}/{name} did not reach the expected state; status: {host.Store.Get(ApiProxyGateway.Sandbox.Store.ResourceCatalog.Pods, Namespace, name)?["status"]}");
+                throw new TimeoutException($"Pod {Namespace}/{name} did not reach the expected state; status: {_host.Store.Get(ApiProxyGateway.Sandbox.Store.ResourceCatalog.Pods, Namespace, name)?["status"]}");
             }
         }
     }
