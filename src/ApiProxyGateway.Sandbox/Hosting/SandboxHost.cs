@@ -203,9 +203,15 @@ public sealed class SandboxHost : IAsyncDisposable
         return host;
     }
 
-    private async Task StartKubeletsAsync(CancellationToken cancellationToken) =>
+    private async Task StartKubeletsAsync(CancellationToken cancellationToken)
+    {
         _kubelets = await KubeletFleet.StartAsync(
             _scenario, AddressPlan, _pki, Store, _context.Authorizer, StateDirectory, Processes, Options.TimeProvider, _loggerFactory, cancellationToken);
+        if (!await _kubelets.WaitForPodsAsync(Options.PodStartTimeout, Options.TimeProvider, cancellationToken))
+        {
+            SandboxLog.PodsNotReady(_logger, Options.PodStartTimeout);
+        }
+    }
 
     private async Task StartGatewayAsync(CancellationToken cancellationToken)
     {

@@ -12,6 +12,9 @@ internal static partial class SandboxLog
     [LoggerMessage(1002, LogLevel.Information, "Gateway not started (disabled)")]
     public static partial void GatewayDisabled(ILogger logger);
 
+    [LoggerMessage(1004, LogLevel.Warning, "Some scenario pods were not ready within {Timeout}; going on (see kubectl get pods)")]
+    public static partial void PodsNotReady(ILogger logger, TimeSpan timeout);
+
     [LoggerMessage(1003, LogLevel.Information, "Sandbox stopped")]
     public static partial void Stopped(ILogger logger);
 }

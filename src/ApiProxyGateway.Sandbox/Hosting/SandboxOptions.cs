@@ -29,6 +29,9 @@ public sealed record SandboxOptions
     /// <summary>How long the gateway gets after SIGTERM before it is killed. Default 5 s.</summary>
     public TimeSpan GatewayStopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long start-up waits for the scenario's pods to be ready (or to have ended) before it goes on anyway. Default 60 s.</summary>
+    public TimeSpan PodStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How many store changes watches can resume from before they get 410 Gone. Default 10 000.</summary>
     public int WatchHistoryCapacity { get; init; } = 10_000;
 
@@ -61,6 +64,11 @@ public sealed record SandboxOptions
         if (GatewayStopGracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{nameof(GatewayStopGracePeriod)} {GatewayStopGracePeriod} must not be negative.");
+        }
+
+        if (PodStartTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(PodStartTimeout)} {PodStartTimeout} must not be negative.");
         }
 
         if (WatchHistoryCapacity < 1)

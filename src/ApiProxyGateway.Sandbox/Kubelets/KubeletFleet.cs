@@ -65,6 +65,29 @@ internal sealed class KubeletFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every pod the nodes run has settled (ready, ended or backing off) and reported it, so a sandbox that
+    /// says "ready" shows its scenario's pods as they will stay; false if that took longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitForPodsAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (!Runtimes.Values.SelectMany(r => r.Pods).All(p => p.IsSettled))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), timeProvider, deadline.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether the Node lists ExtendWebSocketsToKubelet in <c>status.declaredFeatures</c> (KEP-5328).</summary>
     public static bool DeclaresExtendedWebSockets(ResourceStore store, string node) =>
         store.Get(ResourceCatalog.Nodes, null, node)?["status"]?["declaredFeatures"] is System.Text.Json.Nodes.JsonArray features

@@ -76,6 +76,18 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
         }
     }
 
+    /// <summary>Ready, ended for good, or backing off: nothing more will happen to it on its own soon.</summary>
+    public bool IsSettled
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_current is not null && _ready) || _backingOff || IsFinished;
+            }
+        }
+    }
+
     /// <summary>True once the container has ended for good (restartPolicy says no more restarts).</summary>
     public bool IsFinished { get; private set; }
 

@@ -16,6 +16,7 @@ internal sealed class RunningPod : IAsyncDisposable
     private readonly SemaphoreSlim _reporting = new(1, 1);
     private readonly DateTimeOffset _startTime;
     private Task _containers = Task.CompletedTask;
+    private int _pendingReports;
 
     public RunningPod(PodContext context, ResourceStore store, ProcessRegistry registry, TimeProvider timeProvider)
     {
@@ -31,6 +32,9 @@ internal sealed class RunningPod : IAsyncDisposable
     public PodContext Context { get; }
 
     public IReadOnlyDictionary<string, ContainerSupervisor> Containers { get; }
+
+    /// <summary>Every container settled (ready, ended or backing off) and its status written to the store.</summary>
+    public bool IsSettled => Containers.Values.All(c => c.IsSettled) && Volatile.Read(ref _pendingReports) == 0;
 
     public void Start()
     {
@@ -53,6 +57,19 @@ internal sealed class RunningPod : IAsyncDisposable
     }
 
     private async Task ReportAsync()
+    {
+        Interlocked.Increment(ref _pendingReports);
+        try
+        {
+            await ReportOnceAsync();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingReports);
+        }
+    }
+
+    private async Task ReportOnceAsync()
     {
         try
         {

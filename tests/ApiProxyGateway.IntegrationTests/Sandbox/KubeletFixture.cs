@@ -92,6 +92,10 @@ public sealed class KubeletFixture : IAsyncLifetime
     /// <summary>Ids of the live processes the sandbox started after <paramref name="skip"/> earlier ones.</summary>
     public IReadOnlyList<int> LiveProcessesSince(int skip) => [.. Host.Processes.StartedProcessIds.Skip(skip).Where(ProcessRegistry.IsAlive)];
 
+    /// <summary>One logger pod on each fault node, named after it (in <c>demo</c>).</summary>
+    private static string FaultPods() => string.Concat(FaultNodes.Select(n =>
+        $"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: on-{n}\n  namespace: demo\nspec:\n  nodeName: {n}\n  containers:\n  - name: main\n    command: [workload, logger, --interval=100ms, --message=talk]\n"));
+
     private static string Scenario()
     {
         var nodes = string.Join('\n', new[] { "legacy", "modern" }.Concat(FaultNodes).Select(n => n == "modern"
@@ -103,6 +107,8 @@ public sealed class KubeletFixture : IAsyncLifetime
             users:
             - name: admin
               groups: [system:masters]
+            - name: getter
+            - name: creator
             nodes:
             - name: self-signed
               servingCertificate: self-signed
@@ -152,6 +158,55 @@ public sealed class KubeletFixture : IAsyncLifetime
               - name: talker
                 image: sandbox.apiproxygateway.io/workload:latest
                 command: [workload, logger, --interval=100ms, --message=talk]
+            {FaultPods()}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: exec-get
+              namespace: demo
+            rules:
+            - apiGroups: [""]
+              resources: [pods/exec]
+              verbs: [get]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: exec-create
+              namespace: demo
+            rules:
+            - apiGroups: [""]
+              resources: [pods/exec]
+              verbs: [create]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: getter
+              namespace: demo
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: exec-get
+            subjects:
+            - apiGroup: rbac.authorization.k8s.io
+              kind: User
+              name: getter
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: creator
+              namespace: demo
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: exec-create
+            subjects:
+            - apiGroup: rbac.authorization.k8s.io
+              kind: User
+              name: creator
             """;
     }
 }
