@@ -15,7 +15,10 @@ internal static class ReadyBanner
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
         text.AppendLine("  kubectl --context developer auth can-i create pods --subresource=exec -n demo");
         text.AppendLine("  kubectl --context viewer get pods -n kube-system      # forbidden");
-        text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}");
+        text.AppendLine("  kubectl --context direct-admin logs -f -n demo logger # pods are host processes behind simulated kubelets");
+        text.AppendLine("  kubectl --context direct-admin exec -it -n demo shell -- sh");
+        text.AppendLine("  kubectl --context direct-admin port-forward -n demo pod/web 8080:8080   # then curl http://127.0.0.1:8080/");
+        text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}; pods' directories: {host.PodsDirectory}");
         text.Append("Ctrl-C stops everything.");
         return text.ToString();
     }
