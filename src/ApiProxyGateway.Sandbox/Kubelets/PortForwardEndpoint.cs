@@ -26,11 +26,7 @@ internal sealed class PortForwardEndpoint(KubeletContext kubelet)
         var request = http.Request;
         if (UpgradeRequest.IsWebSocket(request) && !(kubelet.WebSocketsExtended && SpdyWebSocketTunnel.SelectProtocol(request.Headers.SecWebSocketProtocol) is not null))
         {
-            // A pre-1.36 kubelet hands WebSockets to the CRI's legacy port-forward, which needs ?port= and knows no tunnel.
-            var message = request.Query["port"].Count == 0
-                ? "query parameter \"port\" is required"
-                : $"requested protocol(s) are not supported: [{string.Join(' ', UpgradeRequest.WebSocketProtocols(request))}]; supports [{StreamProtocols.PortForwardV1} base64.{StreamProtocols.PortForwardV1}]";
-            await KubeletResponses.ErrorAsync(http, request.Query["port"].Count == 0 ? 400 : 403, message);
+            await LegacyWebSocketAsync(http, pod);
             return;
         }
 
@@ -54,6 +50,29 @@ internal sealed class PortForwardEndpoint(KubeletContext kubelet)
         {
             await ServeAsync(session, pod.Context, http.RequestAborted);
         }
+    }
+
+    /// <summary>Any other WebSocket goes to the CRI's legacy port-forward, which needs <c>?port=</c> and knows no tunnel.</summary>
+    private async Task LegacyWebSocketAsync(HttpContext http, RunningPod pod)
+    {
+        var (ports, error) = LegacyPortForwardSession.ParsePorts(http.Request.Query["port"].ToString());
+        if (ports is null)
+        {
+            await KubeletResponses.TextAsync(http, 400, error!); // ! ParsePorts gives an error whenever it gives no ports
+            return;
+        }
+
+        IReadOnlyList<string> offered = UpgradeRequest.WebSocketProtocols(http.Request) is { Count: > 0 } list ? list : [""];
+        string[] supported = ["", LegacyPortForwardSession.Binary, LegacyPortForwardSession.Base64];
+        if (offered.FirstOrDefault(supported.Contains) is not { } protocol || !ServerUpgrade.HasWebSocketKey(http.Request))
+        {
+            await KubeletResponses.ErrorAsync(http, 403, $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{string.Join(' ', supported[1..])}]");
+            return;
+        }
+
+        KubeletLog.Streaming(kubelet.Logger, kubelet.NodeName, "portForward", pod.Context.ToString(), "", "websocket " + protocol);
+        using var socket = await ServerUpgrade.AcceptWebSocketAsync(http, protocol);
+        await LegacyPortForwardSession.RunAsync(socket, protocol, ports, pod.Context, http.RequestAborted);
     }
 
     private static async Task ServeAsync(SpdySession session, PodContext pod, CancellationToken aborted)

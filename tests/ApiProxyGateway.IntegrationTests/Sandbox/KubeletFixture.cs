@@ -38,18 +38,18 @@ public sealed class KubeletFixture : IAsyncLifetime
     }
 
     /// <summary>An HttpClient to a node's kubelet presenting <paramref name="client"/> (or none), trusting only the kubelet-serving CA.</summary>
-    public HttpClient KubeletClient(string node, X509Certificate2? client)
+    public HttpClient KubeletClient(string node, X509Certificate2? client) =>
+        new(KubeletHandler(client)) { BaseAddress = Host.KubeletUrl(node), DefaultRequestVersion = HttpVersion.Version11 };
+
+    /// <summary>A handler presenting <paramref name="client"/> (or none) and trusting only the kubelet-serving CA.</summary>
+    public SocketsHttpHandler KubeletHandler(X509Certificate2? client) => new()
     {
-        var handler = new SocketsHttpHandler
+        SslOptions = new SslClientAuthenticationOptions
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = client is null ? null : [client],
-                CertificateChainPolicy = ChainPolicy(),
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = Host.KubeletUrl(node), DefaultRequestVersion = HttpVersion.Version11 };
-    }
+            ClientCertificates = client is null ? null : [client],
+            CertificateChainPolicy = ChainPolicy(),
+        },
+    };
 
     /// <summary>The API server's kubelet client certificate (bound to system:kubelet-api-admin).</summary>
     public X509Certificate2 ApiServerKubeletClient() =>
@@ -158,6 +158,19 @@ public sealed class KubeletFixture : IAsyncLifetime
               - name: talker
                 image: sandbox.apiproxygateway.io/workload:latest
                 command: [workload, logger, --interval=100ms, --message=talk]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: server
+              namespace: demo
+            spec:
+              nodeName: legacy
+              containers:
+              - name: server
+                command: [workload, web, --http-port=8080, --https-port=0]
+                ports:
+                - containerPort: 8080
             {FaultPods()}
             ---
             apiVersion: rbac.authorization.k8s.io/v1
