@@ -1,0 +1,64 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace ApiProxyGateway.Protocols.Kubernetes;
+
+/// <summary>
+/// Message layout of the channel protocols (apimachinery wsstream): binary messages are
+/// <c>[channel][data]</c>; the base64 variants send text <c>'0'+channel</c> followed by base64 data; v5 adds
+/// the close signal <c>[255][channel]</c>.
+/// </summary>
+internal static class ChannelFraming
+{
+    public const byte CloseSignal = 255;
+
+    public static (byte[] Payload, WebSocketMessageType Type) Encode(byte channel, ReadOnlySpan<byte> data, bool base64)
+    {
+        if (!base64)
+        {
+            var payload = new byte[data.Length + 1];
+            payload[0] = channel;
+            data.CopyTo(payload.AsSpan(1));
+            return (payload, WebSocketMessageType.Binary);
+        }
+
+        if (channel > 9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, "Base64 channels are single digits.");
+        }
+
+        return (Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data)), WebSocketMessageType.Text);
+    }
+
+    /// <summary>Returns null for an empty message (the v5 server's "connection is open" notice carries one byte, not zero).</summary>
+    public static ChannelMessage? Decode(ReadOnlySpan<byte> message, WebSocketMessageType type, bool base64, bool closeSignals)
+    {
+        if (message.IsEmpty)
+        {
+            return null;
+        }
+
+        if (type == WebSocketMessageType.Text || base64)
+        {
+            if (!base64 || type != WebSocketMessageType.Text || message[0] is < (byte)'0' or > (byte)'9')
+            {
+                throw new InvalidDataException("Unexpected WebSocket message type for the negotiated channel protocol.");
+            }
+
+            var text = Encoding.ASCII.GetString(message[1..]);
+            return new ChannelMessage((byte)(message[0] - '0'), Convert.FromBase64String(text), false);
+        }
+
+        if (closeSignals && message[0] == CloseSignal)
+        {
+            if (message.Length != 2)
+            {
+                throw new InvalidDataException("A close signal names exactly one channel.");
+            }
+
+            return new ChannelMessage(message[1], ReadOnlyMemory<byte>.Empty, true);
+        }
+
+        return new ChannelMessage(message[0], message[1..].ToArray(), false);
+    }
+}

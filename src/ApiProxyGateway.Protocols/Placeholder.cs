@@ -1,3 +1,0 @@
-namespace ApiProxyGateway.Protocols;
-
-internal static class Placeholder;

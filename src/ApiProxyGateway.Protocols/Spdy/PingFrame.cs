@@ -1,0 +1,3 @@
+namespace ApiProxyGateway.Protocols.Spdy;
+
+internal sealed record PingFrame(uint Id) : SpdyFrame;

@@ -1,0 +1,3 @@
+namespace ApiProxyGateway.Protocols.Spdy;
+
+internal sealed record RstStreamFrame(uint StreamId, SpdyStreamStatus Status) : SpdyFrame;
