@@ -18,6 +18,7 @@ internal static class StreamingServiceCollectionExtensions
         services.AddSingleton<UpgradeRelay>();
         services.AddSingleton<WebSocketRelay>();
         services.AddSingleton<PortForwardTunnelBridge>();
+        services.AddSingleton<RemoteCommandTranslator>();
         services.AddSingleton<StreamRelays>();
         services.AddSingleton<PodStreamHandler>();
         return services;
