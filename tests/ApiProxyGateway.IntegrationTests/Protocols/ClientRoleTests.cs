@@ -5,10 +5,10 @@ using ApiProxyGateway.Protocols.Kubernetes;
 namespace ApiProxyGateway.IntegrationTests.Protocols;
 
 /// <summary>
-/// The library's client role (what the gateway does toward kubelets) over a real Kestrel HTTPS upgrade: the
-/// duplex stream SocketsHttpHandler returns for a 101, with a client certificate and strict server trust.
+/// The library's client role (what the gateway does toward kubelets) over real Kestrel HTTPS: the SPDY upgrade on the
+/// duplex stream SocketsHttpHandler returns for a 101, and ClientWebSocket for v5; client certificate, strict trust.
 /// </summary>
-public sealed class SpdyUpgradeTests(KubectlInteropFixture fixture) : IClassFixture<KubectlInteropFixture>
+public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixture<KubectlInteropFixture>
 {
     private static readonly RemoteCommandOptions CatOptions = new() { Stdin = true, Stdout = true, Stderr = true };
 
@@ -70,6 +70,29 @@ public sealed class SpdyUpgradeTests(KubectlInteropFixture fixture) : IClassFixt
             Assert.Equal(StreamProtocols.PortForwardV1, protocol);
             Assert.Equal(SHA256.HashData(payload), SHA256.HashData(await echoed));
             Assert.Null(await connection.Error.WaitAsync(ct));
+        }
+    }
+
+    [Fact]
+    public async Task ClientWebSocket_ExecCatWithV5_RoundTripsStdinAndClosesStdinWithTheSignal()
+    {
+        var ct = Timeout();
+        using var invoker = CreateInvoker();
+        using var webSocket = new System.Net.WebSockets.ClientWebSocket();
+        webSocket.Options.AddSubProtocol(StreamProtocols.RemoteCommandV5);
+        var input = RandomNumberGenerator.GetBytes(1024 * 1024);
+        var uri = new UriBuilder(Request("exec?command=cat&stdin=true&stdout=true&stderr=true").RequestUri!) { Scheme = "wss" }.Uri;
+
+        await webSocket.ConnectAsync(uri, invoker, ct);
+        await using (var exec = RemoteCommandClient.StartWebSocket(webSocket, webSocket.SubProtocol!, CatOptions))
+        {
+            var output = ReadAllAsync(exec.Stdout!, ct);
+            await exec.Stdin!.WriteAsync(input, ct);
+            await exec.CloseStdinAsync(ct);
+            var result = await exec.WaitForExitAsync(ct);
+
+            Assert.Equal(SHA256.HashData(input), SHA256.HashData(await output));
+            Assert.Equal(new RemoteCommandResult(0, null), result);
         }
     }
 
