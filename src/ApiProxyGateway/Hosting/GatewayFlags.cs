@@ -22,6 +22,8 @@ internal static class GatewayFlags
         ["--kubelet-preferred-address-types"] = "Kubelet:PreferredAddressTypes",
         ["--kubelet-port"] = "Kubelet:Port",
         ["--kubelet-timeout"] = "Kubelet:Timeout",
+        ["--operations-bind-address"] = "Operations:BindAddress",
+        ["--operations-port"] = "Operations:Port",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =

@@ -1,5 +1,6 @@
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Upstreams;
@@ -19,6 +20,10 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<KubeletOptions>().Bind(configuration.GetSection(KubeletOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StreamingOptions>().Bind(configuration.GetSection(StreamingOptions.SectionName))
             .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.StreamCreationTimeout > TimeSpan.Zero, "Streaming:IdleTimeout and Streaming:StreamCreationTimeout must be positive")
+            .ValidateOnStart();
+        services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.SectionName))
+            .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Operations:BindAddress (--operations-bind-address): must be an IP address")
+            .Validate(o => o.Port is >= 0 and <= 65535, "Operations:Port (--operations-port): must be a port number (0 disables the listener)")
             .ValidateOnStart();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)

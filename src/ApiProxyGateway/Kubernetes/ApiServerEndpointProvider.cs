@@ -1,5 +1,6 @@
 using System.Net.Security;
 using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Kubernetes;
@@ -17,7 +18,7 @@ internal sealed class ApiServerEndpointProvider
     private string? _token;
     private DateTimeOffset _tokenReadAt;
 
-    public ApiServerEndpointProvider(IOptions<ApiServerOptions> options, TimeProvider timeProvider)
+    public ApiServerEndpointProvider(IOptions<ApiServerOptions> options, CertificateInventory inventory, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider;
@@ -30,6 +31,12 @@ internal sealed class ApiServerEndpointProvider
             ? SslStreamCertificateContext.Create(client.Certificate, client.Intermediates, offline: true)
             : null;
         _token = Current.Token;
+        ArgumentNullException.ThrowIfNull(inventory);
+        inventory.Register("apiserver-ca", () => Current.Authorities);
+        if (Current.ClientCertificate is { } certificate)
+        {
+            inventory.Register("apiserver-client", () => [certificate.Certificate]);
+        }
     }
 
     public ApiServerEndpoint Current { get; }

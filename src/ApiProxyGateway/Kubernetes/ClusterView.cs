@@ -11,9 +11,10 @@ internal sealed class ClusterView : BackgroundService
 {
     private static readonly int WatchTimeoutSeconds = 300;
 
-    public ClusterView(KubernetesApi api, TimeProvider timeProvider, ILogger<ClusterView> logger)
+    public ClusterView(KubernetesApi api, Telemetry.GatewayMetrics metrics, TimeProvider timeProvider, ILogger<ClusterView> logger)
     {
         ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(metrics);
         var client = api.Client;
         Pods = new ResourceCache<V1Pod, PodInfo>(new ResourceCacheSource<V1Pod, PodInfo>(
             "pods",
@@ -39,6 +40,11 @@ internal sealed class ClusterView : BackgroundService
             node => Key(null, node.Metadata.Name),
             node => node.Metadata?.ResourceVersion,
             ResourceProjections.ToNodeInfo), timeProvider, logger);
+        metrics.Meter.CreateObservableGauge("apiproxygateway.cache.synced", () => new[]
+        {
+            new System.Diagnostics.Metrics.Measurement<int>(Pods.HasSynced ? 1 : 0, new KeyValuePair<string, object?>("resource", "pods")),
+            new System.Diagnostics.Metrics.Measurement<int>(Nodes.HasSynced ? 1 : 0, new KeyValuePair<string, object?>("resource", "nodes")),
+        }, "{synced}", "1 when the watch-backed cache of the resource has synced.");
     }
 
     public ResourceCache<V1Pod, PodInfo> Pods { get; }

@@ -18,15 +18,17 @@ namespace ApiProxyGateway.Kubernetes;
 internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
 {
     private readonly k8s.Kubernetes _client;
+    private readonly EndpointTokenProvider? _tokenProvider;
 
     public KubernetesApi(ApiServerEndpointProvider endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var current = endpoint.Current;
+        _tokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint);
         var config = new KubernetesClientConfiguration
         {
             Host = current.Server.ToString(),
-            TokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint),
+            TokenProvider = _tokenProvider,
             FirstMessageHandlerSetup = handler =>
             {
                 handler.SslOptions.CertificateChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null);
@@ -81,6 +83,26 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new AuthorizationUnavailableException($"the API server could not be asked: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Asks the API server's <c>/readyz</c>; returns null when it answers ok, otherwise the problem.</summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, "/readyz"));
+            if (_tokenProvider is not null)
+            {
+                request.Headers.Authorization = await _tokenProvider.GetAuthenticationHeaderAsync(cancellationToken);
+            }
+
+            using var response = await _client.HttpClient.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"/readyz answered {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return e is OperationCanceledException ? "no answer in time" : e.Message;
         }
     }
 

@@ -11,7 +11,7 @@ namespace ApiProxyGateway.Streaming;
 /// falls back to SPDY with the real error), then the client's WebSocket is accepted and each channel is
 /// carried to its SPDY stream, resize events included, with the exit status passed back at the end.
 /// </summary>
-internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<RemoteCommandTranslator> logger)
+internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {
     private static readonly TimeSpan SpdyPingInterval = TimeSpan.FromSeconds(5);
 
@@ -38,6 +38,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         using var socket = await http.WebSockets.AcceptWebSocketAsync(StreamProtocols.RemoteCommandV5);
         await using var client = await RemoteCommandServer.AcceptWebSocketAsync(socket, StreamProtocols.RemoteCommandV5, commandOptions, http.RequestAborted);
 
+        stream.Tracker.Started("websocket-v5-translated");
         using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, http.RequestAborted);
         ByteCount fromClient = new(), toClient = new();
         var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient) : Task.CompletedTask;
@@ -62,7 +63,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
             await DuplexPump.Quietly(Task.WhenAll(stdin, stdout, stderr, resizes));
         }
 
-        StreamingLog.StreamEnded(logger, stream.Subresource, "websocket-v5-translated:" + negotiated, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, fromClient.Value, toClient.Value, endedBy);
+        stream.Tracker.Finished(new PumpResult(fromClient.Value, toClient.Value, endedBy));
     }
 
     private static string Negotiated(HttpResponseHeaders headers) =>

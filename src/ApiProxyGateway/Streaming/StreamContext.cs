@@ -13,5 +13,8 @@ internal sealed record StreamContext(
     HttpMessageInvoker Invoker,
     string KubeletPathAndQuery)
 {
+    /// <summary>Set by <see cref="StreamRelays"/> before a relay runs.</summary>
+    public StreamTracker Tracker { get; set; } = null!;
+
     public string? ForwardedFor => Http.Connection.RemoteIpAddress?.ToString();
 }

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -7,12 +8,13 @@ namespace ApiProxyGateway.Streaming;
 /// get WebSockets as they are; older kubelets get SPDY, with the WebSocket port-forward tunnel bridged and
 /// WebSocket v5 exec/attach translated to SPDY. Legacy WebSocket protocols go to any kubelet.
 /// </summary>
-internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, RemoteCommandTranslator translator, ILogger<StreamRelays> logger)
+internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, RemoteCommandTranslator translator, GatewayMetrics metrics, ILogger<StreamRelays> logger)
 {
     public async Task RunAsync(StreamContext stream, ClientStreamProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
+        stream.Tracker = new StreamTracker(metrics, logger, stream);
         try
         {
             switch (stream.Subresource, protocol)
@@ -38,7 +40,7 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                     break;
                 case (_, _) when IsUpgradable(http):
                     // An HTTP/1.1 WebSocket goes to the kubelet byte for byte, handshake included.
-                    await upgrades.RunAsync(stream, "websocket");
+                    await upgrades.RunAsync(stream, StreamRequest.ProtocolLabel(StreamRequest.SubProtocols(http.Request.Headers.SecWebSocketProtocol).FirstOrDefault()));
                     break;
                 default:
                     // A WebSocket over HTTP/2 cannot be relayed as bytes: it is accepted here and re-originated.

@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Tls;
 /// <summary>Owns the kubelet plane's TLS material: the kubelet CA bundle and the gateway's kubelet client certificate.</summary>
 internal sealed class KubeletTlsProvider
 {
-    public KubeletTlsProvider(IOptions<KubeletOptions> options)
+    public KubeletTlsProvider(IOptions<KubeletOptions> options, CertificateInventory inventory)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
@@ -24,6 +24,9 @@ internal sealed class KubeletTlsProvider
         Authorities = authorities;
         ClientCertificate = client.Certificate;
         ClientCertificateContext = SslStreamCertificateContext.Create(client.Certificate, client.Intermediates, offline: true);
+        ArgumentNullException.ThrowIfNull(inventory);
+        inventory.Register("kubelet-client", () => [ClientCertificate]);
+        inventory.Register("kubelet-ca", () => Authorities);
     }
 
     public X509Certificate2Collection Authorities { get; }

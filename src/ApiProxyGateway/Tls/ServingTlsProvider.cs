@@ -11,11 +11,14 @@ internal sealed class ServingTlsProvider
     private readonly TimeProvider _timeProvider;
     private readonly ServingTlsMaterial _current;
 
-    public ServingTlsProvider(IOptions<ServingOptions> options, TimeProvider timeProvider)
+    public ServingTlsProvider(IOptions<ServingOptions> options, CertificateInventory inventory, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _timeProvider = timeProvider;
         _current = Load(options.Value, generation: 1);
+        ArgumentNullException.ThrowIfNull(inventory);
+        inventory.Register("serving", () => [_current.ServingCertificate]);
+        inventory.Register("client-ca", () => _current.ClientAuthorities);
     }
 
     public ServingTlsMaterial Current => _current;

@@ -14,9 +14,11 @@ internal sealed class ApiServerUpstream : IDisposable
     private readonly ApiServerEndpointProvider _endpoint;
     private readonly ApiServerOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly UpstreamConnector _connector;
 
-    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, TimeProvider timeProvider)
+    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, UpstreamConnector connector, TimeProvider timeProvider)
     {
+        _connector = connector;
         ArgumentNullException.ThrowIfNull(options);
         _endpoint = endpoint;
         _options = options.Value;
@@ -57,7 +59,7 @@ internal sealed class ApiServerUpstream : IDisposable
         EndPoint address = IPAddress.TryParse(endpoint.Server.Host, out var ip)
             ? new IPEndPoint(ip, endpoint.Server.Port)
             : new DnsEndPoint(endpoint.Server.Host, endpoint.Server.Port);
-        var ssl = await UpstreamConnector.ConnectAsync($"API server {endpoint.Server.Authority}", address, tls, check, _options.ConnectTimeout, cancellationToken);
+        var ssl = await _connector.ConnectAsync("apiserver", $"API server {endpoint.Server.Authority}", address, tls, check, _options.ConnectTimeout, cancellationToken);
         return new HeaderLineSplittingStream(ssl);
     }
 }

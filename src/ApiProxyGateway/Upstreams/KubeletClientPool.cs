@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Upstreams;
 /// completes a TLS handshake that checks the kubelet CA chain, the dialled name and the node identity, and
 /// presents the gateway's kubelet client certificate. There is no path that skips any of it.
 /// </summary>
-internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<KubeletTarget, HttpMessageInvoker> _invokers = new();
 
@@ -50,7 +50,7 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
                     ? null
                     : certificate => NodeIdentity.Check(certificate, target.NodeName));
                 var clientOptions = UpstreamTls.CreateOptions(target.TlsName, tls.Authorities, tls.ClientCertificateContext, check, timeProvider.GetUtcNow());
-                var ssl = await UpstreamConnector.ConnectAsync(target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
+                var ssl = await connector.ConnectAsync("kubelet", target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
                 return new HeaderLineSplittingStream(ssl);
             },
         });

@@ -21,8 +21,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private GatewayUnderTest(TestPki pki, TestApiServer apiServer, Factory factory, Uri url)
+    private GatewayUnderTest(TestPki pki, TestApiServer apiServer, Factory factory, Uri url, Uri operationsUrl)
     {
+        OperationsUrl = operationsUrl;
         Pki = pki;
         ApiServer = apiServer;
         _factory = factory;
@@ -34,6 +35,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public TestApiServer ApiServer { get; }
 
     public Uri Url { get; }
+
+    /// <summary>The plain-HTTP operations listener: metrics and health.</summary>
+    public Uri OperationsUrl { get; }
 
     public IServiceProvider Services => _factory.Services;
 
@@ -81,6 +85,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Kubelet:CertificateAuthority"] = kubeletCa,
             ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
             ["Kubelet:ClientKey"] = kubeletClient.Key,
+            ["Operations:BindAddress"] = "127.0.0.1",
+            ["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -90,9 +96,10 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var factory = new Factory(configuration);
         factory.UseKestrel();
         factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Single(a => a.StartsWith("https://", StringComparison.Ordinal));
-        return new GatewayUnderTest(pki, apiServer, factory, new Uri(address));
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal));
+        var operations = addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal));
+        return new GatewayUnderTest(pki, apiServer, factory, new Uri(address), new Uri(operations));
     }
 
     /// <summary>A client that trusts only the cluster CA and presents <paramref name="certificate"/> (or nothing).</summary>
@@ -129,6 +136,13 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -88,7 +88,11 @@ public sealed class TestApiServer : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
             certificate?.Subject));
 
-        if (context.Request.Path == "/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        if (context.Request.Path == "/readyz")
+        {
+            await context.Response.WriteAsync("ok");
+        }
+        else if (context.Request.Path == "/apis/authorization.k8s.io/v1/subjectaccessreviews")
         {
             await AnswerReviewAsync(context);
         }
