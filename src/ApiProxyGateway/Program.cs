@@ -1,3 +1,4 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Forwarding;
@@ -20,15 +21,17 @@ builder.Services.AddAccessReviews();                // SubjectAccessReview decis
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation
 builder.Services.AddGatewayHealth();                // livez/readyz/healthz checks
+builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, written off the request path
 
 var app = builder.Build();
 
 // Middleware order: the operations listener's own small pipeline (metrics, health) branches off first; on the API
-// port, errors become Status bodies, requests are measured, the client certificate is authenticated, an
+// port, errors become Status bodies, requests are measured and audited, the client certificate is authenticated, an
 // authenticated caller is required on every endpoint, then the endpoints, most specific first.
 app.UseOperationsEndpoints();
 app.UseKubernetesStatusForUnhandledErrors();
 app.UseRequestMetrics();
+app.UseAudit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSockets();

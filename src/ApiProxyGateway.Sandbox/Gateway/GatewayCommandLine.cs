@@ -19,5 +19,8 @@ internal static class GatewayCommandLine
         "--kubelet-certificate-authority", pki.KubeletServingCaCertificate,
         "--kubelet-client-certificate", pki.GatewayKubeletClientCertificate,
         "--kubelet-client-key", pki.GatewayKubeletClientKey,
+        "--operations-bind-address", plan.GatewayAddress.ToString(),
+        "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
+        "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR
     ];
 }

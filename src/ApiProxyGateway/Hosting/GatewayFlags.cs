@@ -24,6 +24,9 @@ internal static class GatewayFlags
         ["--kubelet-timeout"] = "Kubelet:Timeout",
         ["--operations-bind-address"] = "Operations:BindAddress",
         ["--operations-port"] = "Operations:Port",
+        ["--audit-log-path"] = "Audit:Path",
+        ["--audit-log-maxsize"] = "Audit:MaxSizeMegabytes",
+        ["--audit-log-maxbackup"] = "Audit:MaxBackups",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Health;
@@ -24,6 +25,10 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.SectionName))
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Operations:BindAddress (--operations-bind-address): must be an IP address")
             .Validate(o => o.Port is >= 0 and <= 65535, "Operations:Port (--operations-port): must be a port number (0 disables the listener)")
+            .ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Audit:Path (--audit-log-path): a file path, or - for standard output")
+            .Validate(o => o.MaxSizeMegabytes > 0 && o.MaxBackups >= 0 && o.QueueCapacity > 0, "Audit:MaxSizeMegabytes (--audit-log-maxsize) and Audit:QueueCapacity must be positive, Audit:MaxBackups (--audit-log-maxbackup) not negative")
             .ValidateOnStart();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Kubernetes;
@@ -81,6 +82,9 @@ internal sealed class PodStreamHandler(
                 return false;
             }
 
+            var audit = context.Features.Get<AuditEntry>();
+            audit?.Annotate(AuditEntry.DecisionAnnotation, decision.Allowed ? "allow" : "forbid");
+            audit?.Annotate(AuditEntry.ReasonAnnotation, decision.Reason);
             if (!decision.Allowed)
             {
                 StreamingLog.Denied(logger, user.Name, verb, attributes.ResourceWithSubresource, ns, name);
@@ -128,7 +132,11 @@ internal sealed class PodStreamHandler(
 
         try
         {
+            var audit = context.Features.Get<AuditEntry>();
+            audit?.ObjectRef = audit.ObjectRef is { } reference ? reference with { Uid = pod.Uid } : null;
+            audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
+            audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
             return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
         }
         catch (UpstreamConnectException e)

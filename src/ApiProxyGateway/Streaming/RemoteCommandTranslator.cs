@@ -50,6 +50,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         try
         {
             var result = await kubelet.WaitForExitAsync(idle.Token);
+            stream.Tracker.ExitCode = result.ExitCode;
             await Task.WhenAll(stdout, stderr);
             await client.CompleteAsync(result, http.RequestAborted);
         }

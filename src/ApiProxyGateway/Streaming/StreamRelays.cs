@@ -1,4 +1,6 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
 using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Streaming;
@@ -8,13 +10,13 @@ namespace ApiProxyGateway.Streaming;
 /// get WebSockets as they are; older kubelets get SPDY, with the WebSocket port-forward tunnel bridged and
 /// WebSocket v5 exec/attach translated to SPDY. Legacy WebSocket protocols go to any kubelet.
 /// </summary>
-internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, RemoteCommandTranslator translator, GatewayMetrics metrics, ILogger<StreamRelays> logger)
+internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, RemoteCommandTranslator translator, GatewayMetrics metrics, AuditRecorder audit, KubeletClientPool kubelets, TimeProvider timeProvider, ILogger<StreamRelays> logger)
 {
     public async Task RunAsync(StreamContext stream, ClientStreamProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
-        stream.Tracker = new StreamTracker(metrics, logger, stream);
+        stream.Tracker = new StreamTracker(metrics, audit, kubelets, timeProvider, logger, stream);
         try
         {
             switch (stream.Subresource, protocol)

@@ -1,4 +1,7 @@
+using System.Globalization;
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -6,9 +9,13 @@ namespace ApiProxyGateway.Streaming;
 /// Follows one stream from the moment it is established (after the upstream's 101, or the first byte of a log)
 /// to its end: the in-flight gauge, the finished counter, bytes by direction, and the closing log line.
 /// </summary>
-internal sealed class StreamTracker(GatewayMetrics metrics, ILogger logger, StreamContext stream)
+internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit, KubeletClientPool kubelets, TimeProvider timeProvider, ILogger logger, StreamContext stream)
 {
     private string? _protocol;
+    private long _started;
+
+    /// <summary>The command's exit code, when the relay could see it (translated streams).</summary>
+    public int? ExitCode { get; set; }
 
     public string Kind { get; } = stream.Subresource switch
     {
@@ -22,7 +29,12 @@ internal sealed class StreamTracker(GatewayMetrics metrics, ILogger logger, Stre
     public void Started(string protocol)
     {
         _protocol = protocol;
+        _started = timeProvider.GetTimestamp();
         metrics.StreamStarted(Kind, protocol);
+        var entry = stream.Http.Features.Get<AuditEntry>();
+        entry?.Annotate(AuditEntry.ProtocolAnnotation, protocol);
+        entry?.Annotate(AuditEntry.UpstreamCertificateAnnotation, kubelets.PeerCertificateSha256(stream.Target));
+        audit.StreamStarted(stream.Http, stream.Subresource == PodSubresource.Log ? StatusCodes.Status200OK : StatusCodes.Status101SwitchingProtocols);
     }
 
     public void Finished(PumpResult result)
@@ -34,6 +46,15 @@ internal sealed class StreamTracker(GatewayMetrics metrics, ILogger logger, Stre
         }
 
         metrics.StreamFinished(Kind, _protocol, result.EndedBy, result.BytesFromClient, result.BytesToClient);
+        if (stream.Http.Features.Get<AuditEntry>() is { } entry)
+        {
+            entry.Annotate(AuditEntry.BytesInAnnotation, result.BytesFromClient.ToString(CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.BytesOutAnnotation, result.BytesToClient.ToString(CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.DurationAnnotation, timeProvider.GetElapsedTime(_started).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.EndedByAnnotation, result.EndedBy);
+            entry.Annotate(AuditEntry.ExitCodeAnnotation, ExitCode?.ToString(CultureInfo.InvariantCulture));
+        }
+
         StreamingLog.StreamEnded(logger, stream.Subresource, _protocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
     }
 }

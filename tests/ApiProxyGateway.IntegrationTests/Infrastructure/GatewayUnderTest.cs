@@ -85,6 +85,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Kubelet:CertificateAuthority"] = kubeletCa,
             ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
             ["Kubelet:ClientKey"] = kubeletClient.Key,
+            ["Audit:Path"] = Path.Combine(pki.Directory, "audit.log"),
             ["Operations:BindAddress"] = "127.0.0.1",
             ["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
