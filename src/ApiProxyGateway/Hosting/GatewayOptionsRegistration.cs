@@ -4,6 +4,7 @@ using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,9 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Audit:Path (--audit-log-path): a file path, or - for standard output")
             .Validate(o => o.MaxSizeMegabytes > 0 && o.MaxBackups >= 0 && o.QueueCapacity > 0, "Audit:MaxSizeMegabytes (--audit-log-maxsize) and Audit:QueueCapacity must be positive, Audit:MaxBackups (--audit-log-maxbackup) not negative")
+            .ValidateOnStart();
+        services.AddOptions<ReloadOptions>().Bind(configuration.GetSection(ReloadOptions.SectionName))
+            .Validate(o => o.ReloadInterval > TimeSpan.Zero, "Tls:ReloadInterval: must be positive")
             .ValidateOnStart();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)

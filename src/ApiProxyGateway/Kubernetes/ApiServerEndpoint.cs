@@ -12,7 +12,8 @@ internal sealed record ApiServerEndpoint(
     X509Certificate2Collection Authorities,
     CertificateWithChain? ClientCertificate,
     string? Token,
-    string? TokenFile)
+    string? TokenFile,
+    IReadOnlyList<string> SourceFiles)
 {
     /// <summary>The host name or IP the server certificate must carry.</summary>
     public string ServerName => Server.IdnHost;

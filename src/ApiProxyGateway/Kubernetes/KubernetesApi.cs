@@ -31,10 +31,10 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
             TokenProvider = _tokenProvider,
             FirstMessageHandlerSetup = handler =>
             {
-                handler.SslOptions.CertificateChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null);
+                // Read at every handshake, so reloaded CAs and client certificates apply to new connections.
                 handler.SslOptions.CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, errors) => errors == SslPolicyErrors.None;
-                handler.SslOptions.ClientCertificateContext = endpoint.ClientCertificateContext;
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, certificate, chain, errors);
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
             },
         };
@@ -107,6 +107,33 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// The chain against the current API-server CA only (never the system store) and the host name, which
+    /// SslStream has already checked (<see cref="SslPolicyErrors.RemoteCertificateNameMismatch"/>).
+    /// </summary>
+    private static bool ValidateServer(ApiServerEndpointProvider endpoint, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? presented, SslPolicyErrors errors)
+    {
+        if (certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 server
+            || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(endpoint.Current.Authorities, now: null) };
+        if (presented is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+        }
+
+        var valid = chain.Build(server);
+        foreach (var element in chain.ChainElements)
+        {
+            element.Certificate.Dispose();
+        }
+
+        return valid;
+    }
 
     private sealed class EndpointTokenProvider(ApiServerEndpointProvider endpoint) : ITokenProvider
     {

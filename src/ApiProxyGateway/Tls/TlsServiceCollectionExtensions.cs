@@ -6,6 +6,9 @@ internal static class TlsServiceCollectionExtensions
     public static IServiceCollection AddTlsMaterial(this IServiceCollection services)
     {
         services.AddSingleton<CertificateInventory>();
+        services.AddSingleton<ReloadRegistry>();
+        services.AddSingleton<CertificateReloader>();
+        services.AddHostedService(provider => provider.GetRequiredService<CertificateReloader>());
         services.AddSingleton<ServingTlsProvider>();
         services.AddSingleton<KubeletTlsProvider>();
         return services;

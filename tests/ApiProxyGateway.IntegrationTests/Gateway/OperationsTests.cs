@@ -21,7 +21,8 @@ public sealed class OperationsTests : IAsyncLifetime
         (await unauthenticated.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
         using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
 
-        var text = await operations.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        // Request metrics are recorded when a response completes, and scrapes may be cached briefly: poll.
+        var text = await ScrapeUntilAsync(operations, t => t.Contains("reason=\"NoCertificate\"", StringComparison.Ordinal) && t.Contains("route=\"passthrough\"", StringComparison.Ordinal));
 
         Assert.Contains("apiproxygateway_requests_total{", text, StringComparison.Ordinal);
         Assert.Matches("""apiproxygateway_requests_total\{[^}]*code="200"[^}]*route="passthrough"[^}]*\} 1""", text);
@@ -30,6 +31,22 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Contains("plane=\"serving\"", text, StringComparison.Ordinal);
         Assert.Contains("apiproxygateway_upstream_tls_handshake_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeUntilAsync(HttpClient operations, Func<string, bool> condition)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var text = await operations.GetStringAsync("/metrics", deadline.Token);
+            if (condition(text))
+            {
+                return text;
+            }
+
+            await Task.Delay(100, deadline.Token);
+        }
     }
 
     [Fact]
