@@ -36,6 +36,7 @@ internal sealed class ApiServerUpstream : IDisposable
             ActivityHeadersPropagator = null,
             ConnectTimeout = _options.ConnectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            PooledConnectionLifetime = _options.ConnectionLifetime,
             ConnectCallback = ConnectAsync,
 
             // User names and groups come from certificate subjects and may be UTF-8; Go servers take the raw bytes.

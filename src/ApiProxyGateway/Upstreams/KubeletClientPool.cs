@@ -48,6 +48,9 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
             ActivityHeadersPropagator = null,
             ConnectTimeout = settings.Timeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+
+            // New requests move to new connections within a minute, so rotated credentials are soon used everywhere.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = async (_, cancellationToken) =>
             {
                 var check = new UpstreamCertificateCheck(settings.DisableNodeIdentityValidation

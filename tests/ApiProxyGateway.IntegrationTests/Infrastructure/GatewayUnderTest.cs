@@ -41,11 +41,16 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync((_, _) => settings ?? new Dictionary<string, string?>());
+
+    /// <summary>Starts with settings that may depend on the test PKI and API server (e.g. files the test will rotate).</summary>
+    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor)
     {
         var pki = new TestPki();
         var apiServer = await TestApiServer.StartAsync(
             TestPki.IssueServer(pki.ClusterCa, "kube-apiserver", [IPAddress.Loopback]), pki.ClusterCa);
+        var settings = settingsFor(pki, apiServer);
 
         var clusterCa = pki.Write(pki.ClusterCa, "cluster-ca").Certificate;
         var serving = pki.Write(TestPki.IssueServer(pki.ClusterCa, "apiproxygateway", [IPAddress.Loopback]), "gateway");
@@ -89,7 +94,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Operations:BindAddress"] = "127.0.0.1",
             ["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in settings)
         {
             configuration[key] = value;
         }
@@ -134,6 +139,32 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
         using var custom = new X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy([Pki.ClusterCa], now: null) };
         return custom.Build(new X509Certificate2(certificate));
+    }
+
+    /// <summary>A kubeconfig for the gateway's API-server identity, naming the given CA and client certificate files.</summary>
+    public static string WriteKubeconfig(string path, Uri server, string caFile, string certificateFile, string keyFile)
+    {
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster:
+                server: {server.GetLeftPart(UriPartial.Authority)}
+                certificate-authority: {caFile}
+            users:
+            - name: gateway
+              user:
+                client-certificate: {certificateFile}
+                client-key: {keyFile}
+            contexts:
+            - name: test
+              context:
+                cluster: test
+                user: gateway
+            current-context: test
+            """);
+        return path;
     }
 
     public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);

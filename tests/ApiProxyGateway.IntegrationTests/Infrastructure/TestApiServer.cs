@@ -86,7 +86,8 @@ public sealed class TestApiServer : IAsyncDisposable
             context.Request.Method,
             context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
-            certificate?.Subject));
+            certificate?.Subject,
+            certificate?.Thumbprint));
 
         if (context.Request.Path == "/readyz")
         {
