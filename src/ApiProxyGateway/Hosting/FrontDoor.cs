@@ -21,10 +21,18 @@ internal static class FrontDoor
     /// </remarks>
     public static IServiceCollection AddFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
+        services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = shutdown.Value.ReadinessGracePeriod + shutdown.Value.DrainPeriod + TimeSpan.FromSeconds(10));
         services.AddOptions<KestrelServerOptions>()
             .Configure<IServiceProvider>((kestrel, provider) =>
             {
                 var options = configuration.GetSection(ServingOptions.SectionName).Get<ServingOptions>() ?? new ServingOptions();
+                var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+                kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize > 0 ? limits.MaxRequestBodySize : null;
+                kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(1024, limits.MaxRequestHeadersTotalSize);
+                kestrel.Limits.Http2.MaxStreamsPerConnection = Math.Max(1, limits.Http2MaxStreamsPerConnection);
                 var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
                 var port = options.SecurePort is >= 0 and <= 65535 ? options.SecurePort : 0;
                 kestrel.AddServerHeader = false;

@@ -34,6 +34,13 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<ReloadOptions>().Bind(configuration.GetSection(ReloadOptions.SectionName))
             .Validate(o => o.ReloadInterval > TimeSpan.Zero, "Tls:ReloadInterval: must be positive")
             .ValidateOnStart();
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName))
+            .Validate(o => o.MaxStreams > 0 && o.MaxStreamsPerUser > 0 && o.MaxRequestBodySize > 0 && o.MaxRequestHeadersTotalSize >= 1024 && o.Http2MaxStreamsPerConnection > 0,
+                "Limits: MaxStreams, MaxStreamsPerUser, MaxRequestBodySize and Http2MaxStreamsPerConnection must be positive, MaxRequestHeadersTotalSize at least 1024")
+            .ValidateOnStart();
+        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName))
+            .Validate(o => o.ReadinessGracePeriod >= TimeSpan.Zero && o.DrainPeriod >= TimeSpan.Zero, "Shutdown:ReadinessGracePeriod and Shutdown:DrainPeriod must not be negative")
+            .ValidateOnStart();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
             .Bind(configuration.GetSection(ClientCertificateAuthenticationOptions.SectionName))

@@ -37,6 +37,6 @@ internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider 
         await http.Response.StartAsync(http.RequestAborted);
         await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
         stream.Tracker.Started("http");
-        stream.Tracker.Finished(await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, http.RequestAborted));
+        stream.Tracker.Finished(await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
 
@@ -16,6 +17,8 @@ internal sealed class PodStreamHandler(
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
     StreamRelays relays,
+    StreamLimiter limiter,
+    GracefulShutdown shutdown,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -45,13 +48,24 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        var stream = await LocateAsync(context, subresource, ns, name);
-        if (stream is null)
+        var located = await LocateAsync(context, subresource, ns, name);
+        if (located is null)
         {
             return;
         }
 
-        await relays.RunAsync(stream, protocol);
+        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? user.Name;
+        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        if (lease is null)
+        {
+            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(StatusCodes.Status429TooManyRequests, "TooManyRequests",
+                refusedBy == "per-user" ? $"too many concurrent streams for user \"{accountable}\"; close some and retry" : "the gateway has too many concurrent streams; retry later"),
+                new Dictionary<string, string> { ["Retry-After"] = "1" });
+            return;
+        }
+
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
+        await relays.RunAsync(located with { Closing = closing.Token }, protocol);
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)

@@ -32,7 +32,7 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
         stream.Tracker.Started("tunnel-bridged");
-        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
+        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing);
         if (socket.State == WebSocketState.Open)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);

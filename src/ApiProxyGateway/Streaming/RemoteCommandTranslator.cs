@@ -39,7 +39,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         await using var client = await RemoteCommandServer.AcceptWebSocketAsync(socket, StreamProtocols.RemoteCommandV5, commandOptions, http.RequestAborted);
 
         stream.Tracker.Started("websocket-v5-translated");
-        using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, http.RequestAborted);
+        using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, stream.Closing);
         ByteCount fromClient = new(), toClient = new();
         var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient) : Task.CompletedTask;
         var stdout = client.Stdout is { } clientStdout && kubelet.Stdout is { } kubeletStdout ? DuplexPump.CopyAsync(kubeletStdout, clientStdout, idle, toClient) : Task.CompletedTask;

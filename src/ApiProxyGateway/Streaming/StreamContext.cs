@@ -17,4 +17,7 @@ internal sealed record StreamContext(
     public StreamTracker Tracker { get; set; } = null!;
 
     public string? ForwardedFor => Http.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>Cancelled when the client goes away or the gateway's drain period ends: the stream must close.</summary>
+    public CancellationToken Closing { get; init; } = Http.RequestAborted;
 }

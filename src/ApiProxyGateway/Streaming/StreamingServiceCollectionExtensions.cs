@@ -20,6 +20,7 @@ internal static class StreamingServiceCollectionExtensions
         services.AddSingleton<RemoteCommandTranslator>();
         services.AddSingleton<StreamRelays>();
         services.AddSingleton<PodStreamHandler>();
+        services.AddSingleton<StreamLimiter>();
         return services;
     }
 

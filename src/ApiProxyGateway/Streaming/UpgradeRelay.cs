@@ -78,6 +78,6 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
 
         await using var client = await upgrade.UpgradeAsync();
         stream.Tracker.Started(protocolLabel);
-        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted));
+        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

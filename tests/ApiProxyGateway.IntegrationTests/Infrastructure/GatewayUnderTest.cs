@@ -91,6 +91,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
             ["Kubelet:ClientKey"] = kubeletClient.Key,
             ["Audit:Path"] = Path.Combine(pki.Directory, "audit.log"),
+            ["Shutdown:ReadinessGracePeriod"] = "00:00:00",
+            ["Shutdown:DrainPeriod"] = "00:00:01",
             ["Operations:BindAddress"] = "127.0.0.1",
             ["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
