@@ -38,4 +38,4 @@ app.UseWebSockets();
 app.MapPodStreams();
 app.MapApiServerPassThrough();
 
-return await GatewayHost.RunAsync(app);
+return await GatewayHost.RunAsync(app, args);

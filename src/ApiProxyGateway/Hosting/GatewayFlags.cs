@@ -32,6 +32,15 @@ internal static class GatewayFlags
     private static readonly Dictionary<string, string> FlagBySetting =
         SwitchMappings.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Flags that mean nothing to the gateway (a typo would otherwise be silently ignored). Accepted: the mapped
+    /// flags, <c>--environment</c>, and any setting by name (<c>--Section:Key[=value]</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Unknown(IEnumerable<string> args) =>
+        [.. args.Where(arg => arg.StartsWith('-'))
+            .Select(arg => arg.Split('=', 2)[0])
+            .Where(flag => !SwitchMappings.ContainsKey(flag) && flag is not "--environment" && !flag.Contains(':', StringComparison.Ordinal))];
+
     /// <summary>Names a setting the way an operator can find it: <c>Serving:TlsCertFile (--tls-cert-file)</c>.</summary>
     public static string Describe(string setting) =>
         FlagBySetting.TryGetValue(setting, out var flag) ? $"{setting} ({flag})" : setting;

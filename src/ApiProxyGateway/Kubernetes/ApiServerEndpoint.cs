@@ -13,8 +13,9 @@ internal sealed record ApiServerEndpoint(
     CertificateWithChain? ClientCertificate,
     string? Token,
     string? TokenFile,
-    IReadOnlyList<string> SourceFiles)
+    IReadOnlyList<string> SourceFiles,
+    string? TlsServerName = null)
 {
-    /// <summary>The host name or IP the server certificate must carry.</summary>
-    public string ServerName => Server.IdnHost;
+    /// <summary>The name the server certificate must carry: the kubeconfig's <c>tls-server-name</c>, else the server's host.</summary>
+    public string ServerName => string.IsNullOrEmpty(TlsServerName) ? Server.IdnHost : TlsServerName;
 }

@@ -64,7 +64,7 @@ internal static class ApiServerEndpointLoader
             errors.Add($"{setting}: the user in '{options.Kubeconfig}' has neither a client certificate nor a token for the gateway to authenticate with");
         }
 
-        return errors.Count > before ? null : new ApiServerEndpoint(server, authorities, clientCertificate, config.AccessToken, TokenFile: null, ReferencedFiles(options));
+        return errors.Count > before ? null : new ApiServerEndpoint(server, authorities, clientCertificate, config.AccessToken, TokenFile: null, ReferencedFiles(options), config.TlsServerName);
     }
 
     private static CertificateWithChain? LoadClientCertificate(KubernetesClientConfiguration config, string setting, ICollection<string> errors)

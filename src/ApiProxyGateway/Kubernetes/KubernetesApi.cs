@@ -114,13 +114,23 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
     /// </summary>
     private static bool ValidateServer(ApiServerEndpointProvider endpoint, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? presented, SslPolicyErrors errors)
     {
+        var current = endpoint.Current;
         if (certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 server
-            || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+            || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
             return false;
         }
 
-        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(endpoint.Current.Authorities, now: null) };
+        // With a kubeconfig tls-server-name the certificate must name that, not the dialled host.
+        var nameMatches = string.IsNullOrEmpty(current.TlsServerName)
+            ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+            : server.MatchesHostname(current.TlsServerName);
+        if (!nameMatches)
+        {
+            return false;
+        }
+
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null) };
         if (presented is not null)
         {
             chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);

@@ -35,6 +35,16 @@ public sealed class StartupTests
         }
     }
 
+    [Fact]
+    public async Task Gateway_WithAMisspelledFlag_RefusesToStartNamingIt()
+    {
+        var (exitCode, stderr) = await RunGatewayAsync("--tls-cert-fil", "/tmp/x.crt", "--Serving:SecurePort=0");
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}, stderr:\n{stderr}");
+        Assert.Contains("unknown flag --tls-cert-fil;", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--Serving:SecurePort", stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Stderr)> RunGatewayAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
