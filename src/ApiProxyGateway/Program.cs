@@ -5,6 +5,7 @@ using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
@@ -19,6 +20,7 @@ builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
+builder.Services.AddProxySubresources();            // pods/services/nodes proxy over verified TLS
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation
 builder.Services.AddGatewayHealth();                // livez/readyz/healthz checks
 builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, written off the request path
@@ -36,6 +38,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSockets();
 app.MapPodStreams();
+app.MapProxySubresources();
 app.MapApiServerPassThrough();
 
 return await GatewayHost.RunAsync(app, args);

@@ -15,7 +15,8 @@ namespace ApiProxyGateway.Sandbox.Pki;
 ///   kubelet-client-ca.crt, .key             signs clients of the kubelets
 ///   gateway-kubelet-client.crt, .key        CN=apiproxygateway-kubelet-client (kubelet-client CA)
 ///   apiserver-kubelet-client.crt, .key      CN=kube-apiserver-kubelet-client, O=kubeadm:cluster-admins (kubelet-client CA)
-///   workload-ca.crt, .key                   signs the workloads' serving certs (next task)
+///   workload-ca.crt, .key                   signs the workloads' serving certs
+///   gateway-workload-client.crt, .key       the gateway's client cert for workloads (CN=apiproxygateway, workload CA)
 /// </code>
 /// All certificates are PEM, keys are unencrypted PKCS#8 PEM with mode 0600. The PKI is created anew on every start.
 /// </remarks>
@@ -66,6 +67,10 @@ public sealed record SandboxPkiPaths
     public string WorkloadCaCertificate => Crt("workload-ca");
 
     public string WorkloadCaKey => Key("workload-ca");
+
+    public string GatewayWorkloadClientCertificate => Crt("gateway-workload-client");
+
+    public string GatewayWorkloadClientKey => Key("gateway-workload-client");
 
     public string UserCertificate(string user) => Path.Combine(UsersDirectory, user + ".crt");
 

@@ -49,8 +49,7 @@ internal sealed class ApiServerPassThrough(
         using var lease = limiter.TryAcquire(accountable, out _);
         if (lease is null)
         {
-            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(StatusCodes.Status429TooManyRequests, "TooManyRequests",
-                "too many concurrent watches and streams; close some and retry"), new Dictionary<string, string> { ["Retry-After"] = "1" });
+            await KubernetesStatus.TooManyRequestsAsync(context, "too many concurrent watches and streams; close some and retry");
             return;
         }
 

@@ -9,5 +9,5 @@ internal sealed class CacheSyncCheck(ClusterView cluster) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(cluster.HasSynced
             ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy($"waiting for the pod ({(cluster.Pods.HasSynced ? "synced" : "not synced")}) and node ({(cluster.Nodes.HasSynced ? "synced" : "not synced")}) caches"));
+            : HealthCheckResult.Unhealthy("waiting for the caches of " + string.Join(", ", cluster.Caches.Where(c => !c.HasSynced).Select(c => c.Kind))));
 }

@@ -3,6 +3,7 @@ using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
@@ -41,6 +42,8 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName))
             .Validate(o => o.ReadinessGracePeriod >= TimeSpan.Zero && o.DrainPeriod >= TimeSpan.Zero, "Shutdown:ReadinessGracePeriod and Shutdown:DrainPeriod must not be negative")
             .ValidateOnStart();
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
             .Bind(configuration.GetSection(ClientCertificateAuthenticationOptions.SectionName))

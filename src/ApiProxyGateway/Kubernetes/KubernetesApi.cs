@@ -86,6 +86,20 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
         }
     }
 
+    /// <summary>A ConfigMap's data, or null when it does not exist.</summary>
+    public async Task<IDictionary<string, string>?> ReadConfigMapDataAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var configMap = await _client.CoreV1.ReadNamespacedConfigMapAsync(name, namespaceName, cancellationToken: cancellationToken);
+            return configMap.Data ?? new Dictionary<string, string>();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Asks the API server's <c>/readyz</c>; returns null when it answers ok, otherwise the problem.</summary>
     public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal sealed class PodStreamHandler(
     EffectiveUserResolver identity,
-    AccessReviewer reviewer,
+    RequestAuthorizer authorizer,
     ClusterView cluster,
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
@@ -58,9 +58,8 @@ internal sealed class PodStreamHandler(
         using var lease = limiter.TryAcquire(accountable, out var refusedBy);
         if (lease is null)
         {
-            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(StatusCodes.Status429TooManyRequests, "TooManyRequests",
-                refusedBy == "per-user" ? $"too many concurrent streams for user \"{accountable}\"; close some and retry" : "the gateway has too many concurrent streams; retry later"),
-                new Dictionary<string, string> { ["Retry-After"] = "1" });
+            await KubernetesStatus.TooManyRequestsAsync(context,
+                refusedBy == "per-user" ? $"too many concurrent streams for user \"{accountable}\"; close some and retry" : "the gateway has too many concurrent streams; retry later");
             return;
         }
 
@@ -83,26 +82,8 @@ internal sealed class PodStreamHandler(
             : HttpMethods.IsGet(context.Request.Method) ? ["get", "create"] : ["create"];
         foreach (var verb in verbs)
         {
-            var attributes = new ResourceAttributes(verb, "", "pods", resource, ns, name);
-            AccessDecision decision;
-            try
+            if (!await authorizer.AuthorizeAsync(context, user, new ResourceAttributes(verb, "", "pods", resource, ns, name)))
             {
-                decision = await reviewer.ReviewAsync(user, attributes, context.RequestAborted);
-            }
-            catch (AuthorizationUnavailableException e)
-            {
-                StreamingLog.AuthorizationUnavailable(logger, subresource, user.Name, e.Message);
-                await KubernetesStatus.ServiceUnavailableAsync(context, $"the request could not be authorized: {e.Message}");
-                return false;
-            }
-
-            var audit = context.Features.Get<AuditEntry>();
-            audit?.Annotate(AuditEntry.DecisionAnnotation, decision.Allowed ? "allow" : "forbid");
-            audit?.Annotate(AuditEntry.ReasonAnnotation, decision.Reason);
-            if (!decision.Allowed)
-            {
-                StreamingLog.Denied(logger, user.Name, verb, attributes.ResourceWithSubresource, ns, name);
-                await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(user, attributes, decision.Reason), "pods", "", name);
                 return false;
             }
         }

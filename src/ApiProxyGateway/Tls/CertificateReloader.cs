@@ -17,16 +17,12 @@ internal sealed partial class CertificateReloader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var watchers = new List<FileSystemWatcher>();
+        var watchers = new Dictionary<string, FileSystemWatcher>(StringComparer.Ordinal);
         try
         {
-            foreach (var directory in registry.Items.SelectMany(item => item.Files).Select(DirectoryOf).OfType<string>().Distinct(StringComparer.Ordinal))
-            {
-                watchers.Add(Watch(directory, () => signals.Writer.TryWrite(true)));
-            }
-
             using var timer = new PeriodicTimer(options.Value.ReloadInterval, timeProvider);
             var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            signals.Writer.TryWrite(true); // a first check at once, which also starts the watchers
             while (!stoppingToken.IsCancellationRequested)
             {
                 var signal = signals.Reader.WaitToReadAsync(stoppingToken).AsTask();
@@ -43,6 +39,12 @@ internal sealed partial class CertificateReloader(
                 }
 
                 CheckAll();
+
+                // Planes register when their owners are first built, and a kubeconfig may name new files: watch them all.
+                foreach (var directory in registry.Items.SelectMany(item => item.Files).Select(DirectoryOf).OfType<string>().Where(d => !watchers.ContainsKey(d)).ToArray())
+                {
+                    watchers[directory] = Watch(directory, () => signals.Writer.TryWrite(true));
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -51,7 +53,7 @@ internal sealed partial class CertificateReloader(
         }
         finally
         {
-            foreach (var watcher in watchers)
+            foreach (var watcher in watchers.Values)
             {
                 watcher.Dispose();
             }
@@ -64,7 +66,18 @@ internal sealed partial class CertificateReloader(
         var changed = 0;
         foreach (var item in registry.Items)
         {
-            if (item.ReloadIfChanged() is not { } outcome)
+            (bool Accepted, string? Problem)? result;
+            try
+            {
+                result = item.ReloadIfChanged();
+            }
+            catch (Exception e)
+            {
+                // A plane that cannot even be checked keeps its material; the others are still checked.
+                result = (false, e.Message);
+            }
+
+            if (result is not { } outcome)
             {
                 continue;
             }

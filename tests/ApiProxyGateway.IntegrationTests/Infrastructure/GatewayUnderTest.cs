@@ -57,6 +57,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var gatewayClient = pki.Write(TestPki.IssueClient(pki.ClusterCa, "apiproxygateway"), "gateway-client");
         var kubeletCa = pki.Write(pki.KubeletCa, "kubelet-ca").Certificate;
         var kubeletClient = pki.Write(TestPki.IssueClient(pki.KubeletClientCa, "apiproxygateway-kubelet-client"), "gateway-kubelet-client");
+        var workloadClient = pki.Write(TestPki.IssueClient(pki.WorkloadCa, "apiproxygateway"), "gateway-workload-client");
         var kubeconfig = Path.Combine(pki.Directory, "gateway.kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, $"""
             apiVersion: v1
@@ -90,6 +91,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Kubelet:CertificateAuthority"] = kubeletCa,
             ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
             ["Kubelet:ClientKey"] = kubeletClient.Key,
+            ["Proxy:ClientCertificate"] = workloadClient.Certificate,
+            ["Proxy:ClientKey"] = workloadClient.Key,
+            ["Proxy:WorkloadCertificateAuthority"] = pki.Write(pki.WorkloadCa, "workload-ca").Certificate,
             ["Audit:Path"] = Path.Combine(pki.Directory, "audit.log"),
             ["Shutdown:ReadinessGracePeriod"] = "00:00:00",
             ["Shutdown:DrainPeriod"] = "00:00:01",
@@ -105,8 +109,10 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         factory.UseKestrel();
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var address = addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal));
-        var operations = addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal));
+        var address = addresses.SingleOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"the gateway has no API listener; it listens on [{string.Join(", ", addresses)}]");
+        var operations = addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"the gateway has no operations listener; it listens on {string.Join(", ", addresses)}");
         return new GatewayUnderTest(pki, apiServer, factory, new Uri(address), new Uri(operations));
     }
 
