@@ -35,6 +35,9 @@ internal static class GatewayHost
 
         // Load the TLS material now that it is known to be valid, rather than on the first handshake.
         app.Services.GetRequiredService<Tls.ServingTlsProvider>();
+        app.Services.GetRequiredService<Tls.KubeletTlsProvider>();
+        app.Services.GetRequiredService<Proxy.WorkloadTrust>();
+        RelaxedSettings.Log(app.Services);
         await app.WaitForShutdownAsync();
         return 0;
     }
