@@ -1,6 +1,13 @@
 using System.Runtime.InteropServices;
 using ApiProxyGateway.Sandbox.Hosting;
 using ApiProxyGateway.Sandbox.Scenarios;
+using ApiProxyGateway.Sandbox.Workloads;
+
+// "workload KIND …": the sandbox's own binary runs a container's program (see Workloads/).
+if (args is ["workload", .. var workload])
+{
+    return await WorkloadProgram.RunAsync(workload);
+}
 
 // The sandbox: a simulated cluster with the gateway in front. Everything lives in SandboxHost; this is the shell.
 var commandLine = SandboxCommandLine.Parse(args);

@@ -4,8 +4,11 @@ using ApiProxyGateway.Sandbox.Addressing;
 using ApiProxyGateway.Sandbox.ApiServer;
 using ApiProxyGateway.Sandbox.Controllers;
 using ApiProxyGateway.Sandbox.Gateway;
+using ApiProxyGateway.Sandbox.Kubelets;
+using ApiProxyGateway.Sandbox.PodStreams;
 using ApiProxyGateway.Sandbox.Pki;
 using ApiProxyGateway.Sandbox.Rbac;
+using ApiProxyGateway.Sandbox.Runtime;
 using ApiProxyGateway.Sandbox.Scenarios;
 using ApiProxyGateway.Sandbox.Store;
 using Microsoft.AspNetCore.Connections;
@@ -14,8 +17,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ApiProxyGateway.Sandbox.Hosting;
 
 /// <summary>
-/// A running sandbox: PKI, simulated kube-apiserver, in-memory store and (by default) the gateway as a child
-/// process. <c>Program.cs</c>, the tests and the benchmark all start it through <see cref="StartAsync(SandboxOptions, CancellationToken)"/>.
+/// A running sandbox: PKI, simulated kube-apiserver, in-memory store, a simulated kubelet and process-backed
+/// container runtime per node, and (by default) the gateway as a child process. <c>Program.cs</c>, the tests and the benchmark all start it through <see cref="StartAsync(SandboxOptions, CancellationToken)"/>.
 /// </summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
@@ -25,10 +28,15 @@ public sealed class SandboxHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _controllers;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Scenario _scenario;
     private GatewayProcess? _gateway;
+    private KubeletFleet? _kubelets;
 
-    private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, ApiServerContext context, SimulatedApiServer apiServer, ILogger logger)
+    private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, ApiServerContext context, SimulatedApiServer apiServer, ILoggerFactory loggerFactory, ILogger logger)
     {
+        _scenario = scenario;
+        _loggerFactory = loggerFactory;
         Options = options;
         AddressPlan = plan;
         _pki = pki;
@@ -71,6 +79,18 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public bool IsApiServerRunning => _apiServer.IsRunning;
 
+    /// <summary>Every host process the sandbox started (containers, exec sessions); none is left after <see cref="DisposeAsync"/>.</summary>
+    public ProcessRegistry Processes { get; } = new();
+
+    /// <summary><c>DIR/pods</c>: one directory per pod (<c>NS_POD</c>), holding one working directory per container and <c>tls/</c>.</summary>
+    public string PodsDirectory => Path.Combine(StateDirectory, "pods");
+
+    /// <summary>The kubelet API of node <paramref name="node"/>: <c>https://127.B.1.N:10250</c> (N = its place in the scenario).</summary>
+    public Uri KubeletUrl(string node) =>
+        _scenario.Objects.Where(o => o.Type == ResourceCatalog.Nodes).Select(o => o.Name).ToList().IndexOf(node) is var index and >= 0
+            ? new Uri($"https://{AddressPlan.NodeAddress(index + 1)}:{AddressPlan.KubeletPort}")
+            : throw new ArgumentException($"No scenario node \"{node}\".", nameof(node));
+
     /// <summary>Null when the gateway was not started (<see cref="SandboxOptions.StartGateway"/> false).</summary>
     public int? GatewayProcessId => _gateway?.ProcessId;
 
@@ -100,6 +120,7 @@ public sealed class SandboxHost : IAsyncDisposable
             try
             {
                 await host._apiServer.StartAsync(cancellationToken);
+                await host.StartKubeletsAsync(cancellationToken);
                 await host.StartGatewayAsync(cancellationToken);
                 return host;
             }
@@ -153,6 +174,13 @@ public sealed class SandboxHost : IAsyncDisposable
         }
 
         await _controllers;
+        if (_kubelets is not null)
+        {
+            await _kubelets.DisposeAsync();
+            _kubelets = null;
+        }
+
+        await Processes.KillAllAsync();
         await _apiServer.DisposeAsync();
         _stopping.Dispose();
         SandboxLog.Stopped(_logger);
@@ -168,11 +196,16 @@ public sealed class SandboxHost : IAsyncDisposable
         BootstrapPolicy.Install(store);
         new ScenarioMaterializer(plan, store, options.TimeProvider).Apply(scenario);
         var context = new ApiServerContext(store, new RbacAuthorizer(store), new RequestLog(), plan, options.TimeProvider);
-        var host = new SandboxHost(options, plan, pki, scenario, context, new SimulatedApiServer(context, pki, loggerFactory), logger);
+        var host = new SandboxHost(options, plan, pki, scenario, context, new SimulatedApiServer(context, pki, loggerFactory), loggerFactory, logger);
+        PodSubresources.Register(context, pki);
         KubeconfigWriter.WriteUserKubeconfig(host.KubeconfigPath, plan, pki, scenario.Config.Users.Select(u => u.Name));
         KubeconfigWriter.WriteGatewayKubeconfig(host.GatewayKubeconfigPath, plan, pki);
         return host;
     }
+
+    private async Task StartKubeletsAsync(CancellationToken cancellationToken) =>
+        _kubelets = await KubeletFleet.StartAsync(
+            _scenario, AddressPlan, _pki, Store, _context.Authorizer, StateDirectory, Processes, Options.TimeProvider, _loggerFactory, cancellationToken);
 
     private async Task StartGatewayAsync(CancellationToken cancellationToken)
     {

@@ -56,7 +56,28 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
         return Issue(authority, subject.Build(), ClientAuth, san: null);
     }
 
-    private IssuedCredential Issue(IssuedCredential authority, X500DistinguishedName subject, Oid usage, X509Extension? san)
+    /// <summary>
+    /// A serving certificate with any subject, SANs and validity; signed by <paramref name="authority"/>, or self-signed
+    /// when it is null. The simulated kubelets and workloads use it for their healthy and their broken certificates.
+    /// </summary>
+    public IssuedCredential IssueServing(
+        IssuedCredential? authority, X500DistinguishedName subject, IEnumerable<IPAddress> ipAddresses, IEnumerable<string> dnsNames, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var dns in dnsNames)
+        {
+            san.AddDnsName(dns);
+        }
+
+        foreach (var ip in ipAddresses)
+        {
+            san.AddIpAddress(ip);
+        }
+
+        return Issue(authority, subject, ServerAuth, san.Build(critical: false), notBefore, notAfter);
+    }
+
+    private IssuedCredential Issue(IssuedCredential? authority, X500DistinguishedName subject, Oid usage, X509Extension? san, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -64,7 +85,11 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority.Certificate, true, false));
+        if (authority is not null)
+        {
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority.Certificate, true, false));
+        }
+
         if (san is not null)
         {
             request.CertificateExtensions.Add(san);
@@ -73,8 +98,15 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
         var now = timeProvider.GetUtcNow();
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // a positive serial, as RFC 5280 requires
-        var notAfter = now + LeafLifetime < authority.Certificate.NotAfter ? now + LeafLifetime : authority.Certificate.NotAfter;
-        using var issued = request.Create(authority.Certificate, now - Backdate, notAfter, serial);
+        var end = notAfter ?? now + LeafLifetime;
+        if (authority is not null && end > authority.Certificate.NotAfter)
+        {
+            end = authority.Certificate.NotAfter;
+        }
+
+        using var issued = authority is null
+            ? request.CreateSelfSigned(notBefore ?? now - Backdate, end)
+            : request.Create(authority.Certificate, notBefore ?? now - Backdate, end, serial);
         return Export(issued, key);
     }
 

@@ -100,7 +100,7 @@ internal sealed class SandboxPki
         }
     }
 
-    private static void WritePair(IssuedCredential credential, string certificatePath, string keyPath)
+    public static void WritePair(IssuedCredential credential, string certificatePath, string keyPath)
     {
         File.WriteAllText(certificatePath, credential.CertificatePem);
         if (File.Exists(keyPath))

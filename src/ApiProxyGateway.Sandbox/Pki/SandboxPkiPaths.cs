@@ -11,12 +11,13 @@ namespace ApiProxyGateway.Sandbox.Pki;
 ///   gateway.crt, .key                       gateway serving cert (IP 127.B.0.2, localhost)
 ///   gateway-apiserver-client.crt, .key      gateway's API-server client cert, CN=apiproxygateway
 ///   users/USER.crt, .key                    one client cert per scenario user, CN=USER, O=each group
-///   kubelet-serving-ca.crt, .key            signs the simulated kubelets' serving certs (next task)
+///   kubelet-serving-ca.crt, .key            signs the simulated kubelets' serving certs
 ///   kubelet-client-ca.crt, .key             signs clients of the kubelets
 ///   gateway-kubelet-client.crt, .key        CN=apiproxygateway-kubelet-client (kubelet-client CA)
 ///   apiserver-kubelet-client.crt, .key      CN=kube-apiserver-kubelet-client, O=kubeadm:cluster-admins (kubelet-client CA)
 ///   workload-ca.crt, .key                   signs the workloads' serving certs
 ///   gateway-workload-client.crt, .key       the gateway's client cert for workloads (CN=apiproxygateway, workload CA)
+///   nodes/NODE.crt, .key                    each simulated kubelet's serving cert (CN=system:node:NODE, O=system:nodes)
 /// </code>
 /// All certificates are PEM, keys are unencrypted PKCS#8 PEM with mode 0600. The PKI is created anew on every start.
 /// </remarks>
@@ -26,7 +27,10 @@ public sealed record SandboxPkiPaths
     {
         Directory = Path.Combine(stateDirectory, "pki");
         UsersDirectory = Path.Combine(Directory, "users");
+        NodesDirectory = Path.Combine(Directory, "nodes");
     }
+
+    public string NodesDirectory { get; }
 
     public string Directory { get; }
 
@@ -71,6 +75,10 @@ public sealed record SandboxPkiPaths
     public string GatewayWorkloadClientCertificate => Crt("gateway-workload-client");
 
     public string GatewayWorkloadClientKey => Key("gateway-workload-client");
+
+    public string NodeCertificate(string node) => Path.Combine(NodesDirectory, node + ".crt");
+
+    public string NodeKey(string node) => Path.Combine(NodesDirectory, node + ".key");
 
     public string UserCertificate(string user) => Path.Combine(UsersDirectory, user + ".crt");
 

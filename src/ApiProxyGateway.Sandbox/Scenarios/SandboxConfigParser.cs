@@ -37,14 +37,20 @@ internal static partial class SandboxConfigParser
         var nodes = new List<SandboxNodeSettings>();
         foreach (var (item, path) in Items(document, "nodes"))
         {
-            Allow(item, path, "name");
-            nodes.Add(new SandboxNodeSettings(RequiredString(item, path, "name")));
+            Allow(item, path, NodeSettingsParser.Fields);
+            var settings = NodeSettingsParser.Parse(item, path, RequiredString(item, path, "name"));
+            if (nodes.Any(n => n.Name == settings.Name))
+            {
+                throw Field($"{path}.name", $"duplicate node \"{settings.Name}\"");
+            }
+
+            nodes.Add(settings);
         }
 
         return new SandboxConfig(users, nodes);
     }
 
-    private static IEnumerable<(JsonNode Node, string Path)> Items(JsonNode parent, string field, string parentPath = "")
+    internal static IEnumerable<(JsonNode Node, string Path)> Items(JsonNode parent, string field, string parentPath = "")
     {
         var path = parentPath.Length == 0 ? field : $"{parentPath}.{field}";
         switch (parent[field])
@@ -86,10 +92,10 @@ internal static partial class SandboxConfigParser
         return value.Length > 0 ? value : throw Field($"{path}.{field}", "required");
     }
 
-    private static string StringValue(JsonNode node, string path) =>
+    internal static string StringValue(JsonNode node, string path) =>
         node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw Field(path, "must be a string");
 
-    private static ScenarioException Field(string path, string problem) => new($"field {path}: {problem}");
+    internal static ScenarioException Field(string path, string problem) => new($"field {path}: {problem}");
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._@-]*$")]
     private static partial Regex UserName();

@@ -16,10 +16,16 @@ internal sealed class ScenarioMaterializer(AddressPlan plan, ResourceStore store
 
     private readonly Dictionary<string, (int Number, string Address)> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _podsPerNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SandboxNodeSettings> _settings = new(StringComparer.Ordinal);
     private int _services;
 
     public void Apply(Scenario scenario)
     {
+        foreach (var settings in scenario.Config.Nodes)
+        {
+            _settings[settings.Name] = settings;
+        }
+
         var declared = scenario.Objects.Where(o => o.Type == ResourceCatalog.Namespaces).Select(o => o.Name).ToHashSet();
         foreach (var name in ScenarioLoader.SystemNamespaces.Where(n => !declared.Contains(n)))
         {
@@ -66,7 +72,7 @@ internal sealed class ScenarioMaterializer(AddressPlan plan, ResourceStore store
         var number = _nodes.Count + 1;
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var status = node.Status ??= new V1NodeStatus();
-        status.Addresses ??= [new V1NodeAddress { Address = plan.NodeAddress(number).ToString(), Type = "InternalIP" }, new V1NodeAddress { Address = node.Metadata.Name, Type = "Hostname" }];
+        status.Addresses ??= Addresses(node.Metadata.Name, number);
         status.DaemonEndpoints ??= new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = AddressPlan.KubeletPort } };
         status.Conditions ??=
         [
@@ -93,6 +99,13 @@ internal sealed class ScenarioMaterializer(AddressPlan plan, ResourceStore store
         var address = status.Addresses.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? plan.NodeAddress(number).ToString();
         _nodes[node.Metadata.Name] = (number, address);
         return node;
+    }
+
+    /// <summary>InternalIP then Hostname, unless the node's sandbox settings ask for another order (a fault for the gateway's tests).</summary>
+    private List<V1NodeAddress> Addresses(string nodeName, int number)
+    {
+        var order = _settings.GetValueOrDefault(nodeName)?.AddressTypes ?? SandboxNodeSettings.SupportedAddressTypes;
+        return [.. order.Select(type => new V1NodeAddress { Type = type, Address = type == "Hostname" ? nodeName : plan.NodeAddress(number).ToString() })];
     }
 
     private V1Pod Pod(V1Pod pod)

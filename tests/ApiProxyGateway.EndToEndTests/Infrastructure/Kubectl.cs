@@ -56,13 +56,47 @@ public sealed class Kubectl
         return new KubectlResult(Describe(arguments), process.ExitCode, await stdout, await stderr, timedOut);
     }
 
+    /// <summary>
+    /// Runs kubectl with <paramref name="input"/> on its stdin (then closed) and its stdout copied byte for byte to
+    /// <paramref name="output"/> (for binary data); stderr is returned as text.
+    /// </summary>
+    public async Task<KubectlResult> RunBinaryAsync(KubectlEnvironment environment, IReadOnlyList<string> arguments, byte[] input, Stream output, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var process = new Process { StartInfo = StartInfo(environment, arguments) };
+        process.Start();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(output, CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var timedOut = false;
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            timedOut = e is OperationCanceledException;
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        await copy;
+        return new KubectlResult(Describe(arguments), process.ExitCode, $"({output.Length} bytes)", await stderr, timedOut);
+    }
+
     /// <summary>Starts a long-running kubectl (get -w, logs -f, port-forward); dispose to kill it.</summary>
     public KubectlProcess Start(KubectlEnvironment environment, IReadOnlyList<string> arguments) =>
         KubectlProcess.Start(StartInfo(environment, arguments), Describe(arguments));
 
     public override string ToString() => $"kubectl {Label} ({FilePath})";
 
-    private ProcessStartInfo StartInfo(KubectlEnvironment environment, IReadOnlyList<string> arguments)
+    internal ProcessStartInfo StartInfo(KubectlEnvironment environment, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(FilePath)
         {
@@ -80,13 +114,20 @@ public sealed class Kubectl
         start.Environment["KUBECACHEDIR"] = environment.CacheDirectory; // discovery cache per suite, never a stale one from ~/.kube
         foreach (var (name, value) in environment.Variables)
         {
-            start.Environment[name] = value;
+            if (value.Length == 0)
+            {
+                start.Environment.Remove(name); // "" means: make sure it is unset, whatever the test run inherited
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return start;
     }
 
-    private string Describe(IReadOnlyList<string> arguments) => $"kubectl[{Label}] {string.Join(' ', arguments)}";
+    internal string Describe(IReadOnlyList<string> arguments) => $"kubectl[{Label}] {string.Join(' ', arguments)}";
 
     private static string? FindOnPath()
     {

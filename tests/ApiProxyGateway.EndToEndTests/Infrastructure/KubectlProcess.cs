@@ -80,6 +80,13 @@ public sealed class KubectlProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a line to kubectl's stdin (kept open).</summary>
+    public async Task TypeLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>True when the process is still running after <paramref name="period"/> (it must not exit on its own).</summary>
     public async Task<bool> StaysRunningForAsync(TimeSpan period, CancellationToken cancellationToken = default)
     {

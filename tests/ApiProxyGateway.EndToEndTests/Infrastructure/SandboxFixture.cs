@@ -19,6 +19,12 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public KubectlEnvironment Environment { get; private set; } = null!;
 
+    /// <summary>Creates and awaits the pods the stream tests use.</summary>
+    public SandboxPods Pods { get; private set; } = null!;
+
+    /// <summary>Processes the tests start themselves (kubectl on a terminal), checked like the sandbox's own.</summary>
+    public ApiProxyGateway.Sandbox.Runtime.ProcessRegistry TestProcesses { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_root);
@@ -31,6 +37,7 @@ public sealed class SandboxFixture : IAsyncLifetime
             ExtraGatewayArguments = [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"],
         });
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
+        Pods = new SandboxPods(Host);
     }
 
     /// <summary>Runs the default kubectl against the sandbox.</summary>
@@ -39,11 +46,19 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        await TestProcesses.KillAllAsync();
         if (Host is not null)
         {
             await Host.DisposeAsync();
         }
 
         Directory.Delete(_root, recursive: true);
+
+        // Every process the sandbox (containers, exec sessions) or the tests started must be gone now.
+        var started = Host is null ? [] : Host.Processes.StartedProcessIds.Concat(TestProcesses.StartedProcessIds).ToList();
+        if (started.Where(ApiProxyGateway.Sandbox.Runtime.ProcessRegistry.IsAlive).ToList() is { Count: > 0 } survivors)
+        {
+            throw new InvalidOperationException($"{survivors.Count} of the {started.Count} processes started during the suite survived the sandbox: {string.Join(", ", survivors)}");
+        }
     }
 }

@@ -1,0 +1,84 @@
+using System.Net;
+using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.Pki;
+using ApiProxyGateway.Sandbox.Rbac;
+using ApiProxyGateway.Sandbox.Runtime;
+using ApiProxyGateway.Sandbox.Scenarios;
+using ApiProxyGateway.Sandbox.Store;
+
+namespace ApiProxyGateway.Sandbox.Kubelets;
+
+/// <summary>
+/// The scenario's nodes: for each, a container runtime (watching the store for its pods) and, unless the scenario
+/// says it is not listening, a kubelet on <c>127.B.1.N:10250</c> whose serving certificate is written to
+/// <c>DIR/pki/nodes/NODE.crt/.key</c>.
+/// </summary>
+internal sealed class KubeletFleet : IAsyncDisposable
+{
+    public const string ExtendWebSocketsToKubelet = "ExtendWebSocketsToKubelet";
+
+    private readonly List<SimulatedKubelet> _kubelets = [];
+    private readonly List<Task> _runtimes = [];
+    private readonly CancellationTokenSource _stopping = new();
+
+    public Dictionary<string, NodeRuntime> Runtimes { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<KubeletFleet> StartAsync(
+        Scenario scenario, AddressPlan plan, SandboxPki pki, ResourceStore store, RbacAuthorizer authorizer, string stateDirectory, ProcessRegistry registry, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var fleet = new KubeletFleet();
+        var logger = loggerFactory.CreateLogger("ApiProxyGateway.Sandbox.Kubelets");
+        var nodes = scenario.Objects.Where(o => o.Type == ResourceCatalog.Nodes).Select(o => o.Name).ToList();
+        Directory.CreateDirectory(pki.Paths.NodesDirectory);
+        try
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var name = nodes[i];
+                var settings = scenario.Config.Nodes.FirstOrDefault(n => n.Name == name) ?? new SandboxNodeSettings(name);
+                var address = plan.NodeAddress(i + 1);
+                var runtime = new NodeRuntime(new NodeRuntimeSettings(name, i + 1, address.ToString(), plan, Path.Combine(stateDirectory, "pods")), store, pki, registry, timeProvider, logger);
+                fleet.Runtimes[name] = runtime;
+                fleet._runtimes.Add(runtime.RunAsync(fleet._stopping.Token));
+                var serving = KubeletServingCertificate.Issue(pki, name, address, settings.ServingCertificate, timeProvider);
+                SandboxPki.WritePair(serving, pki.Paths.NodeCertificate(name), pki.Paths.NodeKey(name));
+                if (!settings.Listening)
+                {
+                    KubeletLog.NotListening(logger, name);
+                    continue;
+                }
+
+                var extended = DeclaresExtendedWebSockets(store, name);
+                var context = new KubeletContext(name, settings, extended, runtime, store, authorizer, registry, timeProvider, logger, fleet._stopping.Token);
+                var kubelet = new SimulatedKubelet(context, new IPEndPoint(address, AddressPlan.KubeletPort), serving, pki, loggerFactory);
+                fleet._kubelets.Add(kubelet);
+                await kubelet.StartAsync(cancellationToken);
+                KubeletLog.Listening(logger, name, kubelet.Url.ToString(), settings.ServingCertificate.ToString(), extended);
+            }
+
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the Node lists ExtendWebSocketsToKubelet in <c>status.declaredFeatures</c> (KEP-5328).</summary>
+    public static bool DeclaresExtendedWebSockets(ResourceStore store, string node) =>
+        store.Get(ResourceCatalog.Nodes, null, node)?["status"]?["declaredFeatures"] is System.Text.Json.Nodes.JsonArray features
+        && features.Any(f => f?.GetValue<string>() == ExtendWebSocketsToKubelet);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var kubelet in _kubelets)
+        {
+            await kubelet.DisposeAsync();
+        }
+
+        await Task.WhenAll(_runtimes);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace ApiProxyGateway.Sandbox.Workloads;
+
+/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, an HTML page with links, a WebSocket echo.</summary>
+internal static class WebRoutes
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => "ok");
+        app.MapMethods("/echo", ["POST", "PUT"], async http =>
+        {
+            http.Response.ContentType = http.Request.ContentType ?? "application/octet-stream";
+            await http.Request.Body.CopyToAsync(http.Response.Body, http.RequestAborted);
+        });
+        app.MapPost("/sha256", async http =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            await http.Response.WriteAsync(Convert.ToHexStringLower(hash.GetHashAndReset()), http.RequestAborted);
+        });
+        app.MapGet("/bytes", async http =>
+        {
+            // Random bytes (at most 64 MiB) with their SHA-256 in a header, so a client can check what came through.
+            var count = int.TryParse(http.Request.Query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Min(n, 64 << 20) : 1024;
+            var data = RandomNumberGenerator.GetBytes(count);
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = count;
+            http.Response.Headers["X-Content-SHA256"] = Convert.ToHexStringLower(SHA256.HashData(data));
+            await http.Response.Body.WriteAsync(data, http.RequestAborted);
+        });
+        app.MapGet("/redirect", (HttpContext http) => Results.Redirect("/"));
+        app.MapGet("/redirect-absolute", (HttpContext http) => Results.Redirect($"{http.Request.Scheme}://{http.Request.Host}/"));
+        app.MapGet("/page", () => Results.Content(
+            """
+            <!DOCTYPE html>
+            <html><head><title>sandbox web</title><link rel="stylesheet" href="/style.css"></head>
+            <body><h1>sandbox web</h1>
+            <a href="/echo">absolute link</a> <a href="echo">relative link</a> <a href="https://example.invalid/">external link</a>
+            <img src="/images/logo.png"><form action="/submit"></form><script src="/app.js"></script>
+            </body></html>
+            """,
+            "text/html; charset=utf-8"));
+        app.Map("/ws", EchoWebSocketAsync);
+        app.MapFallback(EchoRequestAsync);
+    }
+
+    private static Task EchoRequestAsync(HttpContext http)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, values) in http.Request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        var body = new JsonObject
+        {
+            ["pod"] = Environment.GetEnvironmentVariable("POD_NAME"),
+            ["namespace"] = Environment.GetEnvironmentVariable("POD_NAMESPACE"),
+            ["method"] = http.Request.Method,
+            ["path"] = http.Request.Path.Value,
+            ["query"] = http.Request.QueryString.Value,
+            ["scheme"] = http.Request.Scheme,
+            ["protocol"] = http.Request.Protocol,
+            ["headers"] = headers,
+        };
+        return Results.Json(body).ExecuteAsync(http);
+    }
+
+    private static async Task EchoWebSocketAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, http.RequestAborted);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, http.RequestAborted);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, http.RequestAborted);
+        }
+    }
+}

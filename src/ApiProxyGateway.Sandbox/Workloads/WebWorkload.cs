@@ -1,0 +1,62 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ApiProxyGateway.Sandbox.Workloads;
+
+/// <summary>
+/// <c>workload web</c>: an HTTP and HTTPS echo server on the pod IP. The HTTPS certificate comes from the pod's TLS
+/// directory (<c>$SANDBOX_TLS_DIR</c>, written by the runtime); <c>--certificate</c> picks a broken variant instead,
+/// for the pods/services proxy tests.
+/// </summary>
+internal static class WebWorkload
+{
+    private static readonly string[] Certificates = ["valid", "wrong-name", "expired", "unknown-ca"];
+
+    public static async Task<int> RunAsync(WorkloadArguments flags, CancellationToken stopping)
+    {
+        var httpsPort = flags.Int("https-port", 8443);
+        var httpPort = flags.Int("http-port", 8080);
+        var certificate = flags.String("certificate", "valid");
+        var bind = IPAddress.Parse(flags.String("bind", Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1"));
+        flags.RejectUnknown();
+        if (!Certificates.Contains(certificate))
+        {
+            throw new FormatException($"--certificate must be one of {string.Join(", ", Certificates)}");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (httpPort > 0)
+            {
+                kestrel.Listen(bind, httpPort, l => l.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+
+            if (httpsPort > 0)
+            {
+                var serving = LoadCertificate(certificate);
+                kestrel.Listen(bind, httpsPort, l =>
+                {
+                    l.Protocols = HttpProtocols.Http1AndHttp2;
+                    l.UseHttps(serving);
+                });
+            }
+        });
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        WebRoutes.Map(app);
+        await app.RunAsync(stopping);
+        return 0;
+    }
+
+    private static X509Certificate2 LoadCertificate(string name)
+    {
+        var directory = Environment.GetEnvironmentVariable("SANDBOX_TLS_DIR") ?? throw new FormatException("SANDBOX_TLS_DIR is not set: HTTPS needs the pod's TLS directory");
+        var file = name == "valid" ? "tls" : name;
+        return X509Certificate2.CreateFromPemFile(Path.Combine(directory, file + ".crt"), Path.Combine(directory, file + ".key"));
+    }
+}
