@@ -1,29 +1,44 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Forwarding;
+using ApiProxyGateway.Health;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Tls;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);
+builder.Services.AddGatewayTelemetry();            // one meter + framework meters, Prometheus exposition
+builder.Services.AddTlsMaterial();                  // certificate owners per plane, expiry inventory
 builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
 builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
+builder.Services.AddProxySubresources();            // pods/services/nodes proxy over verified TLS
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation
+builder.Services.AddGatewayHealth();                // livez/readyz/healthz checks
+builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, written off the request path
 
 var app = builder.Build();
 
-// Middleware order: errors become Status bodies; authenticate the client certificate; require an authenticated
-// caller on every endpoint; then the endpoints, most specific first.
+// Middleware order: the operations listener's own small pipeline (metrics, health) branches off first; on the API
+// port, errors become Status bodies, requests are measured and audited, the client certificate is authenticated, an
+// authenticated caller is required on every endpoint, then the endpoints, most specific first.
+app.UseOperationsEndpoints();
 app.UseKubernetesStatusForUnhandledErrors();
+app.UseRequestMetrics();
+app.UseAudit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSockets();
 app.MapPodStreams();
+app.MapProxySubresources();
 app.MapApiServerPassThrough();
 
-return await GatewayHost.RunAsync(app);
+return await GatewayHost.RunAsync(app, args);

@@ -17,6 +17,7 @@ public sealed class TestPki : IDisposable
         OtherCa = CreateAuthority("some-other-ca");
         KubeletCa = CreateAuthority("test-kubelet-serving-ca");
         KubeletClientCa = CreateAuthority("test-kubelet-client-ca");
+        WorkloadCa = CreateAuthority("test-workload-ca");
     }
 
     public string Directory { get; }
@@ -28,6 +29,8 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 KubeletCa { get; }
 
     public X509Certificate2 KubeletClientCa { get; }
+
+    public X509Certificate2 WorkloadCa { get; }
 
     public static X509Certificate2 CreateAuthority(string name, DateTimeOffset? notAfter = null)
     {
@@ -78,6 +81,7 @@ public sealed class TestPki : IDisposable
         OtherCa.Dispose();
         KubeletCa.Dispose();
         KubeletClientCa.Dispose();
+        WorkloadCa.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 

@@ -148,7 +148,7 @@ public sealed partial class SpdySession
                 _pings.GetValueOrDefault(ping.Id)?.TrySetResult();
                 break;
             case PingFrame ping:
-                await SendFrameAsync(ping, _shutdown.Token).ConfigureAwait(false);
+                QueueControlFrame(ping);
                 break;
             case GoAwayFrame:
                 _goAwayReceived = true;
@@ -172,7 +172,7 @@ public sealed partial class SpdySession
         {
             var delta = _sessionUnacknowledged;
             _sessionUnacknowledged = 0;
-            await SendWindowUpdateAsync(0, delta).ConfigureAwait(false);
+            QueueControlFrame(new WindowUpdateFrame(0, (uint)delta));
         }
 
         if (_streams.TryGetValue(data.StreamId, out var stream))

@@ -42,15 +42,37 @@ public sealed partial class SpdySession
         while (!data.IsEmpty);
     }
 
-    internal async ValueTask SendWindowUpdateAsync(uint streamId, int delta)
+    /// <summary>
+    /// Queues a frame that needs no ordering against header frames (WINDOW_UPDATE, PING answers) and writes it
+    /// as soon as the transport is free. The frame reader never waits on a transport write this way, so two
+    /// peers whose socket buffers are both full cannot end up each waiting for the other to read.
+    /// </summary>
+    internal void QueueControlFrame(SpdyFrame frame)
     {
-        try
+        _controlFrames.Enqueue(frame);
+        _ = FlushControlFramesAsync();
+    }
+
+    private async Task FlushControlFramesAsync()
+    {
+        while (!_controlFrames.IsEmpty && !_completion.Task.IsCompleted && _writeLock.Wait(0))
         {
-            await SendFrameAsync(new WindowUpdateFrame(streamId, (uint)delta), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // The session is closing; the reader will see the end of the stream or an error on its own.
+            try
+            {
+                while (_controlFrames.TryDequeue(out var frame))
+                {
+                    await WriteLockedAsync(frame).ConfigureAwait(false);
+                }
+            }
+            catch (IOException)
+            {
+                // The session is closing; its reader reports why.
+                _controlFrames.Clear();
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
     }
 
@@ -75,6 +97,12 @@ public sealed partial class SpdySession
         {
             _writeLock.Release();
         }
+
+        // Control frames queued while this write held the lock go out now.
+        if (!_controlFrames.IsEmpty)
+        {
+            _ = FlushControlFramesAsync();
+        }
     }
 
     /// <summary>
@@ -95,8 +123,10 @@ public sealed partial class SpdySession
             await _transport.WriteAsync(_writeBuffer.WrittenMemory, _shutdown.Token).ConfigureAwait(false);
             await _transport.FlushAsync(_shutdown.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        catch (Exception ex)
         {
+            // Transports fail in their own ways (WebSocketException from a tunnel, ObjectDisposedException,
+            // cancellation by DisposeAsync); callers of a stream only need to know the session is gone.
             throw new IOException("The SPDY session's transport failed while writing.", ex);
         }
     }

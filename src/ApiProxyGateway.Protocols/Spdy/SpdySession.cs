@@ -34,6 +34,7 @@ public sealed partial class SpdySession : IAsyncDisposable
     private readonly SpdyFrameWriter _writer = new();
     private readonly SpdyFrameReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentQueue<SpdyFrame> _controlFrames = new();
     private readonly ArrayBufferWriter<byte> _writeBuffer = new(16 * 1024);
     private readonly ConcurrentDictionary<uint, SpdyStream> _streams = new();
     private readonly ConcurrentDictionary<uint, TaskCompletionSource> _pings = new();
@@ -115,6 +116,11 @@ public sealed partial class SpdySession : IAsyncDisposable
             _writeLock.Release();
         }
 
+        if (!_controlFrames.IsEmpty)
+        {
+            _ = FlushControlFramesAsync();
+        }
+
         if (waitForReply)
         {
             await stream.Reply.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -191,10 +197,17 @@ public sealed partial class SpdySession : IAsyncDisposable
         }
 
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        await _transport.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Closing a transport whose peer already left can fail; it is closed either way.
+        }
+
         await _run.ConfigureAwait(false);
         _shutdown.Dispose();
-        _writeLock.Dispose();
     }
 
     private SpdyStream AddStream(uint id, SpdyHeaders headers, bool isLocal)

@@ -96,7 +96,7 @@ public sealed class SpdyStream : Stream
             if (pending >= _receiveWindow / 2)
             {
                 Interlocked.Add(ref _unacknowledged, -pending);
-                await _session.SendWindowUpdateAsync(Id, pending).ConfigureAwait(false);
+                _session.QueueControlFrame(new WindowUpdateFrame(Id, (uint)pending));
             }
         }
 

@@ -18,6 +18,7 @@ public sealed record AddressPlan
     public const int MaximumTestBlock = 250;
     public const int ApiServerPort = 6443;
     public const int GatewayPort = 8443;
+    public const int GatewayOperationsPort = 8081;
     public const int KubeletPort = 10250;
 
     /// <summary>Nodes get the third octet 1, pods on node N get 10 + N, so at most 245 nodes fit.</summary>

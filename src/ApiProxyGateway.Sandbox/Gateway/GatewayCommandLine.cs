@@ -19,5 +19,11 @@ internal static class GatewayCommandLine
         "--kubelet-certificate-authority", pki.KubeletServingCaCertificate,
         "--kubelet-client-certificate", pki.GatewayKubeletClientCertificate,
         "--kubelet-client-key", pki.GatewayKubeletClientKey,
+        "--proxy-client-cert-file", pki.GatewayWorkloadClientCertificate,
+        "--proxy-client-key-file", pki.GatewayWorkloadClientKey,
+        "--workload-certificate-authority", pki.WorkloadCaCertificate,
+        "--operations-bind-address", plan.GatewayAddress.ToString(),
+        "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
+        "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR
     ];
 }

@@ -49,11 +49,15 @@ internal sealed class SandboxPki
 
     public required IssuedCredential WorkloadCa { get; init; }
 
+    /// <summary>The gateway's client certificate for workloads (pods/services proxy), from the workload CA.</summary>
+    public required IssuedCredential GatewayWorkloadClient { get; init; }
+
     public static SandboxPki Create(SandboxPkiPaths paths, AddressPlan plan, IEnumerable<SandboxUser> users, TimeProvider timeProvider)
     {
         var issuer = new CertificateIssuer(timeProvider);
         var clusterCa = issuer.CreateAuthority("apiproxygateway-sandbox-cluster-ca");
         var kubeletClientCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-client-ca");
+        var workloadCa = issuer.CreateAuthority("apiproxygateway-sandbox-workload-ca");
         string[] apiServerNames = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
         return new SandboxPki(issuer, paths)
         {
@@ -66,7 +70,8 @@ internal sealed class SandboxPki
             KubeletClientCa = kubeletClientCa,
             GatewayKubeletClient = issuer.IssueClient(kubeletClientCa, GatewayKubeletClientUser, []),
             ApiServerKubeletClient = issuer.IssueClient(kubeletClientCa, ApiServerKubeletClientUser, [ApiServerKubeletClientGroup]),
-            WorkloadCa = issuer.CreateAuthority("apiproxygateway-sandbox-workload-ca"),
+            WorkloadCa = workloadCa,
+            GatewayWorkloadClient = issuer.IssueClient(workloadCa, GatewayApiServerUser, []),
         };
     }
 
@@ -88,6 +93,7 @@ internal sealed class SandboxPki
         WritePair(GatewayKubeletClient, Paths.GatewayKubeletClientCertificate, Paths.GatewayKubeletClientKey);
         WritePair(ApiServerKubeletClient, Paths.ApiServerKubeletClientCertificate, Paths.ApiServerKubeletClientKey);
         WritePair(WorkloadCa, Paths.WorkloadCaCertificate, Paths.WorkloadCaKey);
+        WritePair(GatewayWorkloadClient, Paths.GatewayWorkloadClientCertificate, Paths.GatewayWorkloadClientKey);
         foreach (var (user, credential) in Users)
         {
             WritePair(credential, Paths.UserCertificate(user), Paths.UserKey(user));

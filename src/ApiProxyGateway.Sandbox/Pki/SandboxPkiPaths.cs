@@ -16,6 +16,7 @@ namespace ApiProxyGateway.Sandbox.Pki;
 ///   gateway-kubelet-client.crt, .key        CN=apiproxygateway-kubelet-client (kubelet-client CA)
 ///   apiserver-kubelet-client.crt, .key      CN=kube-apiserver-kubelet-client, O=kubeadm:cluster-admins (kubelet-client CA)
 ///   workload-ca.crt, .key                   signs the workloads' serving certs
+///   gateway-workload-client.crt, .key       the gateway's client cert for workloads (CN=apiproxygateway, workload CA)
 ///   nodes/NODE.crt, .key                    each simulated kubelet's serving cert (CN=system:node:NODE, O=system:nodes)
 /// </code>
 /// All certificates are PEM, keys are unencrypted PKCS#8 PEM with mode 0600. The PKI is created anew on every start.
@@ -70,6 +71,10 @@ public sealed record SandboxPkiPaths
     public string WorkloadCaCertificate => Crt("workload-ca");
 
     public string WorkloadCaKey => Key("workload-ca");
+
+    public string GatewayWorkloadClientCertificate => Crt("gateway-workload-client");
+
+    public string GatewayWorkloadClientKey => Key("gateway-workload-client");
 
     public string NodeCertificate(string node) => Path.Combine(NodesDirectory, node + ".crt");
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ internal sealed class ClientCertificateAuthenticationHandler(
     IOptionsMonitor<ClientCertificateAuthenticationOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ClientCertificateValidator validator)
+    ClientCertificateValidator validator,
+    GatewayMetrics metrics)
     : AuthenticationHandler<ClientCertificateAuthenticationOptions>(options, loggerFactory, encoder)
 {
     public const string FailureItemKey = "ApiProxyGateway.AuthenticationFailure";
@@ -30,6 +32,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (certificate is null)
         {
             Context.Items[FailureItemKey] = ClientCertificateFailure.NoCertificate;
+            metrics.AuthenticationFailure(nameof(ClientCertificateFailure.NoCertificate));
             AuthenticationLog.NoCertificate(Logger, Context.Connection.RemoteIpAddress?.ToString());
             return AuthenticateResult.NoResult();
         }
@@ -38,6 +41,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (!result.Succeeded)
         {
             Context.Items[FailureItemKey] = result.Failure;
+            metrics.AuthenticationFailure(result.Failure.ToString());
             AuthenticationLog.CertificateRejected(Logger, certificate.Subject, certificate.Thumbprint, result.Failure, result.Detail);
             return AuthenticateResult.Fail($"client certificate rejected: {result.Failure}");
         }

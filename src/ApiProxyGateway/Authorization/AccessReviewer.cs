@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -17,11 +18,13 @@ internal sealed class AccessReviewer : IDisposable
     private readonly ISubjectAccessReviewClient _api;
     private readonly AccessReviewOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly GatewayMetrics _metrics;
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<string, Lazy<Task<AccessDecision>>> _inFlight = new(StringComparer.Ordinal);
 
-    public AccessReviewer(ISubjectAccessReviewClient api, IOptions<AccessReviewOptions> options, TimeProvider timeProvider)
+    public AccessReviewer(ISubjectAccessReviewClient api, IOptions<AccessReviewOptions> options, GatewayMetrics metrics, TimeProvider timeProvider)
     {
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(options);
         _api = api;
         _options = options.Value;
@@ -35,11 +38,22 @@ internal sealed class AccessReviewer : IDisposable
         var now = _timeProvider.GetUtcNow();
         if (_cache.TryGetValue(key, out CachedDecision? cached) && cached is not null && now < cached.Deadline)
         {
+            _metrics.AuthorizationDecision(cached.Decision.Allowed ? "allowed" : "denied", cacheHit: true);
             return cached.Decision with { FromCache = true };
         }
 
         var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<AccessDecision>>(() => AskAsync(k, user, attributes)));
-        return await flight.Value.WaitAsync(cancellationToken);
+        try
+        {
+            var decision = await flight.Value.WaitAsync(cancellationToken);
+            _metrics.AuthorizationDecision(decision.Allowed ? "allowed" : "denied", cacheHit: false);
+            return decision;
+        }
+        catch (AuthorizationUnavailableException)
+        {
+            _metrics.AuthorizationDecision("error", cacheHit: false);
+            throw;
+        }
     }
 
     public void Dispose() => _cache.Dispose();
@@ -51,9 +65,11 @@ internal sealed class AccessReviewer : IDisposable
         {
             using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
             AccessDecision decision;
+            var started = _timeProvider.GetTimestamp();
             try
             {
                 decision = await _api.ReviewAsync(user, attributes, timeout.Token);
+                _metrics.SubjectAccessReview(_timeProvider.GetElapsedTime(started));
             }
             catch (OperationCanceledException e)
             {

@@ -8,6 +8,7 @@ internal static class AuthorizationServiceCollectionExtensions
         services.AddSingleton<AccessReviewer>();
         services.AddSingleton<ImpersonationAuthorizer>();
         services.AddSingleton<EffectiveUserResolver>();
+        services.AddSingleton<RequestAuthorizer>();
         return services;
     }
 }

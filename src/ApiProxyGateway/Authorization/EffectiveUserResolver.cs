@@ -1,3 +1,4 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Kubernetes;
 
@@ -55,6 +56,7 @@ internal sealed partial class EffectiveUserResolver(ImpersonationAuthorizer impe
         }
 
         Impersonating(logger, caller.Name, requested.User);
+        context.Features.Get<AuditEntry>()?.ImpersonatedUser = outcome.Effective;
         return outcome.Effective;
     }
 

@@ -1,4 +1,8 @@
+using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
@@ -14,6 +18,9 @@ internal sealed class ApiServerPassThrough(
     IHttpForwarder forwarder,
     ApiServerUpstream upstream,
     EffectiveUserResolver identity,
+    StreamLimiter limiter,
+    GracefulShutdown shutdown,
+    GatewayMetrics metrics,
     IOptions<ApiServerOptions> options,
     ILogger<ApiServerPassThrough> logger)
 {
@@ -31,8 +38,36 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
-        var config = LongRunningRequest.Matches(context.Request) ? _longRunning : _ordinary;
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken()));
+        if (!LongRunningRequest.Matches(context.Request))
+        {
+            await ForwardAsync(context, effective, _ordinary, context.RequestAborted);
+            return;
+        }
+
+        // Watches count as streams: capped, measured, and ended cleanly when the drain period is over.
+        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? effective.Name;
+        using var lease = limiter.TryAcquire(accountable, out _);
+        if (lease is null)
+        {
+            await KubernetesStatus.TooManyRequestsAsync(context, "too many concurrent watches and streams; close some and retry");
+            return;
+        }
+
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
+        metrics.StreamStarted("watch", "http");
+        try
+        {
+            await ForwardAsync(context, effective, _longRunning, closing.Token);
+        }
+        finally
+        {
+            metrics.StreamFinished("watch", "http", shutdown.StreamsMustClose.IsCancellationRequested ? "shutdown" : "completed", 0, 0);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ForwarderRequestConfig config, CancellationToken cancellationToken)
+    {
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken()), cancellationToken);
         if (error != ForwarderError.None)
         {
             await ReportAsync(context, error);

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Forwarding;
@@ -17,7 +18,8 @@ internal static class ForwardingServiceCollectionExtensions
     {
         // Resolved per request: the pass-through and its upstream are built after start-up validation.
         endpoints.Map("/{**path}", context => context.RequestServices.GetRequiredService<ApiServerPassThrough>().InvokeAsync(context))
-            .WithDisplayName("api-server pass-through");
+            .WithDisplayName("api-server pass-through")
+            .WithMetadata(RouteKind.PassThrough);
         return endpoints;
     }
 }

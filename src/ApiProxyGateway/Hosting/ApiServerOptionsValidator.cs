@@ -20,6 +20,11 @@ internal sealed class ApiServerOptionsValidator : IValidateOptions<ApiServerOpti
             errors.Add($"ApiServer:IdleTimeout: must be positive, was {options.IdleTimeout}");
         }
 
+        if (options.ConnectionLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"ApiServer:ConnectionLifetime: must be positive, was {options.ConnectionLifetime}");
+        }
+
         if (options.ConnectTimeout <= TimeSpan.Zero)
         {
             errors.Add($"ApiServer:ConnectTimeout: must be positive, was {options.ConnectTimeout}");

@@ -1,4 +1,5 @@
 using System.Net;
+using ApiProxyGateway.Health;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -8,9 +9,10 @@ namespace ApiProxyGateway.Hosting;
 internal static class FrontDoor
 {
     /// <summary>
-    /// One HTTPS listener: TLS 1.2/1.3, HTTP/1.1 and HTTP/2 by ALPN, a client certificate requested in the initial
+    /// The API listener — HTTPS: TLS 1.2/1.3, HTTP/1.1 and HTTP/2 by ALPN, a client certificate requested in the initial
     /// handshake (HTTP/2 cannot renegotiate for one), with the TLS options built per connection from the current
-    /// material so rotated certificates apply to new handshakes.
+    /// material so rotated certificates apply to new handshakes — and the plain-HTTP operations listener for
+    /// metrics and health, whose connections are marked so nothing else is served there.
     /// </summary>
     /// <remarks>
     /// Kestrel reads its options when the application is built, before the options validators run at start-up,
@@ -19,11 +21,18 @@ internal static class FrontDoor
     /// </remarks>
     public static IServiceCollection AddFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<ServingTlsProvider>();
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
+        services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = shutdown.Value.ReadinessGracePeriod + shutdown.Value.DrainPeriod + TimeSpan.FromSeconds(10));
         services.AddOptions<KestrelServerOptions>()
             .Configure<IServiceProvider>((kestrel, provider) =>
             {
                 var options = configuration.GetSection(ServingOptions.SectionName).Get<ServingOptions>() ?? new ServingOptions();
+                var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+                kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize > 0 ? limits.MaxRequestBodySize : null;
+                kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(1024, limits.MaxRequestHeadersTotalSize);
+                kestrel.Limits.Http2.MaxStreamsPerConnection = Math.Max(1, limits.Http2MaxStreamsPerConnection);
                 var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
                 var port = options.SecurePort is >= 0 and <= 65535 ? options.SecurePort : 0;
                 kestrel.AddServerHeader = false;
@@ -36,6 +45,16 @@ internal static class FrontDoor
                         OnConnection = _ => ValueTask.FromResult(provider.GetRequiredService<ServingTlsProvider>().CreateServerOptions()),
                     });
                 });
+
+                var operations = configuration.GetSection(OperationsOptions.SectionName).Get<OperationsOptions>() ?? new OperationsOptions();
+                if (operations.Port > 0 && IPAddress.TryParse(operations.BindAddress, out var operationsAddress))
+                {
+                    kestrel.Listen(operationsAddress, operations.Port, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http1;
+                        OperationsListener.MarkConnections(listen);
+                    });
+                }
             });
         return services;
     }

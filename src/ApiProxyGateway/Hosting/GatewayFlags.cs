@@ -22,10 +22,28 @@ internal static class GatewayFlags
         ["--kubelet-preferred-address-types"] = "Kubelet:PreferredAddressTypes",
         ["--kubelet-port"] = "Kubelet:Port",
         ["--kubelet-timeout"] = "Kubelet:Timeout",
+        ["--operations-bind-address"] = "Operations:BindAddress",
+        ["--operations-port"] = "Operations:Port",
+        ["--proxy-client-cert-file"] = "Proxy:ClientCertificate",
+        ["--proxy-client-key-file"] = "Proxy:ClientKey",
+        ["--workload-certificate-authority"] = "Proxy:WorkloadCertificateAuthority",
+        ["--audit-log-path"] = "Audit:Path",
+        ["--audit-log-maxsize"] = "Audit:MaxSizeMegabytes",
+        ["--audit-log-maxbackup"] = "Audit:MaxBackups",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =
         SwitchMappings.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Flags that mean nothing to the gateway (a typo would otherwise be silently ignored). Accepted: the mapped
+    /// flags, the host's own (<c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>), and any setting
+    /// by name (<c>--Section:Key[=value]</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Unknown(IEnumerable<string> args) =>
+        [.. args.Where(arg => arg.StartsWith('-'))
+            .Select(arg => arg.Split('=', 2)[0])
+            .Where(flag => !SwitchMappings.ContainsKey(flag) && flag is not ("--environment" or "--contentRoot" or "--applicationName") && !flag.Contains(':', StringComparison.Ordinal))];
 
     /// <summary>Names a setting the way an operator can find it: <c>Serving:TlsCertFile (--tls-cert-file)</c>.</summary>
     public static string Describe(string setting) =>

@@ -8,11 +8,17 @@ internal static class GatewayHost
     /// Starts the gateway and waits for shutdown. Invalid configuration stops it before it listens, with one
     /// message that lists every problem and the setting it came from; the exit code is then 1.
     /// </summary>
-    public static async Task<int> RunAsync(WebApplication app)
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         ArgumentNullException.ThrowIfNull(app);
         try
         {
+            if (GatewayFlags.Unknown(args) is { Count: > 0 } unknown)
+            {
+                throw new OptionsValidationException("command line", typeof(string), [.. unknown.Select(flag =>
+                    $"unknown flag {flag}; the flags are {string.Join(", ", GatewayFlags.SwitchMappings.Keys)}, --environment, or any setting as --Section:Key=value")]);
+            }
+
             // Validate every options section before anything is constructed from them, so all problems are
             // reported together rather than the first one a service happens to touch.
             app.Services.GetService<IStartupValidator>()?.Validate();
@@ -29,6 +35,9 @@ internal static class GatewayHost
 
         // Load the TLS material now that it is known to be valid, rather than on the first handshake.
         app.Services.GetRequiredService<Tls.ServingTlsProvider>();
+        app.Services.GetRequiredService<Tls.KubeletTlsProvider>();
+        app.Services.GetRequiredService<Proxy.WorkloadTrust>();
+        RelaxedSettings.Log(app.Services);
         await app.WaitForShutdownAsync();
         return 0;
     }

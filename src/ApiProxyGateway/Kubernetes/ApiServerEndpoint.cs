@@ -12,8 +12,10 @@ internal sealed record ApiServerEndpoint(
     X509Certificate2Collection Authorities,
     CertificateWithChain? ClientCertificate,
     string? Token,
-    string? TokenFile)
+    string? TokenFile,
+    IReadOnlyList<string> SourceFiles,
+    string? TlsServerName = null)
 {
-    /// <summary>The host name or IP the server certificate must carry.</summary>
-    public string ServerName => Server.IdnHost;
+    /// <summary>The name the server certificate must carry: the kubeconfig's <c>tls-server-name</c>, else the server's host.</summary>
+    public string ServerName => string.IsNullOrEmpty(TlsServerName) ? Server.IdnHost : TlsServerName;
 }

@@ -64,7 +64,7 @@ internal static class ApiServerEndpointLoader
             errors.Add($"{setting}: the user in '{options.Kubeconfig}' has neither a client certificate nor a token for the gateway to authenticate with");
         }
 
-        return errors.Count > before ? null : new ApiServerEndpoint(server, authorities, clientCertificate, config.AccessToken, TokenFile: null);
+        return errors.Count > before ? null : new ApiServerEndpoint(server, authorities, clientCertificate, config.AccessToken, TokenFile: null, ReferencedFiles(options), config.TlsServerName);
     }
 
     private static CertificateWithChain? LoadClientCertificate(KubernetesClientConfiguration config, string setting, ICollection<string> errors)
@@ -124,7 +124,21 @@ internal static class ApiServerEndpointLoader
         }
 
         var server = new UriBuilder(Uri.UriSchemeHttps, host, portNumber).Uri;
-        return new ApiServerEndpoint(server, authorities.Value, ClientCertificate: null, Token: null, TokenFile: tokenFile);
+        return new ApiServerEndpoint(server, authorities.Value, ClientCertificate: null, Token: null, TokenFile: tokenFile, [Path.Combine(ServiceAccountDirectory, "ca.crt")]);
+    }
+
+    /// <summary>The kubeconfig and the files it names for its current context (CA, client certificate and key).</summary>
+    private static string[] ReferencedFiles(ApiServerOptions options)
+    {
+        var config = KubernetesClientConfiguration.LoadKubeConfig(options.Kubeconfig);
+        var contextName = string.IsNullOrEmpty(options.Context) ? config.CurrentContext : options.Context;
+        var context = config.Contexts?.FirstOrDefault(c => c.Name == contextName)?.ContextDetails;
+        var cluster = config.Clusters?.FirstOrDefault(c => c.Name == context?.Cluster)?.ClusterEndpoint;
+        var user = config.Users?.FirstOrDefault(u => u.Name == context?.User)?.UserCredentials;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(options.Kubeconfig)) ?? ".";
+        return [.. new[] { options.Kubeconfig, cluster?.CertificateAuthority, user?.ClientCertificate, user?.ClientKey }
+            .Where(path => !string.IsNullOrEmpty(path))
+            .Select(path => Path.IsPathRooted(path) ? path! : Path.Combine(directory, path!))];
     }
 
     private static string Decode(string base64) => Encoding.UTF8.GetString(Convert.FromBase64String(base64));

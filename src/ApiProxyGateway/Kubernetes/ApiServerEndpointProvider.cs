@@ -1,47 +1,66 @@
 using System.Net.Security;
 using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Kubernetes;
 
 /// <summary>
-/// Owns the API server endpoint and the gateway's credentials for it: the client certificate context and, for
-/// service-account tokens, the token re-read from its file as the kubelet rotates it.
+/// Owns the API server endpoint and the gateway's credentials for it: the CA and client certificate, reloaded
+/// when the kubeconfig or a file it names changes, and a service-account token re-read from its file as the
+/// kubelet rotates it.
 /// </summary>
 internal sealed class ApiServerEndpointProvider
 {
     private static readonly TimeSpan TokenRefreshInterval = TimeSpan.FromMinutes(1);
 
+    private readonly ReloadableMaterial<ApiServerCredentials> _material;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _tokenLock = new();
     private string? _token;
     private DateTimeOffset _tokenReadAt;
 
-    public ApiServerEndpointProvider(IOptions<ApiServerOptions> options, TimeProvider timeProvider)
+    public ApiServerEndpointProvider(IOptions<ApiServerOptions> options, CertificateInventory inventory, ReloadRegistry registry, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(registry);
         _timeProvider = timeProvider;
-        var errors = new List<string>();
+        Uri? server = null;
+        ApiServerEndpoint? latest = null;
+        _material = new ReloadableMaterial<ApiServerCredentials>("apiserver", () => latest?.SourceFiles ?? [], () =>
+        {
+            var errors = new List<string>();
+            var endpoint = ApiServerEndpointLoader.Load(options.Value, GatewayFlags.Describe("ApiServer:Kubeconfig"), errors)
+                ?? throw new InvalidDataException(string.Join("; ", errors));
+            if (server is not null && endpoint.Server != server)
+            {
+                throw new InvalidDataException($"the API server address changed from {server} to {endpoint.Server}; restart the gateway to use a new address");
+            }
 
-        // The options validator has already reported these errors at start-up; this only guards misuse.
-        Current = ApiServerEndpointLoader.Load(options.Value, GatewayFlags.Describe("ApiServer:Kubeconfig"), errors)
-            ?? throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
-        ClientCertificateContext = Current.ClientCertificate is { } client
-            ? SslStreamCertificateContext.Create(client.Certificate, client.Intermediates, offline: true)
-            : null;
+            server = endpoint.Server;
+            latest = endpoint;
+            return new ApiServerCredentials(endpoint, endpoint.ClientCertificate is { } client
+                ? SslStreamCertificateContext.Create(client.Certificate, client.Intermediates, offline: true)
+                : null);
+        });
+        registry.Add(_material);
         _token = Current.Token;
+        inventory.Register("apiserver-ca", () => Current.Authorities);
+        inventory.Register("apiserver-client", () => Current.ClientCertificate is { } client ? [client.Certificate] : []);
     }
 
-    public ApiServerEndpoint Current { get; }
+    public ApiServerEndpoint Current => _material.Current.Endpoint;
 
-    public SslStreamCertificateContext? ClientCertificateContext { get; }
+    public SslStreamCertificateContext? ClientCertificateContext => _material.Current.ClientContext;
 
     /// <summary>The bearer token to present, or null when the gateway authenticates with its client certificate.</summary>
     public string? BearerToken()
     {
-        if (Current.TokenFile is not { } tokenFile)
+        var current = Current;
+        if (current.TokenFile is not { } tokenFile)
         {
-            return _token;
+            return current.Token;
         }
 
         lock (_tokenLock)
@@ -63,4 +82,6 @@ internal sealed class ApiServerEndpointProvider
             return _token;
         }
     }
+
+    private sealed record ApiServerCredentials(ApiServerEndpoint Endpoint, SslStreamCertificateContext? ClientContext);
 }

@@ -25,6 +25,12 @@ internal sealed record ApiServerOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How long a pooled connection to the API server is reused for new requests. Bounds how long a rotated CA or
+    /// client certificate takes to be used by every connection. Default 1 minute.
+    /// </summary>
+    public TimeSpan ConnectionLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Time allowed to connect to the API server, TLS handshake included. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -11,9 +11,10 @@ internal sealed class ClusterView : BackgroundService
 {
     private static readonly int WatchTimeoutSeconds = 300;
 
-    public ClusterView(KubernetesApi api, TimeProvider timeProvider, ILogger<ClusterView> logger)
+    public ClusterView(KubernetesApi api, Telemetry.GatewayMetrics metrics, TimeProvider timeProvider, ILogger<ClusterView> logger)
     {
         ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(metrics);
         var client = api.Client;
         Pods = new ResourceCache<V1Pod, PodInfo>(new ResourceCacheSource<V1Pod, PodInfo>(
             "pods",
@@ -39,13 +40,55 @@ internal sealed class ClusterView : BackgroundService
             node => Key(null, node.Metadata.Name),
             node => node.Metadata?.ResourceVersion,
             ResourceProjections.ToNodeInfo), timeProvider, logger);
+        Services = new ResourceCache<V1Service, ServiceInfo>(new ResourceCacheSource<V1Service, ServiceInfo>(
+            "services",
+            async ct =>
+            {
+                var list = await client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct);
+                return ([.. list.Items], list.Metadata.ResourceVersion);
+            },
+            (rv, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: WatchTimeoutSeconds, cancellationToken: ct),
+            (ns, name, ct) => ReadOrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: ct)),
+            service => Key(service.Metadata.NamespaceProperty, service.Metadata.Name),
+            service => service.Metadata?.ResourceVersion,
+            ResourceProjections.ToServiceInfo), timeProvider, logger);
+        EndpointSlices = new ResourceCache<V1EndpointSlice, EndpointSliceInfo>(new ResourceCacheSource<V1EndpointSlice, EndpointSliceInfo>(
+            "endpointslices",
+            async ct =>
+            {
+                var list = await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct);
+                return ([.. list.Items], list.Metadata.ResourceVersion);
+            },
+            (rv, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: WatchTimeoutSeconds, cancellationToken: ct),
+            (ns, name, ct) => ReadOrNullAsync(() => client.DiscoveryV1.ReadNamespacedEndpointSliceAsync(name, ns, cancellationToken: ct)),
+            slice => Key(slice.Metadata.NamespaceProperty, slice.Metadata.Name),
+            slice => slice.Metadata?.ResourceVersion,
+            ResourceProjections.ToEndpointSliceInfo), timeProvider, logger);
+        metrics.Meter.CreateObservableGauge("apiproxygateway.cache.synced", () => Caches.Select(cache =>
+            new System.Diagnostics.Metrics.Measurement<int>(cache.HasSynced ? 1 : 0, new KeyValuePair<string, object?>("resource", cache.Kind))),
+            "{synced}", "1 when the watch-backed cache of the resource has synced.");
     }
 
     public ResourceCache<V1Pod, PodInfo> Pods { get; }
 
     public ResourceCache<V1Node, NodeInfo> Nodes { get; }
 
-    public bool HasSynced => Pods.HasSynced && Nodes.HasSynced;
+    public ResourceCache<V1Service, ServiceInfo> Services { get; }
+
+    public ResourceCache<V1EndpointSlice, EndpointSliceInfo> EndpointSlices { get; }
+
+    public bool HasSynced => Caches.All(cache => cache.HasSynced);
+
+    /// <summary>Each cache and whether it has synced, for readiness and metrics.</summary>
+    public IEnumerable<(string Kind, bool HasSynced)> Caches =>
+        [(Pods.Kind, Pods.HasSynced), (Nodes.Kind, Nodes.HasSynced), (Services.Kind, Services.HasSynced), (EndpointSlices.Kind, EndpointSlices.HasSynced)];
+
+    public Task<ServiceInfo?> GetServiceAsync(string namespaceName, string name, CancellationToken cancellationToken) =>
+        Services.GetAsync(Key(namespaceName, name), namespaceName, name, cancellationToken);
+
+    /// <summary>The EndpointSlices of a Service (by the <c>kubernetes.io/service-name</c> label), from the cache.</summary>
+    public IEnumerable<EndpointSliceInfo> EndpointSlicesOf(string namespaceName, string service) =>
+        EndpointSlices.Values.Where(slice => slice.Namespace == namespaceName && slice.ServiceName == service);
 
     public Task<PodInfo?> GetPodAsync(string namespaceName, string name, CancellationToken cancellationToken) =>
         Pods.GetAsync(Key(namespaceName, name), namespaceName, name, cancellationToken);
@@ -54,7 +97,7 @@ internal sealed class ClusterView : BackgroundService
         Nodes.GetAsync(Key(null, name), "", name, cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Pods.RunAsync(stoppingToken), Nodes.RunAsync(stoppingToken));
+        Task.WhenAll(Pods.RunAsync(stoppingToken), Nodes.RunAsync(stoppingToken), Services.RunAsync(stoppingToken), EndpointSlices.RunAsync(stoppingToken));
 
     private static string Key(string? namespaceName, string? name) => $"{namespaceName}/{name}";
 

@@ -18,21 +18,23 @@ namespace ApiProxyGateway.Kubernetes;
 internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
 {
     private readonly k8s.Kubernetes _client;
+    private readonly EndpointTokenProvider? _tokenProvider;
 
     public KubernetesApi(ApiServerEndpointProvider endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var current = endpoint.Current;
+        _tokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint);
         var config = new KubernetesClientConfiguration
         {
             Host = current.Server.ToString(),
-            TokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint),
+            TokenProvider = _tokenProvider,
             FirstMessageHandlerSetup = handler =>
             {
-                handler.SslOptions.CertificateChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null);
+                // Read at every handshake, so reloaded CAs and client certificates apply to new connections.
                 handler.SslOptions.CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, errors) => errors == SslPolicyErrors.None;
-                handler.SslOptions.ClientCertificateContext = endpoint.ClientCertificateContext;
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, certificate, chain, errors);
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
             },
         };
@@ -84,7 +86,78 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
         }
     }
 
+    /// <summary>A ConfigMap's data, or null when it does not exist.</summary>
+    public async Task<IDictionary<string, string>?> ReadConfigMapDataAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var configMap = await _client.CoreV1.ReadNamespacedConfigMapAsync(name, namespaceName, cancellationToken: cancellationToken);
+            return configMap.Data ?? new Dictionary<string, string>();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Asks the API server's <c>/readyz</c>; returns null when it answers ok, otherwise the problem.</summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, "/readyz"));
+            if (_tokenProvider is not null)
+            {
+                request.Headers.Authorization = await _tokenProvider.GetAuthenticationHeaderAsync(cancellationToken);
+            }
+
+            using var response = await _client.HttpClient.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"/readyz answered {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return e is OperationCanceledException ? "no answer in time" : e.Message;
+        }
+    }
+
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// The chain against the current API-server CA only (never the system store) and the host name, which
+    /// SslStream has already checked (<see cref="SslPolicyErrors.RemoteCertificateNameMismatch"/>).
+    /// </summary>
+    private static bool ValidateServer(ApiServerEndpointProvider endpoint, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? presented, SslPolicyErrors errors)
+    {
+        var current = endpoint.Current;
+        if (certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 server
+            || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            return false;
+        }
+
+        // With a kubeconfig tls-server-name the certificate must name that, not the dialled host.
+        var nameMatches = string.IsNullOrEmpty(current.TlsServerName)
+            ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+            : server.MatchesHostname(current.TlsServerName);
+        if (!nameMatches)
+        {
+            return false;
+        }
+
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null) };
+        if (presented is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+        }
+
+        var valid = chain.Build(server);
+        foreach (var element in chain.ChainElements)
+        {
+            element.Certificate.Dispose();
+        }
+
+        return valid;
+    }
 
     private sealed class EndpointTokenProvider(ApiServerEndpointProvider endpoint) : ITokenProvider
     {

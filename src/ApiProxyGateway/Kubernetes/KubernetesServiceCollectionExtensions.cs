@@ -8,6 +8,7 @@ internal static class KubernetesServiceCollectionExtensions
     public static IServiceCollection AddKubernetesApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiServerEndpointProvider>();
+        services.AddSingleton<Upstreams.UpstreamConnector>();
         services.AddSingleton<KubernetesApi>();
         services.AddSingleton<ISubjectAccessReviewClient>(provider => provider.GetRequiredService<KubernetesApi>());
         return services;

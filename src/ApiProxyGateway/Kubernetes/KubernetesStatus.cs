@@ -61,6 +61,10 @@ internal static class KubernetesStatus
     public static Task BadGatewayAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status502BadGateway, "BadGateway", message);
 
+    /// <summary>429 with Retry-After, as kube-apiserver answers when it is at a limit.</summary>
+    public static Task TooManyRequestsAsync(HttpContext context, string message) =>
+        WriteAsync(context, Failure(StatusCodes.Status429TooManyRequests, "TooManyRequests", message), new Dictionary<string, string> { ["Retry-After"] = "1" });
+
     public static Task InternalErrorAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "an internal error occurred in the gateway; the gateway's log has the details");
 }

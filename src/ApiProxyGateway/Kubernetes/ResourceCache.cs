@@ -22,6 +22,9 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
 
     public int Count => _items.Count;
 
+    /// <summary>Everything cached now (for lookups by something other than the key, such as a label).</summary>
+    public IEnumerable<TInfo> Values => _items.Values;
+
     public async Task<TInfo?> GetAsync(string key, string namespaceName, string name, CancellationToken cancellationToken)
     {
         if (_items.TryGetValue(key, out var cached))

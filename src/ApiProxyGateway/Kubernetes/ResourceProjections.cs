@@ -32,6 +32,36 @@ internal static class ResourceProjections
             spec?.Containers?.SelectMany(c => c.Ports ?? []).Select(p => new ContainerPortInfo(p.Name, p.ContainerPort, p.Protocol ?? "TCP")).ToArray() ?? []);
     }
 
+    public static ServiceInfo ToServiceInfo(V1Service service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        string? bundle = null;
+        service.Metadata.Annotations?.TryGetValue(ServiceInfo.TrustBundleAnnotation, out bundle);
+        return new ServiceInfo(
+            service.Metadata.NamespaceProperty ?? "",
+            service.Metadata.Name ?? "",
+            service.Spec?.Ports?.Select(p => new ServicePortInfo(p.Name, p.Port, p.Protocol ?? "TCP")).ToArray() ?? [],
+            string.IsNullOrEmpty(bundle) ? null : bundle);
+    }
+
+    public static EndpointSliceInfo ToEndpointSliceInfo(V1EndpointSlice slice)
+    {
+        ArgumentNullException.ThrowIfNull(slice);
+        string? service = null;
+        slice.Metadata.Labels?.TryGetValue("kubernetes.io/service-name", out service);
+        return new EndpointSliceInfo(
+            slice.Metadata.NamespaceProperty ?? "",
+            slice.Metadata.Name ?? "",
+            service,
+            slice.Endpoints?.Select(e => new EndpointInfo(
+                e.Addresses?.ToArray() ?? [],
+                e.Conditions?.Ready ?? true,
+                e.TargetRef?.Kind,
+                e.TargetRef?.NamespaceProperty,
+                e.TargetRef?.Name)).ToArray() ?? [],
+            slice.Ports?.Select(p => new ServicePortInfo(p.Name, p.Port ?? 0, p.Protocol ?? "TCP")).ToArray() ?? []);
+    }
+
     public static NodeInfo ToNodeInfo(V1Node node)
     {
         ArgumentNullException.ThrowIfNull(node);

@@ -15,55 +15,58 @@ internal static class DuplexPump
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
-        using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var fromClient = new Counter();
-        var toClient = new Counter();
-        var up = CopyAsync(client, upstream, fromClient, idle, idleTimeout, stop.Token);
-        var down = CopyAsync(upstream, client, toClient, idle, idleTimeout, stop.Token);
+        using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
+        ByteCount fromClient = new(), toClient = new();
+        var up = CopyAsync(client, upstream, idle, fromClient);
+        var down = CopyAsync(upstream, client, idle, toClient);
 
         var first = await Task.WhenAny(up, down);
-        var endedBy = idle.IsCancellationRequested ? "idle-timeout"
+        var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
             : first == up ? "client" : "upstream";
-        await stop.CancelAsync();
-        await Task.WhenAll(Quietly(up), Quietly(down));
+        await idle.StopAsync();
+        await Quietly(up);
+        await Quietly(down);
         return new PumpResult(fromClient.Value, toClient.Value, endedBy);
     }
 
     /// <summary>Copies one way (a log) until the source ends, the client goes away or the stream idles out.</summary>
     public static async Task<PumpResult> CopyAsync(Stream from, Stream to, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var counter = new Counter();
-        var copy = CopyAsync(from, to, counter, idle, idleTimeout, stop.Token);
+        using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
+        var count = new ByteCount();
+        var copy = CopyAsync(from, to, idle, count);
         await Quietly(copy);
-        var endedBy = idle.IsCancellationRequested ? "idle-timeout"
+        var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "client"
             : copy.IsFaulted ? "error" : "upstream";
-        return new PumpResult(0, counter.Value, endedBy);
+        return new PumpResult(0, count.Value, endedBy);
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, Counter counter, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <summary>Copies until the source ends, counting bytes. Exceptions propagate to the caller.</summary>
+    public static async Task CopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count)
     {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(idle);
+        ArgumentNullException.ThrowIfNull(count);
         while (true)
         {
             // Wait for data without holding a buffer, so thousands of quiet streams cost little memory.
-            _ = await from.ReadAsync(Memory<byte>.Empty, cancellationToken);
+            _ = await from.ReadAsync(Memory<byte>.Empty, idle.Token);
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                var read = await from.ReadAsync(buffer, cancellationToken);
+                var read = await from.ReadAsync(buffer, idle.Token);
                 if (read == 0)
                 {
                     return;
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                await to.FlushAsync(cancellationToken);
-                counter.Add(read);
-                idle.CancelAfter(idleTimeout);
+                await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
+                await to.FlushAsync(idle.Token);
+                count.Add(read);
+                idle.Touch();
             }
             finally
             {
@@ -72,24 +75,17 @@ internal static class DuplexPump
         }
     }
 
-    private static async Task Quietly(Task task)
+    /// <summary>Waits for a copy that is being stopped; a cut stream is the expected way for it to end.</summary>
+    public static async Task Quietly(Task copy)
     {
+        ArgumentNullException.ThrowIfNull(copy);
         try
         {
-            await task;
+            await copy;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
         {
             // The other direction ended or the stream was cut; both sides are being closed anyway.
         }
-    }
-
-    private sealed class Counter
-    {
-        private long _value;
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Add(long bytes) => Interlocked.Add(ref _value, bytes);
     }
 }

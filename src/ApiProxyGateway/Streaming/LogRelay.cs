@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Streaming;
 /// Streams a container log from the kubelet, flushing every chunk as it arrives. A followed log may stay quiet
 /// up to the streaming idle timeout, and a slow reader is not cut by Kestrel's minimum data rate.
 /// </summary>
-internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<LogRelay> logger)
+internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {
     public async Task RunAsync(StreamContext stream)
     {
@@ -36,7 +36,7 @@ internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider 
         http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "text/plain";
         await http.Response.StartAsync(http.RequestAborted);
         await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
-        var result = await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
-        StreamingLog.StreamEnded(logger, stream.Subresource, "http", stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+        stream.Tracker.Started("http");
+        stream.Tracker.Finished(await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

@@ -1,5 +1,7 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
 
@@ -10,11 +12,13 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal sealed class PodStreamHandler(
     EffectiveUserResolver identity,
-    AccessReviewer reviewer,
+    RequestAuthorizer authorizer,
     ClusterView cluster,
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
     StreamRelays relays,
+    StreamLimiter limiter,
+    GracefulShutdown shutdown,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -44,13 +48,23 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        var stream = await LocateAsync(context, subresource, ns, name);
-        if (stream is null)
+        var located = await LocateAsync(context, subresource, ns, name);
+        if (located is null)
         {
             return;
         }
 
-        await relays.RunAsync(stream, protocol);
+        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? user.Name;
+        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        if (lease is null)
+        {
+            await KubernetesStatus.TooManyRequestsAsync(context,
+                refusedBy == "per-user" ? $"too many concurrent streams for user \"{accountable}\"; close some and retry" : "the gateway has too many concurrent streams; retry later");
+            return;
+        }
+
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
+        await relays.RunAsync(located with { Closing = closing.Token }, protocol);
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)
@@ -68,23 +82,8 @@ internal sealed class PodStreamHandler(
             : HttpMethods.IsGet(context.Request.Method) ? ["get", "create"] : ["create"];
         foreach (var verb in verbs)
         {
-            var attributes = new ResourceAttributes(verb, "", "pods", resource, ns, name);
-            AccessDecision decision;
-            try
+            if (!await authorizer.AuthorizeAsync(context, user, new ResourceAttributes(verb, "", "pods", resource, ns, name)))
             {
-                decision = await reviewer.ReviewAsync(user, attributes, context.RequestAborted);
-            }
-            catch (AuthorizationUnavailableException e)
-            {
-                StreamingLog.AuthorizationUnavailable(logger, subresource, user.Name, e.Message);
-                await KubernetesStatus.ServiceUnavailableAsync(context, $"the request could not be authorized: {e.Message}");
-                return false;
-            }
-
-            if (!decision.Allowed)
-            {
-                StreamingLog.Denied(logger, user.Name, verb, attributes.ResourceWithSubresource, ns, name);
-                await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(user, attributes, decision.Reason), "pods", "", name);
                 return false;
             }
         }
@@ -128,7 +127,11 @@ internal sealed class PodStreamHandler(
 
         try
         {
+            var audit = context.Features.Get<AuditEntry>();
+            audit?.ObjectRef = audit.ObjectRef is { } reference ? reference with { Uid = pod.Uid } : null;
+            audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
+            audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
             return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
         }
         catch (UpstreamConnectException e)

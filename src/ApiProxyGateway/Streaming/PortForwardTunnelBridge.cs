@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Streaming;
 /// SPDY, as kube-apiserver's tunneling handler does: a SPDY upgrade (POST) to the kubelet first, then the
 /// client's WebSocket is accepted and its binary messages carry the SPDY bytes both ways, unparsed.
 /// </summary>
-internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<PortForwardTunnelBridge> logger)
+internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {
     public async Task RunAsync(StreamContext stream)
     {
@@ -31,12 +31,13 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         http.Response.Headers.SecWebSocketProtocol = StreamRequest.TunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? "portforward.k8s.io");
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
-        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
+        stream.Tracker.Started("tunnel-bridged");
+        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing);
         if (socket.State == WebSocketState.Open)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         }
 
-        StreamingLog.StreamEnded(logger, stream.Subresource, "websocket-tunnel-bridged", stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+        stream.Tracker.Finished(result);
     }
 }

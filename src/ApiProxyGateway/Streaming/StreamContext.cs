@@ -13,5 +13,11 @@ internal sealed record StreamContext(
     HttpMessageInvoker Invoker,
     string KubeletPathAndQuery)
 {
+    /// <summary>Set by <see cref="StreamRelays"/> before a relay runs.</summary>
+    public StreamTracker Tracker { get; set; } = null!;
+
     public string? ForwardedFor => Http.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>Cancelled when the client goes away or the gateway's drain period ends: the stream must close.</summary>
+    public CancellationToken Closing { get; init; } = Http.RequestAborted;
 }

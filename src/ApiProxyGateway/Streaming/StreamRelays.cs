@@ -1,18 +1,22 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Streaming;
 
 /// <summary>
 /// Chooses the relay for a client protocol and a kubelet: kubelets that declare <c>ExtendWebSocketsToKubelet</c>
 /// get WebSockets as they are; older kubelets get SPDY, with the WebSocket port-forward tunnel bridged and
-/// WebSocket v5 exec/attach answered so kubectl falls back to SPDY. Legacy WebSocket protocols go to any kubelet.
+/// WebSocket v5 exec/attach translated to SPDY. Legacy WebSocket protocols go to any kubelet.
 /// </summary>
-internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, ILogger<StreamRelays> logger)
+internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSocketRelay webSockets, PortForwardTunnelBridge tunnel, RemoteCommandTranslator translator, GatewayMetrics metrics, AuditRecorder audit, KubeletClientPool kubelets, TimeProvider timeProvider, ILogger<StreamRelays> logger)
 {
     public async Task RunAsync(StreamContext stream, ClientStreamProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
+        stream.Tracker = new StreamTracker(metrics, audit, kubelets, timeProvider, logger, stream);
         try
         {
             switch (stream.Subresource, protocol)
@@ -29,13 +33,16 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                 case (PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel) when !stream.Node.SpeaksWebSockets || !IsUpgradable(http):
                     await tunnel.RunAsync(stream);
                     break;
-                case (_, ClientStreamProtocol.WebSocketV5 or ClientStreamProtocol.WebSocketTunnel) when !stream.Node.SpeaksWebSockets:
-                    // kubectl retries with SPDY on any non-101 answer, without showing this to the user.
-                    await KubernetesStatus.BadRequestAsync(http, $"the kubelet on node \"{stream.Node.Name}\" does not accept WebSocket streams; use SPDY/3.1");
+                case (PodSubresource.Exec or PodSubresource.Attach, ClientStreamProtocol.WebSocketV5) when !stream.Node.SpeaksWebSockets || !IsUpgradable(http):
+                    await translator.RunAsync(stream);
+                    break;
+                case (PodSubresource.PortForward, ClientStreamProtocol.WebSocketV5) or (not PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel):
+                    // The tunnel is for port-forward and v5 for exec/attach; anything else is not a stream we know.
+                    await KubernetesStatus.BadRequestAsync(http, $"the WebSocket protocol {http.Request.Headers.SecWebSocketProtocol} does not apply to this subresource");
                     break;
                 case (_, _) when IsUpgradable(http):
                     // An HTTP/1.1 WebSocket goes to the kubelet byte for byte, handshake included.
-                    await upgrades.RunAsync(stream, "websocket");
+                    await upgrades.RunAsync(stream, StreamRequest.ProtocolLabel(StreamRequest.SubProtocols(http.Request.Headers.SecWebSocketProtocol).FirstOrDefault()));
                     break;
                 default:
                     // A WebSocket over HTTP/2 cannot be relayed as bytes: it is accepted here and re-originated.

@@ -29,6 +29,15 @@ internal static class StreamRequest
         return string.Equals(upgradeToken, "SPDY/3.1", StringComparison.OrdinalIgnoreCase) ? ClientStreamProtocol.Spdy : ClientStreamProtocol.Refused;
     }
 
+    /// <summary>The metrics label for a WebSocket sub-protocol: websocket-v5, websocket-v4, websocket-v1 (legacy) or tunnel.</summary>
+    public static string ProtocolLabel(string? subProtocol) => subProtocol switch
+    {
+        V5Protocol => "websocket-v5",
+        PortForwardTunnelProtocol => "tunnel",
+        { } p when p.StartsWith("v4.", StringComparison.Ordinal) => "websocket-v4",
+        _ => "websocket-v1",
+    };
+
     /// <summary>Values of a header that may be repeated or comma-joined, as Kubernetes reads them.</summary>
     public static string[] SubProtocols(StringValues values) =>
         [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];

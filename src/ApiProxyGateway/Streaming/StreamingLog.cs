@@ -8,10 +8,4 @@ internal static partial class StreamingLog
 
     [LoggerMessage(701, LogLevel.Warning, "Could not reach the kubelet for {Subresource} of {Namespace}/{Pod}: {Reason}")]
     public static partial void KubeletUnreachable(ILogger logger, PodSubresource subresource, string @namespace, string pod, string reason);
-
-    [LoggerMessage(702, LogLevel.Information, "User '{User}' denied {Verb} {Resource} on {Namespace}/{Pod}")]
-    public static partial void Denied(ILogger logger, string user, string verb, string resource, string @namespace, string pod);
-
-    [LoggerMessage(703, LogLevel.Warning, "Authorization of {Subresource} for user '{User}' failed: {Reason}")]
-    public static partial void AuthorizationUnavailable(ILogger logger, PodSubresource subresource, string user, string reason);
 }

@@ -11,7 +11,7 @@ namespace ApiProxyGateway.Streaming;
 /// authorizes the gateway with <c>create</c>) and sending each <c>X-Stream-Protocol-Version</c> on its own line.
 /// Nothing is tunnelled before the 101; any other answer becomes a Status and the upstream connection is dropped.
 /// </summary>
-internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<UpgradeRelay> logger)
+internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {
     // Request headers that define the upgraded protocol and go to the kubelet as they are; everything else stays here.
     private static readonly string[] ForwardedRequestHeaders =
@@ -77,7 +77,7 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
         }
 
         await using var client = await upgrade.UpgradeAsync();
-        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
-        StreamingLog.StreamEnded(logger, stream.Subresource, protocolLabel, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+        stream.Tracker.Started(protocolLabel);
+        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Streaming;
 /// subprotocols, and only when it accepts is the client's WebSocket accepted with the protocol the kubelet
 /// chose. Messages are relayed as they are, each with its type and boundaries.
 /// </summary>
-internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<WebSocketRelay> logger)
+internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {
     public async Task RunAsync(StreamContext stream)
     {
@@ -46,7 +46,7 @@ internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimePro
         }
 
         using var client = await http.WebSockets.AcceptWebSocketAsync(upstream.SubProtocol);
-        var result = await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, http.RequestAborted);
-        StreamingLog.StreamEnded(logger, stream.Subresource, "websocket:" + upstream.SubProtocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+        stream.Tracker.Started(StreamRequest.ProtocolLabel(upstream.SubProtocol));
+        stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

@@ -5,30 +5,34 @@ using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Tls;
 
-/// <summary>Owns the kubelet plane's TLS material: the kubelet CA bundle and the gateway's kubelet client certificate.</summary>
+/// <summary>
+/// Owns the kubelet plane's TLS material — the kubelet CA bundle and the gateway's kubelet client certificate,
+/// each reloaded from its files. Every new kubelet connection reads the current versions.
+/// </summary>
 internal sealed class KubeletTlsProvider
 {
-    public KubeletTlsProvider(IOptions<KubeletOptions> options)
+    private readonly ReloadableMaterial<X509Certificate2Collection> _authorities;
+    private readonly ReloadableMaterial<ClientCredential> _client;
+
+    public KubeletTlsProvider(IOptions<KubeletOptions> options, CertificateInventory inventory, ReloadRegistry registry, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(registry);
         var settings = options.Value;
-
-        // The options validator has already reported unreadable or mismatched files at start-up.
-        var authorities = PemFiles.LoadBundle(settings.CertificateAuthority).Value;
-        var client = PemFiles.LoadCertificateAndKey(settings.ClientCertificate, settings.ClientKey).Value;
-        if (authorities is null || client is null)
-        {
-            throw new InvalidOperationException("The kubelet TLS material could not be loaded; see the start-up validation errors.");
-        }
-
-        Authorities = authorities;
-        ClientCertificate = client.Certificate;
-        ClientCertificateContext = SslStreamCertificateContext.Create(client.Certificate, client.Intermediates, offline: true);
+        _authorities = new ReloadableMaterial<X509Certificate2Collection>("kubelet-ca", () => [settings.CertificateAuthority],
+            () => CertificateLoading.Bundle(settings.CertificateAuthority, timeProvider.GetUtcNow()));
+        _client = new ReloadableMaterial<ClientCredential>("kubelet-client", () => [settings.ClientCertificate, settings.ClientKey],
+            () => ClientCredential.From(CertificateLoading.CertificateAndKey(settings.ClientCertificate, settings.ClientKey, timeProvider.GetUtcNow())));
+        registry.Add(_authorities);
+        registry.Add(_client);
+        inventory.Register("kubelet-client", () => [ClientCertificate]);
+        inventory.Register("kubelet-ca", () => Authorities);
     }
 
-    public X509Certificate2Collection Authorities { get; }
+    public X509Certificate2Collection Authorities => _authorities.Current;
 
-    public X509Certificate2 ClientCertificate { get; }
+    public X509Certificate2 ClientCertificate => _client.Current.Certificate;
 
-    public SslStreamCertificateContext ClientCertificateContext { get; }
+    public SslStreamCertificateContext ClientCertificateContext => _client.Current.Context;
 }

@@ -9,8 +9,9 @@ namespace ApiProxyGateway.Tls;
 /// </summary>
 internal sealed class ServingTlsMaterial
 {
-    public ServingTlsMaterial(CertificateWithChain serving, X509Certificate2Collection clientAuthorities, long generation)
+    public ServingTlsMaterial(CertificateWithChain serving, X509Certificate2Collection clientAuthorities, long servingGeneration, long generation)
     {
+        ServingGeneration = servingGeneration;
         ArgumentNullException.ThrowIfNull(serving);
         ServingCertificate = serving.Certificate;
         ClientAuthorities = clientAuthorities;
@@ -31,6 +32,8 @@ internal sealed class ServingTlsMaterial
 
     public SslStreamCertificateContext CertificateContext { get; }
 
-    /// <summary>Increases with every reload, so caches keyed on it never outlive the trust they were decided with.</summary>
+    public long ServingGeneration { get; }
+
+    /// <summary>The client-CA generation: caches keyed on it never outlive the trust they were decided with.</summary>
     public long Generation { get; }
 }

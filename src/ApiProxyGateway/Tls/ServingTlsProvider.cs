@@ -1,34 +1,72 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Tls;
 
-/// <summary>Owns the front door's TLS material and builds the per-connection server options from it.</summary>
+/// <summary>
+/// Owns the front door's TLS material — the serving certificate and the client-CA bundle, each reloaded from
+/// its files — and builds the per-connection server options from the current versions.
+/// </summary>
 internal sealed class ServingTlsProvider
 {
+    private readonly ReloadableMaterial<CertificateWithChain> _serving;
+    private readonly ReloadableMaterial<X509Certificate2Collection> _clientAuthorities;
     private readonly TimeProvider _timeProvider;
-    private readonly ServingTlsMaterial _current;
+    private readonly Lock _lock = new();
+    private ServingTlsMaterial? _material;
 
-    public ServingTlsProvider(IOptions<ServingOptions> options, TimeProvider timeProvider)
+    public ServingTlsProvider(IOptions<ServingOptions> options, CertificateInventory inventory, ReloadRegistry registry, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(registry);
+        var settings = options.Value;
         _timeProvider = timeProvider;
-        _current = Load(options.Value, generation: 1);
+        _serving = new ReloadableMaterial<CertificateWithChain>("serving", () => [settings.TlsCertFile, settings.TlsPrivateKeyFile],
+            () => CertificateLoading.CertificateAndKey(settings.TlsCertFile, settings.TlsPrivateKeyFile, timeProvider.GetUtcNow()));
+        _clientAuthorities = new ReloadableMaterial<X509Certificate2Collection>("client-ca", () => [settings.ClientCaFile],
+            () => CertificateLoading.Bundle(settings.ClientCaFile, timeProvider.GetUtcNow()));
+        registry.Add(_serving);
+        registry.Add(_clientAuthorities);
+        inventory.Register("serving", () => [_serving.Current.Certificate]);
+        inventory.Register("client-ca", () => _clientAuthorities.Current);
     }
 
-    public ServingTlsMaterial Current => _current;
+    /// <summary>The current material; rebuilt (once) after either part was reloaded.</summary>
+    public ServingTlsMaterial Current
+    {
+        get
+        {
+            var material = _material;
+            if (material is not null && material.ServingGeneration == _serving.Generation && material.Generation == _clientAuthorities.Generation)
+            {
+                return material;
+            }
+
+            lock (_lock)
+            {
+                if (_material is not { } current || current.ServingGeneration != _serving.Generation || current.Generation != _clientAuthorities.Generation)
+                {
+                    _material = new ServingTlsMaterial(_serving.Current, _clientAuthorities.Current, _serving.Generation, _clientAuthorities.Generation);
+                }
+
+                return _material;
+            }
+        }
+    }
 
     public SslServerAuthenticationOptions CreateServerOptions()
     {
-        var material = _current;
+        var material = Current;
         return new SslServerAuthenticationOptions
         {
             ServerCertificateContext = material.CertificateContext,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateRequired = true,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = ClientChainPolicy.Create(material.ClientAuthorities, _timeProvider.GetUtcNow()),
 
             // The handshake admits any client certificate, or none: the authentication handler validates it and
@@ -37,18 +75,5 @@ internal sealed class ServingTlsProvider
             RemoteCertificateValidationCallback = static (_, _, _, _) => true,
 #pragma warning restore CA5359
         };
-    }
-
-    private static ServingTlsMaterial Load(ServingOptions options, long generation)
-    {
-        // The options validator has already reported unreadable or mismatched files at start-up.
-        var serving = PemFiles.LoadCertificateAndKey(options.TlsCertFile, options.TlsPrivateKeyFile);
-        var authorities = PemFiles.LoadBundle(options.ClientCaFile);
-        if (serving.Value is null || authorities.Value is null)
-        {
-            throw new InvalidOperationException("The serving TLS material could not be loaded; see the start-up validation errors.");
-        }
-
-        return new ServingTlsMaterial(serving.Value, authorities.Value, generation);
     }
 }

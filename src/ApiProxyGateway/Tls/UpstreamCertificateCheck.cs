@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Tls;
 /// The chain and the dialled name are checked by SslStream against the explicit trust of
 /// <see cref="UpstreamTls"/>; <paramref name="identityCheck"/> adds checks such as the kubelet's node identity.
 /// </summary>
-internal sealed class UpstreamCertificateCheck(Func<X509Certificate2, string?>? identityCheck = null)
+internal sealed class UpstreamCertificateCheck(Func<X509Certificate2, string?>? identityCheck = null, IReadOnlyList<string>? acceptedNames = null)
 {
     public UpstreamTlsFailure Failure { get; private set; }
 
@@ -30,9 +30,16 @@ internal sealed class UpstreamCertificateCheck(Func<X509Certificate2, string?>? 
             return ClassifyChain(peer, chain);
         }
 
-        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        // A Service may be reached by <svc>.<ns>.svc or with the cluster domain: any accepted name will do.
+        var nameMatches = acceptedNames is { Count: > 0 }
+            ? acceptedNames.Any(name => peer.MatchesHostname(name, allowWildcards: true, allowCommonName: false))
+            : (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+        errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+        if (!nameMatches)
         {
-            return Fail(UpstreamTlsFailure.NameMismatch, "the certificate is not valid for the dialled address (subject alternative names do not match)");
+            return Fail(UpstreamTlsFailure.NameMismatch, acceptedNames is { Count: > 0 }
+                ? $"the certificate is not valid for {string.Join(" or ", acceptedNames)} (subject alternative names do not match)"
+                : "the certificate is not valid for the dialled address (subject alternative names do not match)");
         }
 
         if (errors != SslPolicyErrors.None)

@@ -14,9 +14,11 @@ internal sealed class ApiServerUpstream : IDisposable
     private readonly ApiServerEndpointProvider _endpoint;
     private readonly ApiServerOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly UpstreamConnector _connector;
 
-    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, TimeProvider timeProvider)
+    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, UpstreamConnector connector, TimeProvider timeProvider)
     {
+        _connector = connector;
         ArgumentNullException.ThrowIfNull(options);
         _endpoint = endpoint;
         _options = options.Value;
@@ -34,6 +36,7 @@ internal sealed class ApiServerUpstream : IDisposable
             ActivityHeadersPropagator = null,
             ConnectTimeout = _options.ConnectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            PooledConnectionLifetime = _options.ConnectionLifetime,
             ConnectCallback = ConnectAsync,
 
             // User names and groups come from certificate subjects and may be UTF-8; Go servers take the raw bytes.
@@ -57,7 +60,7 @@ internal sealed class ApiServerUpstream : IDisposable
         EndPoint address = IPAddress.TryParse(endpoint.Server.Host, out var ip)
             ? new IPEndPoint(ip, endpoint.Server.Port)
             : new DnsEndPoint(endpoint.Server.Host, endpoint.Server.Port);
-        var ssl = await UpstreamConnector.ConnectAsync($"API server {endpoint.Server.Authority}", address, tls, check, _options.ConnectTimeout, cancellationToken);
+        var ssl = await _connector.ConnectAsync("apiserver", $"API server {endpoint.Server.Authority}", address, tls, check, _options.ConnectTimeout, cancellationToken);
         return new HeaderLineSplittingStream(ssl);
     }
 }

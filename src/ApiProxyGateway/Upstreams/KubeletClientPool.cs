@@ -10,11 +10,15 @@ namespace ApiProxyGateway.Upstreams;
 /// completes a TLS handshake that checks the kubelet CA chain, the dialled name and the node identity, and
 /// presents the gateway's kubelet client certificate. There is no path that skips any of it.
 /// </summary>
-internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<KubeletTarget, HttpMessageInvoker> _invokers = new();
+    private readonly ConcurrentDictionary<KubeletTarget, string> _peerCertificates = new();
 
     public HttpMessageInvoker GetInvoker(KubeletTarget target) => _invokers.GetOrAdd(target, Create);
+
+    /// <summary>The SHA-256 of the certificate the target presented on its last verified connection, for audit.</summary>
+    public string? PeerCertificateSha256(KubeletTarget target) => _peerCertificates.GetValueOrDefault(target);
 
     /// <summary>The URI for a kubelet path: plain HTTP to the pool, whose connections do the TLS themselves.</summary>
     public static Uri Uri(KubeletTarget target, string pathAndQuery, string scheme = "http")
@@ -44,13 +48,21 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
             ActivityHeadersPropagator = null,
             ConnectTimeout = settings.Timeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+
+            // New requests move to new connections within a minute, so rotated credentials are soon used everywhere.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = async (_, cancellationToken) =>
             {
                 var check = new UpstreamCertificateCheck(settings.DisableNodeIdentityValidation
                     ? null
                     : certificate => NodeIdentity.Check(certificate, target.NodeName));
                 var clientOptions = UpstreamTls.CreateOptions(target.TlsName, tls.Authorities, tls.ClientCertificateContext, check, timeProvider.GetUtcNow());
-                var ssl = await UpstreamConnector.ConnectAsync(target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
+                var ssl = await connector.ConnectAsync("kubelet", target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
+                if (check.PeerCertificateSha256 is { } sha256)
+                {
+                    _peerCertificates[target] = sha256;
+                }
+
                 return new HeaderLineSplittingStream(ssl);
             },
         });

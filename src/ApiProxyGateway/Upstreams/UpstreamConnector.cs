@@ -2,17 +2,20 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
 
 namespace ApiProxyGateway.Upstreams;
 
 /// <summary>
 /// Dials an upstream and completes a verified TLS handshake, turning every failure into an
-/// <see cref="UpstreamConnectException"/> that says exactly what went wrong.
+/// <see cref="UpstreamConnectException"/> that says exactly what went wrong. Handshake times and failures are
+/// measured by upstream kind (apiserver, kubelet, workload).
 /// </summary>
-internal static class UpstreamConnector
+internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider timeProvider)
 {
-    public static async Task<SslStream> ConnectAsync(
+    public async Task<SslStream> ConnectAsync(
+        string upstreamKind,
         string target,
         EndPoint endpoint,
         SslClientAuthenticationOptions tls,
@@ -21,6 +24,28 @@ internal static class UpstreamConnector
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(check);
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var connected = await ConnectCoreAsync(target, endpoint, tls, check, timeout, cancellationToken);
+            metrics.UpstreamHandshake(upstreamKind, timeProvider.GetElapsedTime(started));
+            return connected;
+        }
+        catch (UpstreamConnectException e)
+        {
+            metrics.UpstreamFailure(upstreamKind, e.Label);
+            throw;
+        }
+    }
+
+    private static async Task<SslStream> ConnectCoreAsync(
+        string target,
+        EndPoint endpoint,
+        SslClientAuthenticationOptions tls,
+        UpstreamCertificateCheck check,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

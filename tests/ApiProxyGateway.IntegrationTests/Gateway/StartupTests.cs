@@ -21,18 +21,29 @@ public sealed class StartupTests
                 "--kubeconfig", Path.Combine(directory, "missing.kubeconfig"));
 
             Assert.True(exitCode == 1, $"exit code {exitCode}, stderr:\n{stderr}");
-            Assert.Contains("ApiProxyGateway cannot start: invalid configuration, 5 problem(s):", stderr, StringComparison.Ordinal);
+            Assert.Contains("ApiProxyGateway cannot start: invalid configuration, 6 problem(s):", stderr, StringComparison.Ordinal);
             Assert.Contains("Serving:TlsCertFile (--tls-cert-file): file '", stderr, StringComparison.Ordinal);
             Assert.Contains("Serving:ClientCaFile (--client-ca-file): file '" + garbage + "' contains no PEM certificate", stderr, StringComparison.Ordinal);
             Assert.Contains("ApiServer:Kubeconfig (--kubeconfig): file '", stderr, StringComparison.Ordinal);
             Assert.Contains("Kubelet:CertificateAuthority (--kubelet-certificate-authority): required", stderr, StringComparison.Ordinal);
             Assert.Contains("Kubelet:ClientCertificate (--kubelet-client-certificate) and Kubelet:ClientKey (--kubelet-client-key): both required", stderr, StringComparison.Ordinal);
+            Assert.Contains("Proxy:ClientCertificate (--proxy-client-cert-file) and Proxy:ClientKey (--proxy-client-key-file): both required", stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Gateway_WithAMisspelledFlag_RefusesToStartNamingIt()
+    {
+        var (exitCode, stderr) = await RunGatewayAsync("--tls-cert-fil", "/tmp/x.crt", "--Serving:SecurePort=0");
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}, stderr:\n{stderr}");
+        Assert.Contains("unknown flag --tls-cert-fil;", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--Serving:SecurePort", stderr, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Stderr)> RunGatewayAsync(params string[] args)

@@ -21,8 +21,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private GatewayUnderTest(TestPki pki, TestApiServer apiServer, Factory factory, Uri url)
+    private GatewayUnderTest(TestPki pki, TestApiServer apiServer, Factory factory, Uri url, Uri operationsUrl)
     {
+        OperationsUrl = operationsUrl;
         Pki = pki;
         ApiServer = apiServer;
         _factory = factory;
@@ -35,19 +36,28 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The plain-HTTP operations listener: metrics and health.</summary>
+    public Uri OperationsUrl { get; }
+
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync((_, _) => settings ?? new Dictionary<string, string?>());
+
+    /// <summary>Starts with settings that may depend on the test PKI and API server (e.g. files the test will rotate).</summary>
+    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor)
     {
         var pki = new TestPki();
         var apiServer = await TestApiServer.StartAsync(
             TestPki.IssueServer(pki.ClusterCa, "kube-apiserver", [IPAddress.Loopback]), pki.ClusterCa);
+        var settings = settingsFor(pki, apiServer);
 
         var clusterCa = pki.Write(pki.ClusterCa, "cluster-ca").Certificate;
         var serving = pki.Write(TestPki.IssueServer(pki.ClusterCa, "apiproxygateway", [IPAddress.Loopback]), "gateway");
         var gatewayClient = pki.Write(TestPki.IssueClient(pki.ClusterCa, "apiproxygateway"), "gateway-client");
         var kubeletCa = pki.Write(pki.KubeletCa, "kubelet-ca").Certificate;
         var kubeletClient = pki.Write(TestPki.IssueClient(pki.KubeletClientCa, "apiproxygateway-kubelet-client"), "gateway-kubelet-client");
+        var workloadClient = pki.Write(TestPki.IssueClient(pki.WorkloadCa, "apiproxygateway"), "gateway-workload-client");
         var kubeconfig = Path.Combine(pki.Directory, "gateway.kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, $"""
             apiVersion: v1
@@ -81,8 +91,16 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Kubelet:CertificateAuthority"] = kubeletCa,
             ["Kubelet:ClientCertificate"] = kubeletClient.Certificate,
             ["Kubelet:ClientKey"] = kubeletClient.Key,
+            ["Proxy:ClientCertificate"] = workloadClient.Certificate,
+            ["Proxy:ClientKey"] = workloadClient.Key,
+            ["Proxy:WorkloadCertificateAuthority"] = pki.Write(pki.WorkloadCa, "workload-ca").Certificate,
+            ["Audit:Path"] = Path.Combine(pki.Directory, "audit.log"),
+            ["Shutdown:ReadinessGracePeriod"] = "00:00:00",
+            ["Shutdown:DrainPeriod"] = "00:00:01",
+            ["Operations:BindAddress"] = "127.0.0.1",
+            ["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in settings)
         {
             configuration[key] = value;
         }
@@ -90,9 +108,12 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var factory = new Factory(configuration);
         factory.UseKestrel();
         factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Single(a => a.StartsWith("https://", StringComparison.Ordinal));
-        return new GatewayUnderTest(pki, apiServer, factory, new Uri(address));
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.SingleOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"the gateway has no API listener; it listens on [{string.Join(", ", addresses)}]");
+        var operations = addresses.SingleOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"the gateway has no operations listener; it listens on {string.Join(", ", addresses)}");
+        return new GatewayUnderTest(pki, apiServer, factory, new Uri(address), new Uri(operations));
     }
 
     /// <summary>A client that trusts only the cluster CA and presents <paramref name="certificate"/> (or nothing).</summary>
@@ -128,7 +149,40 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         return custom.Build(new X509Certificate2(certificate));
     }
 
+    /// <summary>A kubeconfig for the gateway's API-server identity, naming the given CA and client certificate files.</summary>
+    public static string WriteKubeconfig(string path, Uri server, string caFile, string certificateFile, string keyFile)
+    {
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster:
+                server: {server.GetLeftPart(UriPartial.Authority)}
+                certificate-authority: {caFile}
+            users:
+            - name: gateway
+              user:
+                client-certificate: {certificateFile}
+                client-key: {keyFile}
+            contexts:
+            - name: test
+              context:
+                cluster: test
+                user: gateway
+            current-context: test
+            """);
+        return path;
+    }
+
     public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async ValueTask DisposeAsync()
     {

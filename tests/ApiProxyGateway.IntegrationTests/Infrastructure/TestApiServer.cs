@@ -86,9 +86,14 @@ public sealed class TestApiServer : IAsyncDisposable
             context.Request.Method,
             context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
-            certificate?.Subject));
+            certificate?.Subject,
+            certificate?.Thumbprint));
 
-        if (context.Request.Path == "/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        if (context.Request.Path == "/readyz")
+        {
+            await context.Response.WriteAsync("ok");
+        }
+        else if (context.Request.Path == "/apis/authorization.k8s.io/v1/subjectaccessreviews")
         {
             await AnswerReviewAsync(context);
         }

@@ -11,6 +11,8 @@ public sealed class KubectlInteropFixture : IAsyncLifetime
 
     internal string Kubeconfig { get; private set; } = null!;
 
+    internal TestCertificateAuthority Pki => _pki ?? throw new InvalidOperationException("The fixture is not initialised.");
+
     internal string CacheDirectory => Path.Combine(_directory!, "cache");
 
     public async ValueTask InitializeAsync()

@@ -86,5 +86,5 @@ public sealed class AccessReviewerTests
     }
 
     internal static AccessReviewer CreateReviewer(ISubjectAccessReviewClient client, TimeProvider time) =>
-        new(client, Options.Create(new AccessReviewOptions()), time);
+        new(client, Options.Create(new AccessReviewOptions()), TestMetrics.Create(), time);
 }

@@ -24,7 +24,7 @@ public sealed class ClientCertificateValidatorTests : IDisposable
             ClientCaFile = _pki.Write(_pki.ClusterCa, "ca").Certificate,
         });
         _cache = new ClientCertificateValidationCache(new StaticOptionsMonitor(new ClientCertificateAuthenticationOptions()));
-        _validator = new ClientCertificateValidator(new ServingTlsProvider(options, _time), _cache, _time);
+        _validator = new ClientCertificateValidator(new ServingTlsProvider(options, new CertificateInventory(TestMetrics.Create(), _time), new ReloadRegistry(), _time), _cache, _time);
     }
 
     [Fact]

@@ -184,6 +184,25 @@ public sealed class SpdySessionTests
     }
 
     [Fact]
+    public async Task OpenStream_PeerRepliesWithFin_ReadsEndAtOnceWhileWritingStillWorks()
+    {
+        var ct = TestWait.Timeout();
+        var (a, b) = DuplexPipeStream.CreatePair();
+        await using var client = SpdySession.CreateClient(a);
+        var peer = new RawSpdyPeer(b);
+
+        var opening = client.OpenStreamAsync([], cancellationToken: ct);
+        var syn = await peer.ReceiveAsync<SynStreamFrame>(ct);
+        await peer.SendAsync(new SynReplyFrame(syn.StreamId, true, new SpdyHeaders { { "x-refused", "no" } }), ct);
+        var stream = await opening;
+        await stream.WriteAsync("still"u8.ToArray(), ct);
+
+        Assert.Equal("no", (await stream.Reply)["X-Refused"]);
+        Assert.Empty(await ReadAllAsync(stream, ct));
+        Assert.Equal("still"u8.ToArray(), (await peer.ReceiveAsync<SpdyDataFrame>(ct)).Data.ToArray());
+    }
+
+    [Fact]
     public async Task GoAway_FromPeer_EndsAcceptButOpenStreamsCarryOn()
     {
         var ct = TestWait.Timeout();

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using ApiProxyGateway.Authentication;
+
+namespace ApiProxyGateway.Audit;
+
+/// <summary>
+/// What the gateway learns about one audited request while it handles it: who asked (and as whom), what for,
+/// the authorization decision, where it went, and for streams how it went. Handlers fill it in; the audit
+/// middleware turns it into events.
+/// </summary>
+internal sealed class AuditEntry(string auditId, DateTimeOffset received, string requestUri, string verb, AuditObjectReference? objectRef)
+{
+    public const string NodeAnnotation = "apiproxygateway.io/node";
+    public const string UpstreamAddressAnnotation = "apiproxygateway.io/upstream-address";
+    public const string UpstreamCertificateAnnotation = "apiproxygateway.io/upstream-certificate-sha256";
+    public const string ProtocolAnnotation = "apiproxygateway.io/protocol";
+    public const string BytesInAnnotation = "apiproxygateway.io/bytes-in";
+    public const string BytesOutAnnotation = "apiproxygateway.io/bytes-out";
+    public const string DurationAnnotation = "apiproxygateway.io/duration-seconds";
+    public const string EndedByAnnotation = "apiproxygateway.io/ended-by";
+    public const string ExitCodeAnnotation = "apiproxygateway.io/exit-code";
+    public const string DecisionAnnotation = "authorization.k8s.io/decision";
+    public const string ReasonAnnotation = "authorization.k8s.io/reason";
+
+    public string AuditId { get; } = auditId;
+
+    public DateTimeOffset Received { get; } = received;
+
+    public string RequestUri { get; } = requestUri;
+
+    public string Verb { get; } = verb;
+
+    public AuditObjectReference? ObjectRef { get; set; } = objectRef;
+
+    public KubernetesUser? User { get; set; }
+
+    public KubernetesUser? ImpersonatedUser { get; set; }
+
+    public ConcurrentDictionary<string, string> Annotations { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set when a stream was established; the open event is then emitted once.</summary>
+    public bool StreamStarted { get; set; }
+
+    public void Annotate(string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Annotations[key] = value;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Upstreams;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Hosting;
+
+/// <summary>
+/// Every setting that makes the gateway less strict than its defaults must be chosen explicitly — and is
+/// logged at start-up, so it never goes unnoticed.
+/// </summary>
+internal static partial class RelaxedSettings
+{
+    public static void Log(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway.Hosting");
+        var kubelet = services.GetRequiredService<IOptions<KubeletOptions>>().Value;
+        var proxy = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        if (kubelet.DisableNodeIdentityValidation)
+        {
+            Relaxed(logger, "Kubelet:DisableNodeIdentityValidation", "kubelet certificates are not checked for CN=system:node:<node> (chain and address still are)");
+        }
+
+        if (proxy.AllowedNetworks.Count > 0)
+        {
+            Relaxed(logger, "Proxy:AllowedNetworks", $"proxy targets may also be in {string.Join(", ", proxy.AllowedNetworks)}");
+        }
+
+        if (proxy.PlainHttpNamespaces.Count > 0)
+        {
+            Relaxed(logger, "Proxy:PlainHttpNamespaces", $"pods and services in {string.Join(", ", proxy.PlainHttpNamespaces)} may be proxied over plain http, without integrity");
+        }
+
+        if (proxy.AllowNodeStreamingEndpoints)
+        {
+            Relaxed(logger, "Proxy:AllowNodeStreamingEndpoints", "kubelet exec/attach/portForward/run/containerLogs are reachable through nodes/proxy");
+        }
+    }
+
+    [LoggerMessage(4, LogLevel.Warning, "Less strict than the default: {Setting}: {Effect}")]
+    private static partial void Relaxed(ILogger logger, string setting, string effect);
+}

@@ -1,0 +1,147 @@
+using ApiProxyGateway.Audit;
+using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Upstreams;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ApiProxyGateway.Proxy;
+
+/// <summary>
+/// Serves <c>pods|services|nodes/{[scheme:]name[:port]}/proxy[/path]</c> itself: authorized for the caller,
+/// sent to a target the egress policy allows, over https verified against the workload's trust bundle (or the
+/// kubelet connection for a node's kubelet), with the gateway's own client certificate.
+/// </summary>
+internal sealed partial class ProxyHandler(
+    EffectiveUserResolver identity,
+    RequestAuthorizer authorizer,
+    ProxyTargetResolver targets,
+    WorkloadClientPool workloads,
+    KubeletClientPool kubelets,
+    IHttpForwarder forwarder,
+    IOptions<ProxyOptions> options,
+    ILogger<ProxyHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context, ProxyKind kind)
+    {
+        // Step by step: parse the target and refuse impossible requests; authorize the caller on <kind>/proxy
+        // (and, for a kubelet path, on its fine-grained node subresource); redirect an empty path to "/" as
+        // kube-apiserver does; resolve the target under the egress policy; forward without following redirects.
+        ArgumentNullException.ThrowIfNull(context);
+        var ns = context.Request.RouteValues["namespace"] as string ?? "";
+        var segment = (string)context.Request.RouteValues["name"]!; // the route template guarantees it
+        var resource = kind.ToString().ToLowerInvariant();
+        var prefix = kind == ProxyKind.Nodes ? $"/api/v1/nodes/{segment}/proxy" : $"/api/v1/namespaces/{ns}/{resource}/{segment}/proxy";
+        var remainder = context.Request.Path.Value is { } path && path.Length > prefix.Length ? path[prefix.Length..] : "";
+        if (ProxyTargetName.Parse(segment) is not { } name)
+        {
+            await KubernetesStatus.BadRequestAsync(context, $"invalid {resource} proxy target \"{segment}\": expected [scheme:]name[:port] with scheme http or https");
+            return;
+        }
+
+        if (context.Request.Headers.Upgrade.ToString() is { Length: > 0 } upgrade && !context.WebSockets.IsWebSocketRequest && !string.Equals(upgrade, "SPDY/3.1", StringComparison.OrdinalIgnoreCase))
+        {
+            await KubernetesStatus.BadRequestAsync(context, $"upgrade to \"{upgrade}\" is not allowed: only SPDY/3.1 and websocket may be proxied");
+            return;
+        }
+
+        var user = await identity.ResolveAsync(context);
+        var verb = Verb(context.Request.Method);
+        if (user is null || !await AuthorizeAsync(context, user, new ResourceAttributes(verb, "", resource, "proxy", kind == ProxyKind.Nodes ? "" : ns, segment)))
+        {
+            return;
+        }
+
+        if (remainder.Length == 0 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            context.Response.Headers.Location = prefix + "/" + context.Request.QueryString;
+            return;
+        }
+
+        var resolution = await targets.ResolveAsync(kind, ns, name, context.RequestAborted);
+        if (resolution.Refusal is { } refusal)
+        {
+            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(refusal.Code, refusal.Reason, refusal.Message));
+            return;
+        }
+
+        var target = resolution.Target!; // a resolution without a refusal has a target
+        if (target.Kubelet is not null && !await AuthorizeKubeletPathAsync(context, user, verb, name.Name, remainder))
+        {
+            return;
+        }
+
+        await ForwardAsync(context, target, prefix, remainder);
+    }
+
+    /// <summary>A kubelet path also needs what the kubelet itself would check, and streaming endpoints are refused.</summary>
+    private async Task<bool> AuthorizeKubeletPathAsync(HttpContext context, KubernetesUser user, string verb, string node, string remainder)
+    {
+        if (KubeletPathAuthorization.IsStreamingEndpoint(remainder) && !options.Value.AllowNodeStreamingEndpoints)
+        {
+            await KubernetesStatus.ForbiddenAsync(context, $"the kubelet endpoint {remainder.Split('?')[0]} is not served through nodes/proxy: it runs commands in pods, which nodes/proxy permissions must not grant; use pods/exec, pods/attach, pods/portforward or pods/log");
+            return false;
+        }
+
+        return KubeletPathAuthorization.FineGrainedSubresource(remainder) is not { } fine
+            || await AuthorizeAsync(context, user, new ResourceAttributes(verb, "", "nodes", fine, "", node));
+    }
+
+    private static string Verb(string method) => method switch
+    {
+        "GET" or "HEAD" => "get",
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "patch",
+        "DELETE" => "delete",
+        var other => other.ToLowerInvariant(),
+    };
+
+    private Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, ResourceAttributes question) =>
+        authorizer.AuthorizeAsync(context, user, question);
+
+    private async Task ForwardAsync(HttpContext context, ProxyTarget target, string prefix, string remainder)
+    {
+        var settings = options.Value;
+        context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
+        var invoker = target.Kubelet is { } kubelet ? kubelets.GetInvoker(kubelet) : workloads.GetInvoker(target);
+        var destination = target.Kubelet is { } k ? KubeletClientPool.Uri(k, "").ToString().TrimEnd('/') : $"http://{FormatHost(target)}:{target.Port}";
+        var config = new ForwarderRequestConfig
+        {
+            ActivityTimeout = settings.IdleTimeout,
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            AllowResponseBuffering = false,
+        };
+        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, prefix, remainder, settings.MaxRewrittenHtmlBytes));
+        if (error == ForwarderError.None || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        var connect = exception is null ? null : KubeletResponses.FindConnectFailure(exception);
+        ProxyFailed(logger, target.Display, error.ToString(), connect?.Reason ?? exception?.Message ?? error.ToString());
+        if (connect is { Failure: UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake })
+        {
+            await KubernetesStatus.BadGatewayAsync(context, $"error trying to reach {target.Display}: {connect.Reason}");
+        }
+        else if (connect is not null)
+        {
+            await KubernetesStatus.ServiceUnavailableAsync(context, $"error trying to reach {target.Display}: {connect.Reason}");
+        }
+        else if (error is not (ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled))
+        {
+            await KubernetesStatus.BadGatewayAsync(context, $"error trying to reach {target.Display}: the exchange failed ({error})");
+        }
+    }
+
+    private static string FormatHost(ProxyTarget target) =>
+        target.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString();
+
+    [LoggerMessage(1100, LogLevel.Warning, "Proxying to {Target} failed ({Error}): {Reason}")]
+    private static partial void ProxyFailed(ILogger logger, string target, string error, string reason);
+}

@@ -1,0 +1,22 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Upstreams;
+
+namespace ApiProxyGateway.Proxy;
+
+/// <summary>
+/// Where a proxy request goes: the address dialled, the port and scheme, and — for https — the trust bundle and
+/// the names the certificate must carry; or the kubelet, reached over the kubelet connection.
+/// </summary>
+internal sealed record ProxyTarget(
+    string Display,
+    IPAddress Address,
+    int Port,
+    string Scheme,
+    IReadOnlyList<string> TlsNames,
+    X509Certificate2Collection? Trust,
+    string TrustSource,
+    KubeletTarget? Kubelet = null)
+{
+    public bool IsHttps => Scheme == "https";
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using ApiProxyGateway.Tls;
+using ApiProxyGateway.Upstreams;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Proxy;
+
+/// <summary>
+/// HTTP/1.1 connection pools to workloads, one per target (address, port, accepted names, trust). https
+/// connections verify the chain against the target's trust bundle and the certificate's names, and present the
+/// gateway's workload client certificate; the dialled address is checked against the egress policy again.
+/// Pools unused for a while are dropped.
+/// </summary>
+internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, IOptions<ProxyOptions> options, TimeProvider timeProvider) : IDisposable
+{
+    private readonly MemoryCache _invokers = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public HttpMessageInvoker GetInvoker(ProxyTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var key = $"{target.Scheme}|{target.Address}|{target.Port}|{string.Join(",", target.TlsNames)}|{string.Join(",", target.Trust?.Select(c => c.Thumbprint) ?? [])}";
+        return _invokers.GetOrCreate(key, entry =>
+        {
+            entry.Size = 1;
+            entry.SlidingExpiration = TimeSpan.FromMinutes(10);
+            return Create(target);
+        })!; // the factory never returns null
+    }
+
+    public void Dispose() => _invokers.Dispose();
+
+    private HttpMessageInvoker Create(ProxyTarget target)
+    {
+        var settings = options.Value;
+        return new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = settings.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                if (egress.Refusal(target.Address) is { } refusal)
+                {
+                    throw new UpstreamConnectException(target.Display, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"address not allowed: {refusal}");
+                }
+
+                var endpoint = new IPEndPoint(target.Address, target.Port);
+                if (!target.IsHttps)
+                {
+                    return await ConnectPlainAsync(target, endpoint, settings.ConnectTimeout, cancellationToken);
+                }
+
+                var check = new UpstreamCertificateCheck(acceptedNames: target.TlsNames);
+                var tls = UpstreamTls.CreateOptions(target.TlsNames[0], target.Trust!, trust.ClientCredential.Context, check, timeProvider.GetUtcNow()); // https targets always carry a bundle
+                return await connector.ConnectAsync("workload", target.Display, endpoint, tls, check, settings.ConnectTimeout, cancellationToken);
+            },
+        });
+    }
+
+    private static async Task<Stream> ConnectPlainAsync(ProxyTarget target, IPEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, deadline.Token);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            var refused = e is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
+            throw new UpstreamConnectException(target.Display, refused ? UpstreamFailure.Refused : UpstreamFailure.Timeout, UpstreamTlsFailure.None,
+                refused ? "connection refused" : $"timed out after {timeout.TotalSeconds:0.#}s", e);
+        }
+    }
+}

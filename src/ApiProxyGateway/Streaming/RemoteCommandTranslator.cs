@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Protocols.Spdy;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Serves kubectl's WebSocket v5 exec/attach for kubelets that speak only SPDY, as kube-apiserver's stream
+/// translator does: the SPDY side is opened first (so a kubelet failure is a plain non-101 answer and kubectl
+/// falls back to SPDY with the real error), then the client's WebSocket is accepted and each channel is
+/// carried to its SPDY stream, resize events included, with the exit status passed back at the end.
+/// </summary>
+internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider)
+{
+    private static readonly TimeSpan SpdyPingInterval = TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(StreamContext stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var http = stream.Http;
+        var settings = options.Value;
+        var commandOptions = RemoteCommandOptions.FromQuery(http.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        using var response = await KubeletUpgrade.OpenAsync(stream.Invoker, stream.Target, HttpMethod.Post, stream.KubeletPathAndQuery, StreamProtocols.RemoteCommandSpdy, stream.ForwardedFor, http.RequestAborted);
+        if (response.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            await KubeletResponses.WriteErrorAsync(http, stream.Target, response);
+            return;
+        }
+
+        var negotiated = Negotiated(response.Headers);
+        await using var transport = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+        await using var session = SpdySession.CreateClient(transport, new SpdySessionOptions { PingInterval = SpdyPingInterval, TimeProvider = timeProvider });
+        using var setup = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        setup.CancelAfter(settings.StreamCreationTimeout);
+        await using var kubelet = await RemoteCommandClient.StartSpdyAsync(session, negotiated, commandOptions, setup.Token);
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(StreamProtocols.RemoteCommandV5);
+        await using var client = await RemoteCommandServer.AcceptWebSocketAsync(socket, StreamProtocols.RemoteCommandV5, commandOptions, http.RequestAborted);
+
+        stream.Tracker.Started("websocket-v5-translated");
+        using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, stream.Closing);
+        ByteCount fromClient = new(), toClient = new();
+        var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient) : Task.CompletedTask;
+        var stdout = client.Stdout is { } clientStdout && kubelet.Stdout is { } kubeletStdout ? DuplexPump.CopyAsync(kubeletStdout, clientStdout, idle, toClient) : Task.CompletedTask;
+        var stderr = client.Stderr is { } clientStderr && kubelet.Stderr is { } kubeletStderr ? DuplexPump.CopyAsync(kubeletStderr, clientStderr, idle, toClient) : Task.CompletedTask;
+        var resizes = RelayResizesAsync(client, kubelet, idle.Token);
+
+        var endedBy = "upstream";
+        try
+        {
+            var result = await kubelet.WaitForExitAsync(idle.Token);
+            stream.Tracker.ExitCode = result.ExitCode;
+            await Task.WhenAll(stdout, stderr);
+            await client.CompleteAsync(result, http.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
+        {
+            endedBy = idle.IdledOut ? "idle-timeout" : http.RequestAborted.IsCancellationRequested ? "client" : "error";
+        }
+        finally
+        {
+            await idle.StopAsync();
+            await DuplexPump.Quietly(Task.WhenAll(stdin, stdout, stderr, resizes));
+        }
+
+        stream.Tracker.Finished(new PumpResult(fromClient.Value, toClient.Value, endedBy));
+    }
+
+    private static string Negotiated(HttpResponseHeaders headers) =>
+        headers.TryGetValues("X-Stream-Protocol-Version", out var values) && values.FirstOrDefault() is { Length: > 0 } protocol
+            ? protocol
+            : StreamProtocols.RemoteCommandV1;
+
+    private static async Task CopyStdinAsync(Stream from, Stream to, RemoteCommandClient kubelet, IdleWatch idle, ByteCount count)
+    {
+        await DuplexPump.CopyAsync(from, to, idle, count);
+        await kubelet.CloseStdinAsync(idle.Token);
+    }
+
+    private static async Task RelayResizesAsync(RemoteCommandServer client, RemoteCommandClient kubelet, CancellationToken cancellationToken)
+    {
+        await foreach (var size in client.Resizes.ReadAllAsync(cancellationToken))
+        {
+            await kubelet.ResizeAsync(size, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Caps the streams open at once, in total and per user, so one client cannot hold every socket. A refused
+/// stream is counted by limit; the caller answers 429 with Retry-After.
+/// </summary>
+internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetrics metrics)
+{
+    private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private int _total;
+
+    /// <summary>A lease to dispose when the stream ends, or null (and the limit that refused it).</summary>
+    public IDisposable? TryAcquire(string user, out string? refusedBy)
+    {
+        var settings = options.Value;
+        if (Interlocked.Increment(ref _total) > settings.MaxStreams)
+        {
+            Interlocked.Decrement(ref _total);
+            return Refuse("total", out refusedBy);
+        }
+
+        if (_perUser.AddOrUpdate(user, 1, (_, count) => count + 1) > settings.MaxStreamsPerUser)
+        {
+            Release(user);
+            return Refuse("per-user", out refusedBy);
+        }
+
+        refusedBy = null;
+        return new Lease(this, user);
+    }
+
+    private IDisposable? Refuse(string limit, out string? refusedBy)
+    {
+        metrics.StreamRejected(limit);
+        refusedBy = limit;
+        return null;
+    }
+
+    private void Release(string user)
+    {
+        Interlocked.Decrement(ref _total);
+        if (_perUser.AddOrUpdate(user, 0, (_, count) => count - 1) <= 0)
+        {
+            _perUser.TryRemove(new KeyValuePair<string, int>(user, 0));
+        }
+    }
+
+    private sealed class Lease(StreamLimiter limiter, string user) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                limiter.Release(user);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using ApiProxyGateway.Audit;
+using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Upstreams;
+
+namespace ApiProxyGateway.Streaming;
+
+/// <summary>
+/// Follows one stream from the moment it is established (after the upstream's 101, or the first byte of a log)
+/// to its end: the in-flight gauge, the finished counter, bytes by direction, and the closing log line.
+/// </summary>
+internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit, KubeletClientPool kubelets, TimeProvider timeProvider, ILogger logger, StreamContext stream)
+{
+    private string? _protocol;
+    private long _started;
+
+    /// <summary>The command's exit code, when the relay could see it (translated streams).</summary>
+    public int? ExitCode { get; set; }
+
+    public string Kind { get; } = stream.Subresource switch
+    {
+        PodSubresource.Log => "logs",
+        PodSubresource.Exec => "exec",
+        PodSubresource.Attach => "attach",
+        _ => "portforward",
+    };
+
+    /// <summary>The stream is up, speaking <paramref name="protocol"/> (spdy, websocket-v5, websocket-v4, tunnel, bridged, translated, http).</summary>
+    public void Started(string protocol)
+    {
+        _protocol = protocol;
+        _started = timeProvider.GetTimestamp();
+        metrics.StreamStarted(Kind, protocol);
+        var entry = stream.Http.Features.Get<AuditEntry>();
+        entry?.Annotate(AuditEntry.ProtocolAnnotation, protocol);
+        entry?.Annotate(AuditEntry.UpstreamCertificateAnnotation, kubelets.PeerCertificateSha256(stream.Target));
+        audit.StreamStarted(stream.Http, stream.Subresource == PodSubresource.Log ? StatusCodes.Status200OK : StatusCodes.Status101SwitchingProtocols);
+    }
+
+    public void Finished(PumpResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (_protocol is null)
+        {
+            return;
+        }
+
+        metrics.StreamFinished(Kind, _protocol, result.EndedBy, result.BytesFromClient, result.BytesToClient);
+        if (stream.Http.Features.Get<AuditEntry>() is { } entry)
+        {
+            entry.Annotate(AuditEntry.BytesInAnnotation, result.BytesFromClient.ToString(CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.BytesOutAnnotation, result.BytesToClient.ToString(CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.DurationAnnotation, timeProvider.GetElapsedTime(_started).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+            entry.Annotate(AuditEntry.EndedByAnnotation, result.EndedBy);
+            entry.Annotate(AuditEntry.ExitCodeAnnotation, ExitCode?.ToString(CultureInfo.InvariantCulture));
+        }
+
+        StreamingLog.StreamEnded(logger, stream.Subresource, _protocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using ApiProxyGateway.IntegrationTests.Infrastructure;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+public sealed class OperationsTests : IAsyncLifetime
+{
+    private GatewayUnderTest _gateway = null!;
+
+    public async ValueTask InitializeAsync() => _gateway = await GatewayUnderTest.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_AfterARequest_ExposesTheGatewaysSeriesInPrometheusFormat()
+    {
+        using var developer = _gateway.User("developer");
+        using var api = _gateway.CreateClient(developer);
+        using var unauthenticated = _gateway.CreateClient(null);
+        (await api.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
+        (await unauthenticated.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
+        using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
+
+        // Request metrics are recorded when a response completes, and scrapes may be cached briefly: poll.
+        var text = await ScrapeUntilAsync(operations, t => t.Contains("reason=\"NoCertificate\"", StringComparison.Ordinal) && t.Contains("route=\"passthrough\"", StringComparison.Ordinal));
+
+        Assert.Contains("apiproxygateway_requests_total{", text, StringComparison.Ordinal);
+        Assert.Matches("""apiproxygateway_requests_total\{[^}]*code="200"[^}]*route="passthrough"[^}]*\} [1-9]""", text);
+        Assert.Matches("""apiproxygateway_authentication_failures_total\{[^}]*reason="NoCertificate"[^}]*\} [1-9]""", text);
+        Assert.Contains("apiproxygateway_certificate_expiry_seconds{", text, StringComparison.Ordinal);
+        Assert.Contains("plane=\"serving\"", text, StringComparison.Ordinal);
+        Assert.Contains("apiproxygateway_upstream_tls_handshake_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeUntilAsync(HttpClient operations, Func<string, bool> condition)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var text = await operations.GetStringAsync("/metrics", deadline.Token);
+            if (condition(text))
+            {
+                return text;
+            }
+
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_OnTheApiPort_AreNotServed()
+    {
+        using var developer = _gateway.User("developer");
+        using var api = _gateway.CreateClient(developer);
+
+        var text = await api.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("apiproxygateway_", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Livez_Answers_Ok()
+    {
+        using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
+
+        Assert.Equal("ok", await operations.GetStringAsync("/livez", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Readyz_Verbose_ListsEveryCheckInKubernetesFormat()
+    {
+        using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
+
+        using var response = await operations.GetAsync("/readyz?verbose", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("[+]ping ok\n", text, StringComparison.Ordinal);
+        Assert.Contains("[+]certificates ok\n", text, StringComparison.Ordinal);
+        Assert.Contains("[+]informer-sync ok\n", text, StringComparison.Ordinal);
+        Assert.Contains("[+]apiserver ok\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("readyz check passed\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readyz_WhenTheApiServerIsDown_Fails()
+    {
+        await _gateway.ApiServer.DisposeAsync();
+        using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
+
+        using var response = await operations.GetAsync("/readyz?verbose", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("[-]apiserver failed: the API server does not answer", text, StringComparison.Ordinal);
+        Assert.EndsWith("readyz check failed\n", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using ApiProxyGateway.Audit;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ApiProxyGateway.UnitTests.Gateway;
+
+public sealed class AuditTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("apg-audit-").FullName;
+
+    [Theory]
+    [InlineData("GET", "/api/v1/namespaces/demo/pods", "", "list", "pods", "demo", null, null)]
+    [InlineData("GET", "/api/v1/namespaces/demo/pods", "?watch=true", "watch", "pods", "demo", null, null)]
+    [InlineData("GET", "/api/v1/watch/namespaces/demo/pods/web", "", "watch", "pods", "demo", "web", null)]
+    [InlineData("POST", "/api/v1/namespaces/demo/pods/shell/exec", "?command=ls", "create", "pods", "demo", "shell", "exec")]
+    [InlineData("GET", "/api/v1/namespaces/demo/pods/web/log", "", "get", "pods", "demo", "web", "log")]
+    [InlineData("DELETE", "/apis/apps/v1/namespaces/demo/deployments", "", "deletecollection", "deployments", "demo", null, null)]
+    [InlineData("PATCH", "/api/v1/nodes/node-a", "", "patch", "nodes", null, "node-a", null)]
+    [InlineData("GET", "/api/v1/namespaces/demo", "", "get", "namespaces", "demo", "demo", null)]
+    public void Describe_Request_GivesKubernetesVerbAndObject(string method, string path, string query, string verb, string resource, string? ns, string? name, string? subresource)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Method = method;
+        request.Path = path;
+        request.QueryString = new QueryString(query);
+
+        var (actualVerb, reference) = RequestDescription.Describe(request);
+
+        Assert.Equal(verb, actualVerb);
+        Assert.Equal((resource, ns, name, subresource), (reference!.Resource, reference.Namespace, reference.Name, reference.Subresource));
+    }
+
+    [Fact]
+    public void Describe_NonResourcePath_HasNoObject()
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Method = "GET";
+        request.Path = "/version";
+
+        Assert.Equal(("get", (AuditObjectReference?)null), RequestDescription.Describe(request));
+    }
+
+    [Fact]
+    public async Task FileSink_AtTheSizeLimit_RotatesAndKeepsOnlyTheNewestBackups()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 23, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_directory, "audit.log");
+        await using (var sink = new FileAuditSink(new AuditOptions { Path = path, MaxSizeMegabytes = 1, MaxBackups = 2 }, time))
+        {
+            var line = new byte[400 * 1024];
+            Array.Fill(line, (byte)'x');
+            for (var i = 0; i < 8; i++)
+            {
+                await sink.WriteLineAsync(line);
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var backups = Directory.GetFiles(_directory, "audit-*.log").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, backups.Length);
+        Assert.All(backups, name => Assert.Matches(@"^audit-2026-11-22T23-00-0\d\.000\.log$", name));
+        Assert.True(new FileInfo(path).Length <= 1024 * 1024);
+        Assert.All(Directory.GetFiles(_directory), file => Assert.True(new FileInfo(file).Length <= 1024 * 1024));
+    }
+
+    [Fact]
+    public async Task Writer_WhenTheQueueIsFull_DropsAndCountsWithoutBlocking()
+    {
+        var path = Path.Combine(_directory, "audit.log");
+        var metrics = TestMetrics.Create();
+        using var collector = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(metrics.Meter, "apiproxygateway.audit.events.dropped");
+        using var writer = new AuditWriter(Microsoft.Extensions.Options.Options.Create(new AuditOptions { Path = path, QueueCapacity = 2 }), metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditWriter>.Instance);
+
+        // Not started: nothing drains the queue, so the third and fourth events must be dropped at once.
+        for (var i = 0; i < 4; i++)
+        {
+            writer.Write(Event(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.Equal(2, collector.GetMeasurementSnapshot().Sum(m => m.Value));
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        await WaitForLinesAsync(path, 2);
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+        var first = JsonNode.Parse(lines[0])!;
+        Assert.Equal("audit.k8s.io/v1", (string?)first["apiVersion"]);
+        Assert.Equal("Event", (string?)first["kind"]);
+        Assert.Equal("0", (string?)first["auditID"]);
+        Assert.Equal("/api/v1/namespaces/demo/pods/web/exec", (string?)first["requestURI"]);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static AuditEvent Event(string id) => new()
+    {
+        AuditID = id,
+        Stage = "ResponseComplete",
+        RequestURI = "/api/v1/namespaces/demo/pods/web/exec",
+        Verb = "create",
+        RequestReceivedTimestamp = "2026-11-22T23:00:00.000000Z",
+        StageTimestamp = "2026-11-22T23:00:00.000000Z",
+    };
+
+    private static async Task WaitForLinesAsync(string path, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!File.Exists(path) || File.ReadAllLines(path).Length < count)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
