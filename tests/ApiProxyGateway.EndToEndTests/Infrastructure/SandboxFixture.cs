@@ -38,6 +38,18 @@ public sealed class SandboxFixture : IAsyncLifetime
         });
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
         Pods = new SandboxPods(Host);
+
+        // Warm kubectl's discovery cache for both servers, as any user's is. With a cold cache kubectl reports a 401 from
+        // discovery as "(the server has asked for the client to provide credentials)" instead of the Status message, so
+        // tests that check error texts would depend on which test happened to run first.
+        foreach (var context in new[] { "admin", "direct-admin" })
+        {
+            var warm = await Kubectl.Default.RunAsync(Environment, ["--context", context, "api-resources"]);
+            if (!warm.Succeeded)
+            {
+                throw new InvalidOperationException($"Could not warm kubectl's discovery cache: {warm}");
+            }
+        }
     }
 
     /// <summary>Runs the default kubectl against the sandbox.</summary>
