@@ -42,7 +42,17 @@ internal sealed record PodTarget(V1Pod Pod, string Container, string NodeName, U
 
         if (pod.Spec.NodeName is not { Length: > 0 } nodeName)
         {
-            await ApiResponses.BadRequestAsync(http, $"pod {pod.Metadata.Name} does not have a host assigned");
+            // kube-apiserver: logs of an unscheduled pod are simply empty; streams are a 400.
+            if (request.Subresource == "log")
+            {
+                http.Response.ContentType = "text/plain";
+                await http.Response.StartAsync(http.RequestAborted);
+            }
+            else
+            {
+                await ApiResponses.BadRequestAsync(http, $"pod {pod.Metadata.Name} does not have a host assigned");
+            }
+
             return null;
         }
 

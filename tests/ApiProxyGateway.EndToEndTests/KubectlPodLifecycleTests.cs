@@ -1,0 +1,48 @@
+using System.Text;
+using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Sandbox.Runtime;
+
+namespace ApiProxyGateway.EndToEndTests;
+
+/// <summary><c>kubectl create -f</c> starts a pod's processes, <c>kubectl get</c> shows them running, <c>kubectl delete</c> kills them.</summary>
+public sealed class KubectlPodLifecycleTests(SandboxFixture fixture)
+{
+    [Fact]
+    public async Task CreateGetDelete_PodFromKubectl_StartsAndKillsItsProcess()
+    {
+        var name = "lifecycle-" + Guid.NewGuid().ToString("N")[..6];
+        var manifest = $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {name}
+              namespace: {SandboxPods.Namespace}
+            spec:
+              nodeName: node-b
+              containers:
+              - name: main
+                image: sandbox.apiproxygateway.io/workload:latest
+                command: [workload, idle]
+            """;
+        var before = fixture.Host.Processes.StartedProcessIds.Count;
+        using var output = new MemoryStream();
+
+        // --validate=false: the simulated API server serves no OpenAPI documents for kubectl's client-side validation.
+        var created = await Kubectl.Default.RunBinaryAsync(
+            fixture.Environment, ["--context", "direct-admin", "create", "--validate=false", "-f", "-"], Encoding.UTF8.GetBytes(manifest), output, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(created.Succeeded, created.ToString());
+        await fixture.Pods.WaitRunningAsync(name);
+        var started = fixture.Host.Processes.StartedProcessIds.Skip(before).Where(ProcessRegistry.IsAlive).ToList();
+        var listed = await fixture.KubectlAsync("--context", "direct-admin", "get", "pod", "-n", SandboxPods.Namespace, name);
+        var deleted = await fixture.KubectlAsync("--context", "direct-admin", "delete", "pod", "-n", SandboxPods.Namespace, name, "--wait=false");
+
+        Assert.Matches($@"(?m)^{name}\s+1/1\s+Running\s+0\s", listed.StandardOutput);
+        Assert.True(deleted.Succeeded, deleted.ToString());
+        Assert.NotEmpty(started);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (started.Any(ProcessRegistry.IsAlive))
+        {
+            await Task.Delay(50, deadline.Token); // poll /proc until the pod's processes are gone (bounded by the deadline)
+        }
+    }
+}
