@@ -164,13 +164,29 @@ public sealed class KubeletFixture : IAsyncLifetime
             metadata:
               name: server
               namespace: demo
+              labels:
+                app: server
             spec:
               nodeName: legacy
               containers:
               - name: server
-                command: [workload, web, --http-port=8080, --https-port=0]
+                command: [workload, web, --http-port=8080, --https-port=8443]
                 ports:
                 - containerPort: 8080
+                - containerPort: 8443
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: server
+              namespace: demo
+            spec:
+              selector:
+                app: server
+              ports:
+              - name: https
+                port: 443
+                targetPort: 8443
             {FaultPods()}
             ---
             apiVersion: rbac.authorization.k8s.io/v1
