@@ -77,6 +77,9 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public RequestLog RequestLog => _context.RequestLog;
 
+    /// <summary>What the simulated kubelets received: method, path and query, headers as sent, and the client certificate.</summary>
+    public RequestLog KubeletRequestLog => _kubelets?.Requests ?? new RequestLog();
+
     public bool IsApiServerRunning => _apiServer.IsRunning;
 
     /// <summary>Every host process the sandbox started (containers, exec sessions); none is left after <see cref="DisposeAsync"/>.</summary>

@@ -16,4 +16,8 @@ internal sealed record KubeletContext(
     ProcessRegistry Registry,
     TimeProvider TimeProvider,
     ILogger Logger,
-    CancellationToken Stopping);
+    CancellationToken Stopping)
+{
+    /// <summary>Every request the kubelets received, for tests that check what a client really sent.</summary>
+    public ApiServer.RequestLog? Requests { get; init; }
+}

@@ -15,6 +15,9 @@ namespace ApiProxyGateway.Sandbox.Kubelets;
 /// </summary>
 internal sealed class KubeletFleet : IAsyncDisposable
 {
+    /// <summary>Every request the fleet's kubelets received (bounded), with headers as sent and the client certificate.</summary>
+    public ApiServer.RequestLog Requests { get; } = new();
+
     public const string ExtendWebSocketsToKubelet = "ExtendWebSocketsToKubelet";
 
     private readonly List<SimulatedKubelet> _kubelets = [];
@@ -49,7 +52,10 @@ internal sealed class KubeletFleet : IAsyncDisposable
                 }
 
                 var extended = DeclaresExtendedWebSockets(store, name);
-                var context = new KubeletContext(name, settings, extended, runtime, store, authorizer, registry, timeProvider, logger, fleet._stopping.Token);
+                var context = new KubeletContext(name, settings, extended, runtime, store, authorizer, registry, timeProvider, logger, fleet._stopping.Token)
+                {
+                    Requests = fleet.Requests,
+                };
                 var kubelet = new SimulatedKubelet(context, new IPEndPoint(address, AddressPlan.KubeletPort), serving, pki, loggerFactory);
                 fleet._kubelets.Add(kubelet);
                 await kubelet.StartAsync(cancellationToken);

@@ -24,7 +24,18 @@ internal sealed class KubeletHandler(KubeletContext kubelet, ClientCertificateAu
             }
 
             var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
-            if (authenticator.Authenticate(certificate) is not { } user)
+            var authenticated = authenticator.Authenticate(certificate);
+            kubelet.Requests?.Add(new RequestLogEntry
+            {
+                Time = kubelet.TimeProvider.GetUtcNow(),
+                Method = http.Request.Method,
+                PathAndQuery = http.Request.Path + http.Request.QueryString,
+                Protocol = http.Request.Protocol,
+                Headers = http.Request.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)[.. h.Value.Select(v => v ?? "")], StringComparer.OrdinalIgnoreCase),
+                ClientCertificateSubject = certificate?.Subject,
+                AuthenticatedUser = authenticated,
+            });
+            if (authenticated is not { } user)
             {
                 await KubeletResponses.TextAsync(http, 401, "Unauthorized");
                 return;

@@ -2,15 +2,21 @@ using System.Security.Cryptography;
 using System.Text;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 
-namespace ApiProxyGateway.EndToEndTests;
+namespace ApiProxyGateway.EndToEndTests.Streams;
 
 /// <summary>
-/// <c>kubectl exec</c> over the direct contexts (the simulated API server → simulated kubelets), with every kubectl
+/// <c>kubectl exec</c> over both paths — the direct contexts (the simulated API server → simulated kubelets) and the gateway contexts (the gateway → the same kubelets), with every kubectl
 /// version and every KUBECTL_REMOTE_COMMAND_WEBSOCKETS value, on both nodes (node-a: the API server translates
 /// WebSocket v5 to SPDY; node-b declares ExtendWebSocketsToKubelet: WebSockets pass through).
 /// </summary>
-public sealed class KubectlExecTests(SandboxFixture fixture)
+public abstract class ExecTests(SandboxFixture fixture)
 {
+    /// <summary>"direct-" (the simulated API server's own kubelet path) or "" (through the gateway).</summary>
+    protected abstract string ContextPrefix { get; }
+
+    /// <summary>The kubeconfig context of <paramref name="user"/> on this path.</summary>
+    protected string As(string user) => ContextPrefix + user;
+
     public static TheoryData<string, string> Pairs => KubectlMatrix.Pairs();
 
     [Theory]
@@ -24,7 +30,7 @@ public sealed class KubectlExecTests(SandboxFixture fixture)
 
         var result = await Kubectl.Version(version).RunBinaryAsync(
             environment,
-            ["--context", "direct-admin", "exec", "-i", "-n", "demo", pod, "--", "sh", "-c", "cat; echo \"on $NODE_NAME\"; echo oops >&2; exit 3"],
+            ["--context", As("admin"), "exec", "-i", "-n", "demo", pod, "--", "sh", "-c", "cat; echo \"on $NODE_NAME\"; echo oops >&2; exit 3"],
             Encoding.UTF8.GetBytes("line one\nline two\n"),
             output,
             TimeSpan.FromSeconds(30),
@@ -46,12 +52,12 @@ public sealed class KubectlExecTests(SandboxFixture fixture)
         var pod = SandboxPods.ExecPod(node);
         var environment = fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets);
         var file = $"big-{Guid.NewGuid():N}.bin";
-        var made = await fixture.KubectlAsync("--context", "direct-admin", "exec", "-n", "demo", pod, "--", "sh", "-c", $"head -c 20971520 /dev/urandom > {file} && sha256sum {file}");
+        var made = await fixture.KubectlAsync("--context", As("admin"), "exec", "-n", "demo", pod, "--", "sh", "-c", $"head -c 20971520 /dev/urandom > {file} && sha256sum {file}");
         Assert.True(made.Succeeded, made.ToString());
         using var output = new MemoryStream();
 
         var result = await Kubectl.Default.RunBinaryAsync(
-            environment, ["--context", "direct-admin", "exec", "-n", "demo", pod, "--", "cat", file], [], output, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            environment, ["--context", As("admin"), "exec", "-n", "demo", pod, "--", "cat", file], [], output, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Equal(20 * 1024 * 1024, output.Length);
@@ -61,7 +67,7 @@ public sealed class KubectlExecTests(SandboxFixture fixture)
     [Fact]
     public async Task Exec_UnknownCommand_FailsWithTheRuntimesMessage()
     {
-        var result = await fixture.KubectlAsync("--context", "direct-admin", "exec", "-n", "demo", "shell", "--", "no-such-command-here");
+        var result = await fixture.KubectlAsync("--context", As("admin"), "exec", "-n", "demo", "shell", "--", "no-such-command-here");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("executable file not found in $PATH", result.StandardError, StringComparison.Ordinal);
@@ -70,7 +76,7 @@ public sealed class KubectlExecTests(SandboxFixture fixture)
     [Fact]
     public async Task Exec_ViewerWithoutCreatePodsExec_IsForbidden()
     {
-        var result = await fixture.KubectlAsync("--context", "direct-viewer", "exec", "-n", "demo", "shell", "--", "true");
+        var result = await fixture.KubectlAsync("--context", As("viewer"), "exec", "-n", "demo", "shell", "--", "true");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("cannot create resource \"pods/exec\" in API group \"\" in the namespace \"demo\"", result.StandardError, StringComparison.Ordinal);

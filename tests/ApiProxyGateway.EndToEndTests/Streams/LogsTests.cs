@@ -1,11 +1,17 @@
 using System.Globalization;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 
-namespace ApiProxyGateway.EndToEndTests;
+namespace ApiProxyGateway.EndToEndTests.Streams;
 
 /// <summary><c>kubectl logs</c> over the direct contexts, every option, following, and previous instances, on both nodes.</summary>
-public sealed class KubectlLogsTests(SandboxFixture fixture)
+public abstract class LogsTests(SandboxFixture fixture)
 {
+    /// <summary>"direct-" (the simulated API server's own kubelet path) or "" (through the gateway).</summary>
+    protected abstract string ContextPrefix { get; }
+
+    /// <summary>The kubeconfig context of <paramref name="user"/> on this path.</summary>
+    protected string As(string user) => ContextPrefix + user;
+
     [Theory]
     [InlineData("node-a", "1.27")]
     [InlineData("node-b", "1.30")]
@@ -16,7 +22,7 @@ public sealed class KubectlLogsTests(SandboxFixture fixture)
         await fixture.Pods.WaitAsync(pod, p => p.Status?.Phase == "Succeeded");
         var kubectl = Kubectl.Version(version);
         Task<KubectlResult> Logs(params string[] options) =>
-            kubectl.RunAsync(fixture.Environment, ["--context", "direct-admin", "logs", "-n", SandboxPods.Namespace, pod, .. options], cancellationToken: TestContext.Current.CancellationToken);
+            kubectl.RunAsync(fixture.Environment, ["--context", As("admin"), "logs", "-n", SandboxPods.Namespace, pod, .. options], cancellationToken: TestContext.Current.CancellationToken);
 
         var all = await Logs();
         var tail = await Logs("--tail=2");
@@ -44,7 +50,7 @@ public sealed class KubectlLogsTests(SandboxFixture fixture)
     {
         var pod = await fixture.Pods.CreateAsync(node, "follow", ["workload", "logger", "--interval=200ms", "--count=15", "--message=tick"], restartPolicy: "Never");
 
-        await using var follow = Kubectl.Version(version).Start(fixture.Environment, ["--context", "direct-admin", "logs", "-f", "-n", SandboxPods.Namespace, pod]);
+        await using var follow = Kubectl.Version(version).Start(fixture.Environment, ["--context", As("admin"), "logs", "-f", "-n", SandboxPods.Namespace, pod]);
 
         await follow.WaitForLineAsync(l => l == "tick 15", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Equal(Enumerable.Range(1, 15).Select(i => $"tick {i}"), follow.Output.Split(Environment.NewLine));
@@ -56,8 +62,8 @@ public sealed class KubectlLogsTests(SandboxFixture fixture)
         var pod = await fixture.Pods.CreateAsync("node-b", "previous", ["workload", "logger", "--interval=10ms", "--count=2", "--exit-code=1", "--message=attempt"], restartPolicy: "OnFailure");
         await fixture.Pods.WaitAsync(pod, p => p.Status?.ContainerStatuses?.FirstOrDefault()?.RestartCount >= 1);
 
-        var previous = await fixture.KubectlAsync("--context", "direct-admin", "logs", "--previous", "-n", SandboxPods.Namespace, pod);
-        var status = await fixture.KubectlAsync("--context", "direct-admin", "get", "pod", "-n", SandboxPods.Namespace, pod, "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}");
+        var previous = await fixture.KubectlAsync("--context", As("admin"), "logs", "--previous", "-n", SandboxPods.Namespace, pod);
+        var status = await fixture.KubectlAsync("--context", As("admin"), "get", "pod", "-n", SandboxPods.Namespace, pod, "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}");
 
         Assert.Equal("attempt 1\nattempt 2\n", previous.StandardOutput);
         Assert.Equal("1", status.StandardOutput);

@@ -1,11 +1,17 @@
 using System.Security.Cryptography;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 
-namespace ApiProxyGateway.EndToEndTests;
+namespace ApiProxyGateway.EndToEndTests.Streams;
 
 /// <summary><c>kubectl attach</c> (to the main process's output and stdin) and <c>kubectl cp</c> both ways, on both nodes.</summary>
-public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
+public abstract class AttachCopyTests(SandboxFixture fixture)
 {
+    /// <summary>"direct-" (the simulated API server's own kubelet path) or "" (through the gateway).</summary>
+    protected abstract string ContextPrefix { get; }
+
+    /// <summary>The kubeconfig context of <paramref name="user"/> on this path.</summary>
+    protected string As(string user) => ContextPrefix + user;
+
     [Theory]
     [InlineData("node-a", "1.28", "")]
     [InlineData("node-b", "1.31", "true")]
@@ -15,7 +21,7 @@ public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
         var pod = await fixture.Pods.CreateAsync(node, "attach-out", ["workload", "logger", "--interval=100ms", "--message=live"]);
         var environment = fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets);
 
-        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-n", SandboxPods.Namespace, pod]);
+        await using var attach = Kubectl.Version(version).Start(environment, ["--context", As("admin"), "attach", "-n", SandboxPods.Namespace, pod]);
 
         await attach.WaitForLineAsync(l => l.StartsWith("live ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
@@ -30,7 +36,7 @@ public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
         var environment = fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets);
         var word = "hello-" + Guid.NewGuid().ToString("N")[..6];
 
-        await using var attach = Kubectl.Version(version).Start(environment, ["--context", "direct-admin", "attach", "-i", "-n", SandboxPods.Namespace, pod]);
+        await using var attach = Kubectl.Version(version).Start(environment, ["--context", As("admin"), "attach", "-i", "-n", SandboxPods.Namespace, pod]);
         var typed = attach.TypeLineAsync(word);
 
         await attach.WaitForLineAsync(l => l.Contains(word, StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -52,8 +58,8 @@ public sealed class KubectlAttachCopyTests(SandboxFixture fixture)
             await File.WriteAllBytesAsync(Path.Combine(local, "up.bin"), data, TestContext.Current.CancellationToken);
             var remote = $"cp-{Guid.NewGuid():N}.bin";
 
-            var up = await kubectl.RunAsync(fixture.Environment, ["--context", "direct-admin", "cp", Path.Combine(local, "up.bin"), $"demo/{pod}:{remote}"], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-            var down = await kubectl.RunAsync(fixture.Environment, ["--context", "direct-admin", "cp", $"demo/{pod}:{remote}", Path.Combine(local, "down.bin")], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            var up = await kubectl.RunAsync(fixture.Environment, ["--context", As("admin"), "cp", Path.Combine(local, "up.bin"), $"demo/{pod}:{remote}"], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            var down = await kubectl.RunAsync(fixture.Environment, ["--context", As("admin"), "cp", $"demo/{pod}:{remote}", Path.Combine(local, "down.bin")], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
             Assert.True(up.Succeeded, up.ToString());
             Assert.True(down.Succeeded, down.ToString());

@@ -3,15 +3,21 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 
-namespace ApiProxyGateway.EndToEndTests;
+namespace ApiProxyGateway.EndToEndTests.Streams;
 
 /// <summary>
 /// <c>kubectl port-forward</c> over the direct contexts with every kubectl version and every
 /// KUBECTL_PORT_FORWARD_WEBSOCKETS value, on both nodes (node-a: the API server tunnels WebSocket to SPDY; node-b
 /// declares ExtendWebSocketsToKubelet: the tunnel passes through), two connections at once.
 /// </summary>
-public sealed partial class KubectlPortForwardTests(SandboxFixture fixture)
+public abstract partial class PortForwardTests(SandboxFixture fixture)
 {
+    /// <summary>"direct-" (the simulated API server's own kubelet path) or "" (through the gateway).</summary>
+    protected abstract string ContextPrefix { get; }
+
+    /// <summary>The kubeconfig context of <paramref name="user"/> on this path.</summary>
+    protected string As(string user) => ContextPrefix + user;
+
     public static TheoryData<string, string> Pairs => KubectlMatrix.Pairs();
 
     [Theory]
@@ -33,7 +39,7 @@ public sealed partial class KubectlPortForwardTests(SandboxFixture fixture)
     [Fact]
     public async Task PortForward_ClosedPort_ReportsTheError()
     {
-        await using var forward = Kubectl.Default.Start(fixture.Environment, ["--context", "direct-admin", "port-forward", "-n", "demo", "pod/web", ":9"]);
+        await using var forward = Kubectl.Default.Start(fixture.Environment, ["--context", As("admin"), "port-forward", "-n", "demo", "pod/web", ":9"]);
         var port = LocalPort(await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         using var client = new HttpClient();
 
@@ -46,7 +52,7 @@ public sealed partial class KubectlPortForwardTests(SandboxFixture fixture)
     {
         var pod = await fixture.Pods.WebAsync(node);
         var environment = fixture.Environment.With(KubectlMatrix.PortForwardSwitch, websockets);
-        await using var forward = kubectl.Start(environment, ["--context", "direct-admin", "port-forward", "-n", SandboxPods.Namespace, $"pod/{pod}", ":8080"]);
+        await using var forward = kubectl.Start(environment, ["--context", As("admin"), "port-forward", "-n", SandboxPods.Namespace, $"pod/{pod}", ":8080"]);
         var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var port = LocalPort(line);
 
