@@ -41,7 +41,8 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ActivityHeadersPropagator = null,
-            ConnectTimeout = settings.ConnectTimeout,
+            // The connect callback enforces the timeout itself and says what timed out; this is only a backstop.
+            ConnectTimeout = settings.ConnectTimeout + TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = async (_, cancellationToken) =>

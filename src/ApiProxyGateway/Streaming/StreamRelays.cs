@@ -55,6 +55,11 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
             StreamingLog.KubeletUnreachable(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, failure.Message);
             await KubeletResponses.WriteConnectFailureAsync(http, failure);
         }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        {
+            StreamingLog.KubeletUnreachable(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, e.Message);
+            await Kubernetes.KubernetesStatus.WriteAsync(http, StatusCodes.Status504GatewayTimeout, "Timeout", $"the {stream.Target.Display} did not answer in time or dropped the connection");
+        }
     }
 
     private static bool IsUpgradable(HttpContext http) =>

@@ -34,7 +34,7 @@ internal sealed class ApiServerUpstream : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ActivityHeadersPropagator = null,
-            ConnectTimeout = _options.ConnectTimeout,
+            ConnectTimeout = _options.ConnectTimeout + TimeSpan.FromSeconds(5), // backstop: the callback times out first, naming the upstream
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             PooledConnectionLifetime = _options.ConnectionLifetime,
             ConnectCallback = ConnectAsync,

@@ -46,7 +46,8 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ActivityHeadersPropagator = null,
-            ConnectTimeout = settings.Timeout,
+            // The connect callback enforces the timeout itself and says what timed out; this is only a backstop.
+            ConnectTimeout = settings.Timeout + TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
 
             // New requests move to new connections within a minute, so rotated credentials are soon used everywhere.

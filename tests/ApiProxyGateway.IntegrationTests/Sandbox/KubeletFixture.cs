@@ -96,7 +96,7 @@ public sealed class KubeletFixture : IAsyncLifetime
     private static string FaultPods() => string.Concat(FaultNodes.Select(n =>
         $"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: on-{n}\n  namespace: demo\nspec:\n  nodeName: {n}\n  containers:\n  - name: main\n    command: [workload, logger, --interval=100ms, --message=talk]\n"));
 
-    private static string Scenario()
+    internal static string Scenario()
     {
         var nodes = string.Join('\n', new[] { "legacy", "modern" }.Concat(FaultNodes).Select(n => n == "modern"
             ? $"---\napiVersion: v1\nkind: Node\nmetadata:\n  name: {n}\nstatus:\n  declaredFeatures: [ExtendWebSocketsToKubelet]"
