@@ -34,6 +34,9 @@ public sealed record AddressPlan
     /// <summary>The second octet B of <c>127.B.0.0/16</c>.</summary>
     public int Block { get; }
 
+    /// <summary>The whole block, <c>127.B.0.0/16</c>, in CIDR notation.</summary>
+    public string Network => $"127.{Block}.0.0/16";
+
     public IPAddress ApiServerAddress => Address(0, 1);
 
     public IPAddress GatewayAddress => Address(0, 2);

@@ -22,6 +22,10 @@ internal static class GatewayCommandLine
         "--proxy-client-cert-file", pki.GatewayWorkloadClientCertificate,
         "--proxy-client-key-file", pki.GatewayWorkloadClientKey,
         "--workload-certificate-authority", pki.WorkloadCaCertificate,
+
+        // Pods and kubelets live on loopback here; the gateway's egress policy refuses loopback unless told otherwise,
+        // so the sandbox allows exactly its own block — and nothing else on loopback.
+        $"--Proxy:AllowedNetworks:0={plan.Network}",
         "--operations-bind-address", plan.GatewayAddress.ToString(),
         "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
         "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR

@@ -72,6 +72,7 @@ internal static class WebRoutes
             ["scheme"] = http.Request.Scheme,
             ["protocol"] = http.Request.Protocol,
             ["headers"] = headers,
+            ["clientCertificate"] = http.Connection.ClientCertificate?.Subject,
         };
         return Results.Json(body).ExecuteAsync(http);
     }

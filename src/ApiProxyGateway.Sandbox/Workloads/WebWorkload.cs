@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace ApiProxyGateway.Sandbox.Workloads;
 
@@ -41,7 +42,14 @@ internal static class WebWorkload
                 kestrel.Listen(bind, httpsPort, l =>
                 {
                     l.Protocols = HttpProtocols.Http1AndHttp2;
-                    l.UseHttps(serving);
+                    l.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = serving,
+
+                        // Clients may present a certificate (the gateway does); the echo reports who it was.
+                        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = static (_, _, _) => true,
+                    });
                 });
             }
         });

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using ApiProxyGateway.IntegrationTests.Sandbox;
+using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Sandbox.Hosting;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
@@ -23,7 +23,7 @@ public sealed class GatewaySandboxFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         var scenario = Path.Combine(_directory, "scenario.yaml");
-        await File.WriteAllTextAsync(scenario, KubeletFixture.Scenario());
+        await File.WriteAllTextAsync(scenario, FaultScenario.Text());
         Host = await SandboxHost.StartAsync(new SandboxOptions
         {
             StateDirectory = Path.Combine(_directory, "state"),

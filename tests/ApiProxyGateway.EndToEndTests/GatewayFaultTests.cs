@@ -1,0 +1,121 @@
+using ApiProxyGateway.EndToEndTests.Infrastructure;
+using k8s.Models;
+
+namespace ApiProxyGateway.EndToEndTests;
+
+/// <summary>The real kubectl through the gateway when kubelets cannot be trusted, pods are replaced, or the API server is gone.</summary>
+public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixture<FaultSandboxFixture>
+{
+    [Theory]
+    [InlineData("self-signed", "certificate signed by unknown authority")]
+    [InlineData("unknown-ca", "certificate signed by unknown authority")]
+    [InlineData("expired", "the certificate expired at")]
+    [InlineData("wrong-san", "the certificate is not valid for the dialled address")]
+    [InlineData("wrong-cn", "the certificate belongs to \"system:node:")]
+    [InlineData("down", "connection refused")]
+    [InlineData("slow-handshake", "timed out after 1s")]
+    public async Task KubeletFault_KubectlLogsAndExec_FailNamingTheNodeAndTheReason(string node, string reason)
+    {
+        var logs = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", $"on-{node}");
+        var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", $"on-{node}", "--", "true");
+
+        foreach (var result in new[] { logs, exec })
+        {
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains($"kubelet on node \"{node}\"", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains(reason, result.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task DeveloperWithoutRights_ExecInKubeSystem_IsForbiddenOverWebSocketAndSpdy()
+    {
+        foreach (var websockets in new[] { "true", "false" })
+        {
+            var result = await Kubectl.Default.RunAsync(
+                fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets),
+                ["--context", "creator", "exec", "-n", "kube-system", "talker", "--", "true"],
+                cancellationToken: TestContext.Current.CancellationToken);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("User \"creator\" cannot", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("in the namespace \"kube-system\"", result.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RecreatedPod_SameName_IsReachedAsTheNewInstanceOnly()
+    {
+        var name = "again-" + Guid.NewGuid().ToString("N")[..6];
+        var first = await CreateLoggerAsync(name, "first-instance");
+        fixture.Host.Store.Typed.Delete<V1Pod>("demo", name);
+        var second = await CreateLoggerAsync(name, "second-instance");
+
+        var logs = await WaitForLogsAsync(name, "second-instance");
+        var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", name, "--", "sh", "-c", "echo $POD_NAME");
+
+        Assert.NotEqual(first, second);
+        Assert.DoesNotContain("first-instance", logs, StringComparison.Ordinal);
+        Assert.True(exec.Succeeded, exec.ToString());
+        var kubeletPaths = fixture.Host.KubeletRequestLog.Entries.Where(e => e.PathAndQuery.StartsWith($"/exec/demo/{name}/", StringComparison.Ordinal)).Select(e => e.PathAndQuery).ToArray();
+        Assert.NotEmpty(kubeletPaths);
+        Assert.All(kubeletPaths, path => Assert.StartsWith($"/exec/demo/{name}/{second}/", path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApiServerDown_StreamRequests_AreRefusedNotAllowed()
+    {
+        await fixture.Host.StopApiServerAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", "talker", "--", "true");
+            using var client = fixture.Host.CreateGatewayClient("admin");
+            using var logs = await client.GetAsync("/api/v1/namespaces/demo/pods/talker/log", TestContext.Current.CancellationToken);
+
+            Assert.NotEqual(0, exec.ExitCode);
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, logs.StatusCode);
+            Assert.Contains("could not be authorized", await logs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.Host.StartApiServerAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private async Task<string> CreateLoggerAsync(string name, string message)
+    {
+        var pod = fixture.Host.Store.Typed.Create(new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "demo" },
+            Spec = new V1PodSpec
+            {
+                NodeName = "legacy",
+                Containers = [new V1Container { Name = "main", Command = ["workload", "logger", "--interval=100ms", $"--message={message}"] }],
+            },
+        });
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (fixture.Host.Store.Typed.Get<V1Pod>("demo", name) is not { Status.Phase: "Running" })
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+
+        return pod.Metadata.Uid;
+    }
+
+    private async Task<string> WaitForLogsAsync(string name, string expected)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var result = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", name);
+            if (result.Succeeded && result.StandardOutput.Contains(expected, StringComparison.Ordinal))
+            {
+                return result.StandardOutput;
+            }
+
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
+
+namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+
+/// <summary>A second sandbox, with a node per kubelet fault (<see cref="FaultScenario"/>) and the gateway in front, for the tests that break things.</summary>
+public sealed class FaultSandboxFixture : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "apg-e2e-faults-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public SandboxHost Host { get; private set; } = null!;
+
+    public KubectlEnvironment Environment { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        var scenario = Path.Combine(_root, "scenario.yaml");
+        await File.WriteAllTextAsync(scenario, FaultScenario.Text());
+        Host = await SandboxHost.StartAsync(new SandboxOptions
+        {
+            StateDirectory = Path.Combine(_root, "state"),
+            ScenarioFile = scenario,
+            AddressBlock = null,
+
+            // Decisions are not cached here, so a test can show that an API server that cannot answer means "no".
+            ExtraGatewayArguments = ["--Kubelet:Timeout=00:00:01", "--Authorization:AllowedCacheTtl=00:00:00", "--Authorization:DeniedCacheTtl=00:00:00"],
+        });
+        Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
+        var warm = await Kubectl.Default.RunAsync(Environment, ["--context", "admin", "api-resources"]);
+        if (!warm.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not warm kubectl's discovery cache: {warm}");
+        }
+    }
+
+    public Task<KubectlResult> KubectlAsync(params string[] arguments) =>
+        Kubectl.Default.RunAsync(Environment, arguments, cancellationToken: TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+}
