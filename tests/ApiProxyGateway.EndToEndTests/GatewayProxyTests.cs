@@ -148,45 +148,46 @@ public sealed class GatewayProxyTests(SandboxFixture fixture)
         {
             ApiVersion = "v1",
             Kind = "Pod",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "demo" },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = SandboxPods.Namespace },
             Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "c", Ports = [new V1ContainerPort { ContainerPort = 8443 }] }] },
             Status = new V1PodStatus { Phase = "Running", PodIP = address, PodIPs = [new V1PodIP { Ip = address }] },
         });
 
-        var result = await fixture.KubectlAsync("--context", "developer", "get", "--raw", $"/api/v1/namespaces/demo/pods/https:{name}:8443/proxy/");
+        var result = await fixture.KubectlAsync("--context", "admin", "get", "--raw", $"/api/v1/namespaces/{SandboxPods.Namespace}/pods/https:{name}:8443/proxy/");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Error from server (BadRequest)", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"address not allowed: pod \"demo/{name}\" is at {address}, {reason}", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"address not allowed: pod \"{SandboxPods.Namespace}/{name}\" is at {address}, {reason}", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ServiceEndpointNotAPodAddress_IsSkippedLikeKubeApiserver()
     {
         var name = "orphan-" + Guid.NewGuid().ToString("N")[..6];
+        var web = await fixture.Pods.WebAsync("node-a"); // a real pod, whose IP the endpoint does not carry
         fixture.Host.Store.Typed.Create(new V1Service
         {
             ApiVersion = "v1",
             Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "demo" },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = SandboxPods.Namespace },
             Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 443, Name = "https" }] },
         });
         fixture.Host.Store.Typed.Create(new V1EndpointSlice
         {
             ApiVersion = "discovery.k8s.io/v1",
             Kind = "EndpointSlice",
-            Metadata = new V1ObjectMeta { Name = name + "-x", NamespaceProperty = "demo", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
+            Metadata = new V1ObjectMeta { Name = name + "-x", NamespaceProperty = SandboxPods.Namespace, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = name } },
             AddressType = "IPv4",
             Endpoints = [new V1Endpoint
             {
                 Addresses = ["169.254.169.254"],
                 Conditions = new V1EndpointConditions { Ready = true },
-                TargetRef = new V1ObjectReference { Kind = "Pod", Name = "web", NamespaceProperty = "demo" },
+                TargetRef = new V1ObjectReference { Kind = "Pod", Name = web, NamespaceProperty = SandboxPods.Namespace },
             }],
             Ports = [new Discoveryv1EndpointPort { Name = "https", Port = 8443 }],
         });
 
-        var result = await fixture.KubectlAsync("--context", "developer", "get", "--raw", $"/api/v1/namespaces/demo/services/https:{name}:https/proxy/");
+        var result = await fixture.KubectlAsync("--context", "admin", "get", "--raw", $"/api/v1/namespaces/{SandboxPods.Namespace}/services/https:{name}:https/proxy/");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"no endpoints available for service \"{name}\"", result.StandardError, StringComparison.Ordinal);
