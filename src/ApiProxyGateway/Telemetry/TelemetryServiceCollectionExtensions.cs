@@ -15,6 +15,11 @@ internal static class TelemetryServiceCollectionExtensions
             .AddMeter(GatewayMetrics.MeterName)
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Authentication")
             .AddMeter("System.Net.Http", "System.Runtime")
+
+            // Prometheus reserves the _count suffix for histograms and summaries; promtool rejects these three names.
+            .AddView("dotnet.assembly.count", new MetricStreamConfiguration { Name = "dotnet.assemblies.loaded" })
+            .AddView("dotnet.process.cpu.count", new MetricStreamConfiguration { Name = "dotnet.process.cpus" })
+            .AddView("dotnet.timer.count", new MetricStreamConfiguration { Name = "dotnet.timers.active" })
             .AddPrometheusExporter());
         return services;
     }
