@@ -17,13 +17,7 @@ public sealed class DeployManifestTests
     private const string OperationsPort = "8081";
     private const string SecurePort = "8443";
 
-    // Flags the gateway is gaining now; until they are in GatewayFlags the manifests may already use them.
-    private static readonly string[] PendingFlags =
-    [
-        "--operations-bind-address", "--operations-port", "--audit-log-path", "--audit-log-maxsize", "--audit-log-maxbackup",
-        "--proxy-client-cert-file", "--proxy-client-key-file", "--workload-certificate-authority",
-    ];
-
+    // Flags whose value is a file the container must have mounted (the audit log's directory included).
     private static readonly string[] FileFlags =
     [
         "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--kubeconfig", "--kubelet-certificate-authority",
@@ -418,7 +412,7 @@ public sealed class DeployManifestTests
         var type = Type.GetType("ApiProxyGateway.Hosting.GatewayFlags, ApiProxyGateway", throwOnError: true)!; // ! throwOnError: never null
         var mappings = type.GetProperty("SwitchMappings", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         Assert.True(mappings is IReadOnlyDictionary<string, string>, "GatewayFlags.SwitchMappings maps the gateway's flags to settings");
-        return [.. ((IReadOnlyDictionary<string, string>)mappings).Keys, .. PendingFlags];
+        return [.. ((IReadOnlyDictionary<string, string>)mappings).Keys];
     }
 
     private static V1VolumeMount? MountHolding(V1Container container, string path) =>
