@@ -1,4 +1,5 @@
 using System.Text;
+using ApiProxyGateway.Sandbox.Addressing;
 
 namespace ApiProxyGateway.Sandbox.Hosting;
 
@@ -12,12 +13,13 @@ internal static class ReadyBanner
         text.AppendLine($"ready: API server {host.ApiServerUrl}, {gateway}, state in {host.StateDirectory}");
         text.AppendLine($"  export KUBECONFIG={host.KubeconfigPath}");
         text.AppendLine("  kubectl get pods -n demo                              # as admin, through the gateway");
+        text.AppendLine("  kubectl exec -it -n demo shell -- sh                  # the gateway verifies the kubelet and relays the stream");
+        text.AppendLine("  kubectl logs -f -n demo logger                        # pods are host processes behind simulated kubelets");
+        text.AppendLine("  kubectl port-forward -n demo pod/web 8080:8080        # then curl http://127.0.0.1:8080/");
+        text.AppendLine("  kubectl get --raw /api/v1/namespaces/demo/services/https:web:443/proxy/    # verified TLS to the workload");
+        text.AppendLine("  kubectl --context viewer exec -n demo shell -- id     # forbidden: viewer may not exec");
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
-        text.AppendLine("  kubectl --context developer auth can-i create pods --subresource=exec -n demo");
-        text.AppendLine("  kubectl --context viewer get pods -n kube-system      # forbidden");
-        text.AppendLine("  kubectl --context direct-admin logs -f -n demo logger # pods are host processes behind simulated kubelets");
-        text.AppendLine("  kubectl --context direct-admin exec -it -n demo shell -- sh");
-        text.AppendLine("  kubectl --context direct-admin port-forward -n demo pod/web 8080:8080   # then curl http://127.0.0.1:8080/");
+        text.AppendLine($"  metrics: http://{host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}/metrics; audit: {Path.Combine(host.StateDirectory, "logs", "audit.log")}");
         text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}; pods' directories: {host.PodsDirectory}");
         text.Append("Ctrl-C stops everything.");
         return text.ToString();
