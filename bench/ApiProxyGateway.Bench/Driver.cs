@@ -32,6 +32,11 @@ internal static class Driver
             settings = settings with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture), IdleRounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
         }
 
+        if (Value(args, "--load-only") is { } loadSeconds)
+        {
+            return await LoadOnlyAsync(output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
+        }
+
         var started = DateTime.UtcNow;
         var work = Path.GetFullPath(Path.Combine(output, "tmp", started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(work);
@@ -56,6 +61,28 @@ internal static class Driver
         }
 
         return run.Problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>--load-only SECONDS</c>: for profiling. Starts the sandbox, writes the gateway's PID to WORK/gateway.pid and
+    /// drives saturation load through the gateway (pods/proxy, then get pod) for SECONDS each; no report.
+    /// </summary>
+    private static async Task<int> LoadOnlyAsync(string output, TimeSpan duration)
+    {
+        var work = Path.GetFullPath(Path.Combine(output, "tmp", "load-only"));
+        Directory.CreateDirectory(work);
+        var scenario = BenchScenario.Write(work, typeof(Driver).Assembly.Location, 100, 1024, TimeSpan.FromSeconds(5));
+        await using var sandbox = await SandboxProcess.StartAsync(work, scenario, ["--Logging:LogLevel:Default=Warning", "--Audit:Path=/dev/null"]);
+        var topology = new Topology(sandbox.Info);
+        await File.WriteAllTextAsync(Path.Combine(work, "gateway.pid"), sandbox.Info.GatewayProcessId.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, endpoint, path) in new[] { ("pods/proxy", topology.Workload(ArmNames.Gateway), ProxyPathApi), ("get pod", topology.ApiServer(ArmNames.Gateway), GetPodPath) })
+        {
+            using var client = Clients.Http(endpoint);
+            var (perSecond, recorder) = await ClosedLoopRunner.RunAsync(client, endpoint.Resolve(path, path), 64, duration, CancellationToken.None);
+            Log($"load-only {name}: {perSecond:F0}/s, {recorder.Errors} errors, p50 {recorder.Milliseconds(50):F2} ms");
+        }
+
+        return 0;
     }
 
     public static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
@@ -366,7 +393,7 @@ internal static class Driver
 
         private async Task IdleRoundAsync(Topology topology, int round, bool logs)
         {
-            await using var idle = new IdleStreams(topology, settings.QuietInterval);
+            await using var idle = new IdleStreams(topology, settings.QuietInterval, settings.Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3));
             var levels = IdleLevels(logs);
             var result = logs ? await idle.LogsAsync(levels, m => Log($"idle r{round} {m}")) : await idle.PortForwardsAsync(levels, m => Log($"idle r{round} {m}"));
             {

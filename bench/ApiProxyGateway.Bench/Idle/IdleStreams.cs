@@ -15,7 +15,7 @@ namespace ApiProxyGateway.Bench.Idle;
 /// gateway's VmRSS is read at every step; at the end every log stream must receive the quiet pod's next line and every
 /// port-forward must echo a byte, which proves each is still open end to end.
 /// </summary>
-internal sealed class IdleStreams(Topology topology, TimeSpan quietInterval) : IAsyncDisposable
+internal sealed class IdleStreams(Topology topology, TimeSpan quietInterval, TimeSpan settle) : IAsyncDisposable
 {
     private const int OpenConcurrency = 32;
     private readonly Endpoint _gateway = topology.Kubelet(ArmNames.Gateway);
@@ -92,7 +92,7 @@ internal sealed class IdleStreams(Topology topology, TimeSpan quietInterval) : I
 
     private async Task<IdleRound> RampAsync(string kind, IReadOnlyList<int> levels, Action<string> progress, Func<int, Task> open, Func<Task<int>> prove)
     {
-        await Task.Delay(2000);
+        await Task.Delay(settle);
         var points = new List<(int, long)> { (0, ProcStat.ResidentBytes(GatewayPid)) };
         int opened = 0, failed = 0;
         string? firstError = null;
@@ -117,7 +117,7 @@ internal sealed class IdleStreams(Topology topology, TimeSpan quietInterval) : I
                 }
             })));
             opened = level;
-            await Task.Delay(3000); // let the gateway settle (buffers, timers) before reading RSS
+            await Task.Delay(settle); // let the gateway settle (buffers, timers) before reading RSS
             var rss = ProcStat.ResidentBytes(GatewayPid);
             points.Add((level - failed, rss));
             progress($"{kind}: {level - failed} open ({failed} failed) in {watch.Elapsed.TotalSeconds:F1} s, gateway RSS {rss / 1048576.0:F0} MiB");
