@@ -1,0 +1,432 @@
+using System.Diagnostics;
+using System.Globalization;
+using ApiProxyGateway.Bench.Arms;
+using ApiProxyGateway.Bench.Hosting;
+using ApiProxyGateway.Bench.Idle;
+using ApiProxyGateway.Bench.Load;
+using ApiProxyGateway.Bench.Measure;
+using ApiProxyGateway.Bench.Pods;
+using ApiProxyGateway.Bench.Report;
+using ApiProxyGateway.Bench.Streams;
+
+namespace ApiProxyGateway.Bench;
+
+/// <summary>
+/// <c>bench/run [--smoke] [--out DIR] [--rounds N]</c>: starts the sandbox (pinned to the server core), nginx and
+/// HAProxy, runs every scenario with the arms interleaved in rotating order after a warm-up, and writes the report.
+/// </summary>
+internal static class Driver
+{
+    private const string ProxyPathApi = "/api/v1/namespaces/demo/pods/https:web:8443/proxy/bytes?n=1024";
+    private const string ProxyPathUpstream = "/bytes?n=1024";
+    private const string GetPodPath = "/api/v1/namespaces/demo/pods/web";
+    private const double SaturatedShare = 0.95;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var smoke = args.Contains("--smoke");
+        var output = Value(args, "--out") ?? Path.Combine("bench", "results");
+        var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
+        if (Value(args, "--rounds") is { } rounds)
+        {
+            settings = settings with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture), IdleRounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
+        }
+
+        if (Value(args, "--load-only") is { } loadSeconds)
+        {
+            return await LoadOnlyAsync(output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
+        }
+
+        var started = DateTime.UtcNow;
+        var work = Path.GetFullPath(Path.Combine(output, "tmp", started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        Directory.CreateDirectory(work);
+        var run = new Run(settings, work, MachineInfo.Collect(Version("nginx", "-v"), Version("haproxy", "-v")));
+        Log($"bench: {(smoke ? "smoke" : "full")} run, {settings.Rounds} rounds, load {run.Machine.LoadBefore}, work directory {work}");
+        try
+        {
+            await run.ExecuteAsync();
+        }
+        catch (Exception e)
+        {
+            run.Problems.Add($"the run stopped: {e.GetType().Name}: {e.Message}");
+            Log($"bench: FAILED: {e}");
+        }
+
+        run.Machine.LoadAfter = MachineInfo.Load();
+        var files = ReportWriter.Write(run, output, started);
+        Log($"bench: report {files.Markdown}, data {files.Json}, chart {files.Chart}; load now {run.Machine.LoadAfter}");
+        foreach (var problem in run.Problems)
+        {
+            Log($"bench: problem: {problem}");
+        }
+
+        return run.Problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>--load-only SECONDS</c>: for profiling. Starts the sandbox, writes the gateway's PID to WORK/gateway.pid and
+    /// drives saturation load through the gateway (pods/proxy, then get pod) for SECONDS each; no report.
+    /// </summary>
+    private static async Task<int> LoadOnlyAsync(string output, TimeSpan duration)
+    {
+        var work = Path.GetFullPath(Path.Combine(output, "tmp", "load-only"));
+        Directory.CreateDirectory(work);
+        var scenario = BenchScenario.Write(work, typeof(Driver).Assembly.Location, 100, 1024, TimeSpan.FromSeconds(5));
+        await using var sandbox = await SandboxProcess.StartAsync(work, scenario, ["--Logging:LogLevel:Default=Warning", "--Audit:Path=/dev/null"]);
+        var topology = new Topology(sandbox.Info);
+        await File.WriteAllTextAsync(Path.Combine(work, "gateway.pid"), sandbox.Info.GatewayProcessId.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, endpoint, path) in new[] { ("pods/proxy", topology.Workload(ArmNames.Gateway), ProxyPathApi), ("get pod", topology.ApiServer(ArmNames.Gateway), GetPodPath) })
+        {
+            using var client = Clients.Http(endpoint);
+            var (perSecond, recorder) = await ClosedLoopRunner.RunAsync(client, endpoint.Resolve(path, path), 64, duration, CancellationToken.None);
+            Log($"load-only {name}: {perSecond:F0}/s, {recorder.Errors} errors, p50 {recorder.Milliseconds(50):F2} ms");
+        }
+
+        return 0;
+    }
+
+    public static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
+
+    private static string? Value(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+    private static string Version(string program, string flag)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, flag) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false });
+            var text = process!.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd(); // ! Start returns a process or throws
+            process.WaitForExit();
+            return text.Split('\n')[0].Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "missing";
+        }
+    }
+
+    /// <summary>The state of one run: settings, samples, problems, and the scenarios in order.</summary>
+    internal sealed class Run(BenchSettings settings, string work, MachineInfo machine)
+    {
+        private static readonly string[] RequestArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy];
+        private static readonly string[] StreamArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy];
+        private readonly string _benchDll = typeof(Driver).Assembly.Location;
+
+        public BenchSettings Settings => settings;
+
+        public MachineInfo Machine => machine;
+
+        public List<Sample> Samples { get; } = [];
+
+        public List<string> Problems { get; } = [];
+
+        public List<string> Notes { get; } = [];
+
+        public async Task ExecuteAsync()
+        {
+            var scenario = BenchScenario.Write(work, _benchDll, settings.LogLines, settings.LogWidth, settings.QuietInterval);
+            machine.Pinning = Pinning.Enabled
+                ? $"server side (sandbox: API server, kubelet, pods; gateway; nginx; HAProxy) on core {Pinning.ServerCores}, load generator and kubectl on core {Pinning.ClientCores}"
+                : "not pinned (fewer than 2 cores or no taskset)";
+            await using (var sandbox = await SandboxProcess.StartAsync(work, scenario, GatewayArguments()))
+            await using (var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies")))
+            {
+                var topology = new Topology(sandbox.Info);
+                Notes.Add($"affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, nginx {string.Join('/', proxies.NginxProcesses.Select(Pinning.Affinity))}, HAProxy {Pinning.Affinity(proxies.HaproxyProcesses[0])}, load generator {Pinning.Affinity(Environment.ProcessId)}");
+                IReadOnlyList<int> Pids(string arm) => arm switch
+                {
+                    ArmNames.Gateway => [sandbox.Info.GatewayProcessId],
+                    ArmNames.Nginx => proxies.NginxProcesses,
+                    ArmNames.Haproxy => proxies.HaproxyProcesses,
+                    _ => [],
+                };
+
+                await ShortRequestsAsync(topology, Pids);
+                await HandshakesAsync(topology, Pids);
+                await StreamsAsync(topology, Pids);
+                await KubectlAsync(sandbox.Info);
+                if (settings.Smoke)
+                {
+                    await IdleRoundAsync(topology, 1, logs: true);
+                    await IdleRoundAsync(topology, 1, logs: false);
+                }
+            }
+
+            for (var round = 1; !settings.Smoke && round <= settings.IdleRounds; round++)
+            {
+                // A fresh gateway for each kind and round: RSS growth only means something in a process that has not
+                // held (and freed) streams before.
+                foreach (var logs in round % 2 == 1 ? new[] { true, false } : [false, true])
+                {
+                    await using var sandbox = await SandboxProcess.StartAsync(work, scenario, GatewayArguments());
+                    await IdleRoundAsync(new Topology(sandbox.Info), round, logs);
+                }
+            }
+        }
+
+        /// <summary>
+        /// An idle port-forward holds two descriptors in the gateway (client and kubelet connections), a followed log
+        /// one (its HTTP/2 stream shares the client connection): the levels stop below the descriptor limit.
+        /// </summary>
+        private int[] IdleLevels(bool logs)
+        {
+            var limit = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FILE_LIMIT"), CultureInfo.InvariantCulture, out var n) ? n : 20000;
+            var cap = (limit - 2000) / (logs ? 1 : 2);
+            var levels = settings.IdleLevels.Select(l => Math.Min(l, cap)).Distinct().ToArray();
+            if (levels[^1] < settings.IdleLevels[^1])
+            {
+                Notes.Add($"idle {(logs ? "logs -f" : "port-forward")}: at most {levels[^1]} streams, since a process may open {limit} descriptors here (ulimit -Hn)");
+            }
+
+            return levels;
+        }
+
+        private static string[] GatewayArguments() =>
+        [
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            "--Audit:Path=/dev/null",
+            "--Limits:MaxStreams=100000",
+            "--Limits:MaxStreamsPerUser=100000",
+        ];
+
+        private static string[] Rotate(string[] arms, int round) => [.. arms.Skip(round % arms.Length), .. arms.Take(round % arms.Length)];
+
+        private async Task ShortRequestsAsync(Topology topology, Func<string, IReadOnlyList<int>> pids)
+        {
+            var cases = new (string Name, Func<string, Endpoint> Endpoint, string Api, string Upstream)[]
+            {
+                ("pods/proxy 1 KiB", topology.Workload, ProxyPathApi, ProxyPathUpstream),
+                ("get pod", topology.ApiServer, GetPodPath, GetPodPath),
+            };
+            var clients = cases.SelectMany(c => RequestArms.Select(arm => (c.Name, arm))).ToDictionary(k => k, k => Clients.Http(cases.First(c => c.Name == k.Name).Endpoint(k.arm)));
+            Uri UriOf(string name, string arm)
+            {
+                var c = cases.First(x => x.Name == name);
+                return c.Endpoint(arm).Resolve(c.Api, c.Upstream);
+            }
+
+            Log("short requests: checking every arm answers, then warming up");
+            foreach (var ((name, arm), client) in clients)
+            {
+                using var response = await client.GetAsync(UriOf(name, arm));
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{arm} answered {(int)response.StatusCode} for {name}: {await response.Content.ReadAsStringAsync()}");
+                }
+
+                await OpenLoopRunner.RunAsync(client, UriOf(name, arm), settings.Rates[0], settings.WarmUp, CancellationToken.None);
+            }
+
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                var order = Rotate(RequestArms, round);
+                foreach (var (name, _, _, _) in cases)
+                {
+                    foreach (var rate in settings.Rates)
+                    {
+                        foreach (var arm in order)
+                        {
+                            var meter = Meter.Start(pids(arm));
+                            var recorder = await OpenLoopRunner.RunAsync(clients[(name, arm)], UriOf(name, arm), rate, settings.RateDuration(rate), CancellationToken.None);
+                            var (proxyCpu, share, seconds) = meter.Stop();
+                            var saturated = share >= SaturatedShare;
+                            var rateText = rate.ToString(CultureInfo.InvariantCulture);
+                            foreach (var p in new[] { 50.0, 90, 99, 99.9 })
+                            {
+                                Samples.Add(new Sample("short", name, arm, $"p{p.ToString(CultureInfo.InvariantCulture)} @{rateText}/s", "ms", round, recorder.Milliseconds(p), saturated));
+                            }
+
+                            Samples.Add(new Sample("short", name, arm, $"load generator CPU @{rateText}/s", "share of a core", round, share));
+                            if (pids(arm).Count > 0)
+                            {
+                                Samples.Add(new Sample("short", name, arm, $"CPU per 1000 requests @{rateText}/s", "CPU s", round, proxyCpu / recorder.Count * 1000, saturated));
+                            }
+
+                            CheckErrors($"{name} {arm} @{rateText}/s round {round}", recorder);
+                            Log($"short r{round} {name} @{rateText}/s {arm}: p50 {recorder.Milliseconds(50):F2} p99 {recorder.Milliseconds(99):F2} p99.9 {recorder.Milliseconds(99.9):F2} ms, {recorder.Count}/{(long)(rate * settings.RateDuration(rate).TotalSeconds)} ok in {seconds:F1} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                        }
+                    }
+
+                    foreach (var arm in order)
+                    {
+                        var meter = Meter.Start(pids(arm));
+                        var (perSecond, recorder) = await ClosedLoopRunner.RunAsync(clients[(name, arm)], UriOf(name, arm), settings.SaturationConcurrency, settings.SaturationDuration, CancellationToken.None);
+                        var (proxyCpu, share, _) = meter.Stop();
+                        var saturated = share >= SaturatedShare;
+                        Samples.Add(new Sample("short", name, arm, "saturation", "requests/s", round, perSecond, saturated));
+                        Samples.Add(new Sample("short", name, arm, "load generator CPU @saturation", "share of a core", round, share));
+                        if (pids(arm).Count > 0)
+                        {
+                            Samples.Add(new Sample("short", name, arm, "CPU per 1000 requests @saturation", "CPU s", round, proxyCpu / recorder.Count * 1000, saturated));
+                        }
+
+                        CheckErrors($"{name} {arm} saturation round {round}", recorder);
+                        Log($"short r{round} {name} saturation {arm}: {perSecond:F0}/s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                    }
+                }
+            }
+
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        private async Task HandshakesAsync(Topology topology, Func<string, IReadOnlyList<int>> pids)
+        {
+            foreach (var arm in RequestArms)
+            {
+                await HandshakeRunner.RunAsync(topology.ApiServer(arm), "/version", settings.HandshakeConcurrency, settings.WarmUp, CancellationToken.None);
+            }
+
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                foreach (var arm in Rotate(RequestArms, round))
+                {
+                    var meter = Meter.Start(pids(arm));
+                    var (perSecond, errors, negotiated, firstError) = await HandshakeRunner.RunAsync(topology.ApiServer(arm), "/version", settings.HandshakeConcurrency, settings.HandshakeDuration, CancellationToken.None);
+                    var (_, share, _) = meter.Stop();
+                    var saturated = share >= SaturatedShare;
+                    Samples.Add(new Sample("handshakes", "new mTLS connection per GET /version", arm, "handshakes", "per second", round, perSecond, saturated, negotiated));
+                    Samples.Add(new Sample("handshakes", "new mTLS connection per GET /version", arm, "load generator CPU", "share of a core", round, share));
+                    if (errors > 0)
+                    {
+                        Problems.Add($"handshakes {arm} round {round}: {errors} failed, first: {firstError}");
+                    }
+
+                    Log($"handshakes r{round} {arm}: {perSecond:F0}/s ({negotiated}), load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                }
+            }
+        }
+
+        private async Task StreamsAsync(Topology topology, Func<string, IReadOnlyList<int>> pids)
+        {
+            var logBytes = LogSource.Length(settings.LogLines, settings.LogWidth);
+            var logSha = LogSource.Sha256(settings.LogLines, settings.LogWidth);
+            _ = DataPattern.Sha256(settings.StreamBytes);
+            var logClients = StreamArms.ToDictionary(a => a, a => Clients.Http(topology.Kubelet(a)));
+            var kinds = new (string Name, Func<string, Task<Transfer>> Run)[]
+            {
+                ("port-forward", arm => NativeStreams.PortForwardAsync(topology.Kubelet(arm), settings.StreamBytes, CancellationToken.None)),
+                ("exec stdout", arm => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, CancellationToken.None)),
+                ("logs", arm => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, CancellationToken.None)),
+            };
+
+            // Warm-up: a small transfer of each kind on each arm (also checks every path works before measuring).
+            foreach (var arm in StreamArms)
+            {
+                Check($"streams warm-up {arm}", await NativeStreams.PortForwardAsync(topology.Kubelet(arm), 8 << 20, CancellationToken.None));
+                Check($"streams warm-up {arm}", await NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, 8 << 20, CancellationToken.None));
+                Check($"streams warm-up {arm}", await NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, CancellationToken.None));
+            }
+
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                foreach (var (kind, transfer) in kinds)
+                {
+                    foreach (var arm in Rotate(StreamArms, round))
+                    {
+                        var meter = Meter.Start(pids(arm));
+                        var result = await transfer(arm);
+                        var (proxyCpu, share, _) = meter.Stop();
+                        var saturated = share >= SaturatedShare;
+                        Samples.Add(new Sample("streams", kind, arm, "throughput", "MB/s", round, result.MegabytesPerSecond, saturated));
+                        Samples.Add(new Sample("streams", kind, arm, "load generator CPU", "share of a core", round, share));
+                        if (pids(arm).Count > 0)
+                        {
+                            Samples.Add(new Sample("streams", kind, arm, "CPU per GB", "CPU s", round, proxyCpu / (result.Bytes / 1e9), saturated));
+                        }
+
+                        Check($"streams r{round} {kind} {arm}", result);
+                        Log($"streams r{round} {kind} {arm}: {result.Bytes / 1048576.0:F0} MiB at {result.MegabytesPerSecond:F0} MB/s, sha256 {(result.Verified ? "ok" : "MISMATCH")}, proxy CPU {proxyCpu:F2} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                    }
+                }
+            }
+
+            foreach (var client in logClients.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        private async Task KubectlAsync(SandboxInfo info)
+        {
+            var versions = KubectlStreams.Find();
+            if (versions.Count == 0)
+            {
+                Notes.Add("kubectl: none on PATH, the kubectl rows are missing");
+                return;
+            }
+
+            if (settings.Smoke)
+            {
+                versions = [versions[0]];
+            }
+
+            var logBytes = LogSource.Length(settings.LogLines, settings.LogWidth);
+            var logSha = LogSource.Sha256(settings.LogLines, settings.LogWidth);
+            var arms = new[] { (Arm: ArmNames.Gateway, Context: "admin"), (Arm: ArmNames.ApiServer, Context: "direct-admin") };
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                foreach (var (version, path) in versions)
+                {
+                    foreach (var (arm, context) in round % 2 == 0 ? arms.Reverse() : arms)
+                    {
+                        var kubectl = new KubectlStreams(path, info.Kubeconfig, context);
+                        var kinds = new (string Name, Func<Task<Transfer>> Run)[]
+                        {
+                            ("port-forward", () => kubectl.PortForwardAsync(settings.KubectlStreamBytes, CancellationToken.None)),
+                            ("exec stdout", () => kubectl.ExecAsync(_benchDll, settings.KubectlStreamBytes, CancellationToken.None)),
+                            ("logs", () => kubectl.LogsAsync(Math.Max(1, settings.LogReads / 2), logBytes, logSha, CancellationToken.None)),
+                        };
+                        foreach (var (kind, run) in settings.Smoke ? kinds.Take(2) : kinds)
+                        {
+                            var result = await run();
+                            Samples.Add(new Sample("kubectl", $"{kind} ({version})", arm, "throughput", "MB/s", round, result.MegabytesPerSecond));
+                            Check($"kubectl r{round} {version} {kind} {arm}", result);
+                            Log($"kubectl r{round} {version} {kind} {arm}: {result.Bytes / 1048576.0:F0} MiB at {result.MegabytesPerSecond:F0} MB/s, sha256 {(result.Verified ? "ok" : "MISMATCH")}");
+                        }
+                    }
+                }
+            }
+        }
+
+        private async Task IdleRoundAsync(Topology topology, int round, bool logs)
+        {
+            await using var idle = new IdleStreams(topology, settings.QuietInterval, settings.Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3));
+            var levels = IdleLevels(logs);
+            var result = logs ? await idle.LogsAsync(levels, m => Log($"idle r{round} {m}")) : await idle.PortForwardsAsync(levels, m => Log($"idle r{round} {m}"));
+            {
+                var opened = result.Opened;
+                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "memory per stream", "KiB", round, result.BytesPerStream / 1024));
+                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "streams open", "count", round, opened));
+                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "streams proved open", "count", round, result.ProvedOpen));
+                foreach (var (streams, rss) in result.Points)
+                {
+                    Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, $"RSS @{streams}", "MiB", round, rss / 1048576.0));
+                }
+
+                if (result.Failed > 0 || result.ProvedOpen < opened)
+                {
+                    Problems.Add($"idle r{round} {result.Kind}: {result.Failed} failed to open, {opened - result.ProvedOpen} of {opened} not proved open; first error: {result.FirstError}");
+                }
+            }
+        }
+
+        private void CheckErrors(string what, LatencyRecorder recorder)
+        {
+            if (recorder.Errors > 0)
+            {
+                Problems.Add($"{what}: {recorder.Errors} requests failed, first: {recorder.FirstError}");
+            }
+        }
+
+        private void Check(string what, Transfer transfer)
+        {
+            if (!transfer.Verified)
+            {
+                Problems.Add($"{what}: {transfer.Problem}");
+            }
+        }
+    }
+}

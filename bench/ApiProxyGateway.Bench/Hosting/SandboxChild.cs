@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.Sandbox.Hosting;
+
+namespace ApiProxyGateway.Bench.Hosting;
+
+/// <summary>
+/// <c>sandbox --state DIR --scenario FILE --info FILE [--gateway-arg ARG]…</c>: runs the sandbox (and so the gateway
+/// and the pods) in its own process, which the driver pins to the server core; writes <see cref="SandboxInfo"/> when
+/// every pod is ready and stays up until SIGTERM.
+/// </summary>
+internal static class SandboxChild
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        string? state = null, scenario = null, info = null;
+        var gatewayArgs = new List<string>();
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--state": state = args[i + 1]; break;
+                case "--scenario": scenario = args[i + 1]; break;
+                case "--info": info = args[i + 1]; break;
+                case "--gateway-arg": gatewayArgs.Add(args[i + 1]); break;
+                default: throw new ArgumentException($"unknown flag {args[i]}");
+            }
+        }
+
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(info);
+        using var stop = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        await using var host = await SandboxHost.StartAsync(new SandboxOptions
+        {
+            StateDirectory = state,
+            ScenarioFile = scenario,
+            AddressBlock = null,
+            ExtraGatewayArguments = gatewayArgs,
+            GatewayStartTimeout = TimeSpan.FromSeconds(90),
+        });
+        var pods = await WaitForPodsAsync(host, stop.Token);
+        var node = BenchScenario.Node;
+        var result = new SandboxInfo
+        {
+            Block = host.AddressPlan.Block,
+            SandboxProcessId = Environment.ProcessId,
+            GatewayProcessId = host.GatewayProcessId ?? 0,
+            StateDirectory = host.StateDirectory,
+            Kubeconfig = host.KubeconfigPath,
+            ApiServerAddress = host.AddressPlan.ApiServerAddress.ToString(),
+            GatewayAddress = host.AddressPlan.GatewayAddress.ToString(),
+            KubeletAddress = host.KubeletUrl(node).Host,
+            NodeName = node,
+            PodIps = pods,
+        };
+        await File.WriteAllTextAsync(info + ".tmp", JsonSerializer.Serialize(result));
+        File.Move(info + ".tmp", info, overwrite: true);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+
+    private static async Task<Dictionary<string, string>> WaitForPodsAsync(SandboxHost host, CancellationToken cancellationToken)
+    {
+        using var client = host.CreateApiServerClient("admin");
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var list = JsonNode.Parse(await client.GetStringAsync($"/api/v1/namespaces/{BenchScenario.Namespace}/pods", cancellationToken))!; // ! the API server always answers a list
+            var pods = list["items"]!.AsArray().Select(p => p!).ToList(); // ! items is always present
+            var ready = pods.All(p => p["status"]?["containerStatuses"]?.AsArray().All(c => c?["ready"]?.GetValue<bool>() == true) == true);
+            if (ready && pods.Count > 0)
+            {
+                return pods.ToDictionary(p => p["metadata"]!["name"]!.GetValue<string>(), p => p["status"]!["podIP"]!.GetValue<string>()); // ! a ready pod has a name and an IP
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the benchmark's pods did not become ready within 2 minutes: " + list.ToJsonString());
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+}

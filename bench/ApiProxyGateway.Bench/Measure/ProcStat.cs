@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace ApiProxyGateway.Bench.Measure;
+
+/// <summary>CPU time and resident memory of processes, from /proc (what <c>top</c> reads).</summary>
+internal static class ProcStat
+{
+    private const double TicksPerSecond = 100; // USER_HZ: 100 on every Linux ABI .NET runs on
+
+    /// <summary>utime + stime of each process in <paramref name="pids"/>, in seconds; a process that has gone counts 0.</summary>
+    public static double CpuSeconds(IEnumerable<int> pids) => pids.Sum(CpuSeconds);
+
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // after "(comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12 here
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>VmRSS in bytes.</summary>
+    public static long ResidentBytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    public static long ResidentBytes(IEnumerable<int> pids) => pids.Sum(ResidentBytes);
+
+    /// <summary>The process and every descendant (nginx's master and workers, for instance).</summary>
+    public static IReadOnlyList<int> Tree(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        var result = new List<int> { root };
+        for (var i = 0; i < result.Count; i++)
+        {
+            result.AddRange(parents.Where(p => p.Value == result[i]).Select(p => p.Key));
+        }
+
+        return result;
+    }
+
+    /// <summary>CPU time of this process (the load generator) in seconds.</summary>
+    public static double SelfCpuSeconds()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
+    }
+}

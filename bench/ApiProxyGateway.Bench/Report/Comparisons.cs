@@ -1,0 +1,49 @@
+using ApiProxyGateway.Bench.Arms;
+
+namespace ApiProxyGateway.Bench.Report;
+
+/// <summary>
+/// Every comparison taken within the same round: latency added over direct (a difference, ms), throughput and
+/// handshakes as a ratio to direct (streams also to the API server's path), and the gateway's saturation throughput
+/// and CPU per request as a ratio to nginx's and HAProxy's.
+/// </summary>
+internal static class Comparisons
+{
+    public static IReadOnlyList<Sample> Derive(IReadOnlyList<Sample> samples)
+    {
+        var kept = samples.Where(s => !s.Discarded && !double.IsNaN(s.Value)).ToList();
+        var index = kept.ToDictionary(s => (s.Scenario, s.Case, s.Arm, s.Metric, s.Round));
+        Sample? Find(Sample s, string arm) => index.GetValueOrDefault((s.Scenario, s.Case, arm, s.Metric, s.Round));
+        var derived = new List<Sample>();
+        foreach (var s in kept)
+        {
+            if (s.Scenario == "short" && s.Unit == "ms" && s.Arm != ArmNames.Direct && Find(s, ArmNames.Direct) is { } direct)
+            {
+                derived.Add(s with { Arm = s.Arm, Metric = "added " + s.Metric, Value = s.Value - direct.Value });
+            }
+
+            if (s.Metric is "saturation" or "CPU per 1000 requests @saturation" or "CPU per 1000 requests @2000/s" && s.Arm == ArmNames.Gateway)
+            {
+                foreach (var other in new[] { ArmNames.Nginx, ArmNames.Haproxy })
+                {
+                    if (Find(s, other) is { } o && o.Value > 0)
+                    {
+                        derived.Add(s with { Arm = $"gateway ÷ {other}", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / o.Value });
+                    }
+                }
+            }
+
+            if (s.Metric is "throughput" or "handshakes" && s.Arm != ArmNames.Direct && s.Scenario != "kubectl" && Find(s, ArmNames.Direct) is { Value: > 0 } d)
+            {
+                derived.Add(s with { Arm = $"{s.Arm} ÷ direct", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / d.Value });
+            }
+
+            if (s.Metric == "throughput" && s.Arm == ArmNames.Gateway && Find(s, ArmNames.ApiServer) is { Value: > 0 } a)
+            {
+                derived.Add(s with { Arm = "gateway ÷ apiserver", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / a.Value });
+            }
+        }
+
+        return derived;
+    }
+}
