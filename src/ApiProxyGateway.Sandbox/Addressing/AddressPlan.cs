@@ -49,6 +49,9 @@ public sealed record AddressPlan
 
     public Uri GatewayUrl => new($"https://{GatewayAddress}:{GatewayPort}");
 
+    /// <summary>The gateway's plain-HTTP operations listener: <c>/metrics</c>, <c>/livez</c>, <c>/readyz</c>.</summary>
+    public Uri GatewayOperationsUrl => new($"http://{GatewayAddress}:{GatewayOperationsPort}");
+
     /// <summary>The address of node <paramref name="nodeNumber"/> (1-based, in scenario order).</summary>
     public IPAddress NodeAddress(int nodeNumber)
     {

@@ -29,6 +29,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Waits for the gateway to exit on its own (after a SIGTERM, say) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     /// <summary>Starts the gateway and waits until <paramref name="endPoint"/> accepts connections or it fails.</summary>
     public static async Task<GatewayProcess> StartAsync(
         IReadOnlyList<string> arguments, IPEndPoint endPoint, string logPath, TimeSpan startTimeout, TimeSpan gracePeriod, ILogger logger, CancellationToken cancellationToken)

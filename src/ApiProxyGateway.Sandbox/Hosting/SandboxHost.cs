@@ -63,6 +63,9 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public string GatewayLogPath => Path.Combine(StateDirectory, "logs", "gateway.log");
 
+    /// <summary>Where the gateway writes its audit events (<c>--audit-log-path</c>), one JSON object per line.</summary>
+    public string AuditLogPath => Path.Combine(StateDirectory, "logs", "audit.log");
+
     public SandboxPkiPaths Pki => _pki.Paths;
 
     public Uri ApiServerUrl => AddressPlan.ApiServerUrl;
@@ -96,6 +99,13 @@ public sealed class SandboxHost : IAsyncDisposable
 
     /// <summary>Null when the gateway was not started (<see cref="SandboxOptions.StartGateway"/> false).</summary>
     public int? GatewayProcessId => _gateway?.ProcessId;
+
+    /// <summary>
+    /// Waits for the gateway process to exit (for tests that stop it themselves) and returns its exit code;
+    /// <see cref="DisposeAsync"/> copes with a gateway that has already exited.
+    /// </summary>
+    public Task<int> WaitForGatewayExitAsync(CancellationToken cancellationToken = default) =>
+        _gateway?.WaitForExitAsync(cancellationToken) ?? throw new InvalidOperationException("The sandbox did not start the gateway.");
 
     /// <summary>The exact arguments the gateway is (or would be) started with.</summary>
     public IReadOnlyList<string> GatewayArguments => [.. GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath), .. Options.ExtraGatewayArguments];

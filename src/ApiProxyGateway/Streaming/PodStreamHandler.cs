@@ -58,13 +58,12 @@ internal sealed class PodStreamHandler(
         using var lease = limiter.TryAcquire(accountable, out var refusedBy);
         if (lease is null)
         {
-            await KubernetesStatus.TooManyRequestsAsync(context,
-                refusedBy == "per-user" ? $"too many concurrent streams for user \"{accountable}\"; close some and retry" : "the gateway has too many concurrent streams; retry later");
+            await KubernetesStatus.TooManyRequestsAsync(context, limiter.Refusal(refusedBy!, accountable)); // a refused lease always names its limit
             return;
         }
 
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
-        await relays.RunAsync(located with { Closing = closing.Token }, protocol);
+        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = shutdown.StreamsMustClose }, protocol);
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)

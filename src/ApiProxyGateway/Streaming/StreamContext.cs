@@ -20,4 +20,7 @@ internal sealed record StreamContext(
 
     /// <summary>Cancelled when the client goes away or the gateway's drain period ends: the stream must close.</summary>
     public CancellationToken Closing { get; init; } = Http.RequestAborted;
+
+    /// <summary>Cancelled when the gateway's drain period ends (one cause of <see cref="Closing"/>): tells a stream the shutdown closed from one its client left.</summary>
+    public CancellationToken ShuttingDown { get; init; }
 }

@@ -34,6 +34,15 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetr
         return new Lease(this, user);
     }
 
+    /// <summary>What the refused user reads: which limit was reached, its value and the setting, and what to do.</summary>
+    public string Refusal(string refusedBy, string user)
+    {
+        var settings = options.Value;
+        return refusedBy == "per-user"
+            ? $"too many concurrent streams for user \"{user}\": the limit is {settings.MaxStreamsPerUser} per user (Limits:MaxStreamsPerUser); close a log, exec, attach, port-forward or watch and retry"
+            : $"the gateway is at its limit of concurrent streams for all users, {settings.MaxStreams} (Limits:MaxStreams); retry later";
+    }
+
     private IDisposable? Refuse(string limit, out string? refusedBy)
     {
         metrics.StreamRejected(limit);

@@ -45,16 +45,19 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
             return;
         }
 
-        metrics.StreamFinished(Kind, _protocol, result.EndedBy, result.BytesFromClient, result.BytesToClient);
+        // A relay sees only its Closing token, so a stream cut at the end of the drain can look to it as if the
+        // client left (a log) or as a failure (a translated exec): the outcome is the shutdown's.
+        var endedBy = stream.ShuttingDown.IsCancellationRequested && result.EndedBy is "client" or "error" ? "shutdown" : result.EndedBy;
+        metrics.StreamFinished(Kind, _protocol, endedBy, result.BytesFromClient, result.BytesToClient);
         if (stream.Http.Features.Get<AuditEntry>() is { } entry)
         {
             entry.Annotate(AuditEntry.BytesInAnnotation, result.BytesFromClient.ToString(CultureInfo.InvariantCulture));
             entry.Annotate(AuditEntry.BytesOutAnnotation, result.BytesToClient.ToString(CultureInfo.InvariantCulture));
             entry.Annotate(AuditEntry.DurationAnnotation, timeProvider.GetElapsedTime(_started).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture));
-            entry.Annotate(AuditEntry.EndedByAnnotation, result.EndedBy);
+            entry.Annotate(AuditEntry.EndedByAnnotation, endedBy);
             entry.Annotate(AuditEntry.ExitCodeAnnotation, ExitCode?.ToString(CultureInfo.InvariantCulture));
         }
 
-        StreamingLog.StreamEnded(logger, stream.Subresource, _protocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, result.EndedBy);
+        StreamingLog.StreamEnded(logger, stream.Subresource, _protocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, endedBy);
     }
 }

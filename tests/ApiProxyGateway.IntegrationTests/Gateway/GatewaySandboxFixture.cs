@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Sandbox.Hosting;
 
@@ -44,28 +41,9 @@ public sealed class GatewaySandboxFixture : IAsyncLifetime
     }
 
     /// <summary>A raw invoker to the gateway as a scenario user (no response buffering, so upgrades can be used).</summary>
-    public HttpMessageInvoker Invoker(string user)
-    {
-        var certificate = X509Certificate2.CreateFromPemFile(Path.Combine(Host.Pki.UsersDirectory, user + ".crt"), Path.Combine(Host.Pki.UsersDirectory, user + ".key"));
-        return new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = [certificate],
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { X509Certificate2.CreateFromPem(File.ReadAllText(Host.Pki.ClusterCaCertificate)) },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                    DisableCertificateDownloads = true,
-                },
-            },
-        });
-    }
+    public HttpMessageInvoker Invoker(string user) => GatewayClients.Invoker(Host, user);
 
-    public HttpRequestMessage Request(HttpMethod method, string pathAndQuery) =>
-        new(method, new Uri(Host.GatewayUrl, pathAndQuery)) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    public HttpRequestMessage Request(HttpMethod method, string pathAndQuery) => GatewayClients.Request(Host, method, pathAndQuery);
 
     /// <summary>The kubelet requests whose path starts with <paramref name="prefix"/>, newest last.</summary>
     public IReadOnlyList<ApiProxyGateway.Sandbox.ApiServer.RequestLogEntry> KubeletRequests(string prefix) =>

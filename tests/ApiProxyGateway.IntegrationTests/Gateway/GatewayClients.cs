@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Sandbox.Hosting;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+/// <summary>Clients of a sandbox's gateway as its scenario users, over real TLS trusting only the cluster CA.</summary>
+public static class GatewayClients
+{
+    /// <summary>
+    /// A raw invoker as <paramref name="user"/>: no response buffering (so upgrades can be used), no redirects, and
+    /// a disposed response closes its connection at once (no draining), so the gateway sees the stream end.
+    /// </summary>
+    public static HttpMessageInvoker Invoker(SandboxHost host, string user)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var certificate = X509Certificate2.CreateFromPemFile(host.Pki.UserCertificate(user), host.Pki.UserKey(user));
+        return new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            MaxResponseDrainSize = 0,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [certificate],
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { X509Certificate2.CreateFromPem(File.ReadAllText(host.Pki.ClusterCaCertificate)) },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                    DisableCertificateDownloads = true,
+                },
+            },
+        });
+    }
+
+    /// <summary>An HTTP/1.1 request to the gateway (upgrades need HTTP/1.1).</summary>
+    public static HttpRequestMessage Request(SandboxHost host, HttpMethod method, string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new(method, new Uri(host.GatewayUrl, pathAndQuery)) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    }
+}

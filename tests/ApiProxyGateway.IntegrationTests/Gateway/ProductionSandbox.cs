@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.Sandbox.Hosting;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+/// <summary>
+/// The sandbox's default scenario — pod <c>demo/shell</c> on node-a (SPDY only), <c>demo/logger</c> logging a line a
+/// second; users admin, developer (logs, exec create) and viewer (logs only) — with the real gateway process in
+/// front, started with the given extra flags.
+/// </summary>
+public sealed class ProductionSandbox : IAsyncDisposable
+{
+    public const string FollowedLog = "/api/v1/namespaces/demo/pods/logger/log?follow=true";
+
+    public const string LogLine = "logger line";
+
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly string _directory;
+
+    private ProductionSandbox(string directory, SandboxHost host)
+    {
+        _directory = directory;
+        Host = host;
+    }
+
+    public SandboxHost Host { get; }
+
+    /// <summary>Starts the sandbox and waits until the gateway reports ready (its caches have synced).</summary>
+    public static async Task<ProductionSandbox> StartAsync(IReadOnlyList<string> gatewayArguments, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "apg-prod-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        SandboxHost? host = null;
+        try
+        {
+            host = await SandboxHost.StartAsync(new SandboxOptions
+            {
+                StateDirectory = Path.Combine(directory, "state"),
+                AddressBlock = null,
+                ExtraGatewayArguments = gatewayArguments,
+            }, cancellationToken);
+            var sandbox = new ProductionSandbox(directory, host);
+            await sandbox.WaitUntilReadyAsync(cancellationToken);
+            return sandbox;
+        }
+        catch
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>A test's own deadline: every wait in these tests ends, and a hung stream fails the test instead.</summary>
+    public static CancellationTokenSource Deadline(TimeSpan timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        return deadline;
+    }
+
+    public HttpMessageInvoker Invoker(string user) => GatewayClients.Invoker(Host, user);
+
+    public HttpRequestMessage Request(HttpMethod method, string pathAndQuery) => GatewayClients.Request(Host, method, pathAndQuery);
+
+    /// <summary>A client of the plain-HTTP operations listener (<c>/metrics</c>, <c>/livez</c>, <c>/readyz</c>).</summary>
+    public HttpClient Operations() => new() { BaseAddress = Host.AddressPlan.GatewayOperationsUrl, Timeout = TimeSpan.FromSeconds(10) };
+
+    public string PodUid(string ns, string name) =>
+        Host.Store.Typed.Get<k8s.Models.V1Pod>(ns, name)?.Metadata.Uid ?? throw new InvalidOperationException($"no pod {ns}/{name}");
+
+    /// <summary><c>logs -f</c> of demo/logger; the response is returned once its headers arrive, the body streams.</summary>
+    public async Task<HttpResponseMessage> FollowLogAsync(HttpMessageInvoker invoker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoker);
+        using var request = Request(HttpMethod.Get, FollowedLog);
+        return await invoker.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Asks for a followed log until it is served (a closed stream's slot is freed asynchronously).</summary>
+    public async Task<HttpResponseMessage> FollowLogWhenServedAsync(HttpMessageInvoker invoker, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PollTimeout);
+        while (true)
+        {
+            var response = await FollowLogAsync(invoker, deadline.Token);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+
+    /// <summary>Scrapes <c>/metrics</c> until <paramref name="condition"/> holds (exports are collected periodically).</summary>
+    public async Task<string> ScrapeUntilAsync(Func<string, bool> condition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var operations = Operations();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PollTimeout);
+        while (true)
+        {
+            var text = await operations.GetStringAsync("/metrics", deadline.Token);
+            if (condition(text))
+            {
+                return text;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+        }
+    }
+
+    /// <summary>The audit events written so far (the writer is asynchronous: poll with <see cref="AuditEventsUntilAsync"/>).</summary>
+    public IReadOnlyList<JsonObject> AuditEvents()
+    {
+        if (!File.Exists(Host.AuditLogPath))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(Host.AuditLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject())];
+    }
+
+    /// <summary>Polls the audit log until the events that match <paramref name="filter"/> satisfy <paramref name="done"/>.</summary>
+    public async Task<IReadOnlyList<JsonObject>> AuditEventsUntilAsync(Func<JsonObject, bool> filter, Func<IReadOnlyList<JsonObject>, bool> done, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PollTimeout);
+        while (true)
+        {
+            IReadOnlyList<JsonObject> found = [.. AuditEvents().Where(filter)];
+            if (done(found))
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+
+    /// <summary>Whether the gateway's API port accepts a TCP connection now (false once its listener has closed).</summary>
+    public async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient(Host.AddressPlan.GatewayEndPoint.AddressFamily);
+        try
+        {
+            await client.ConnectAsync(Host.AddressPlan.GatewayEndPoint, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var operations = Operations();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PollTimeout);
+        while (true)
+        {
+            using (var response = await operations.GetAsync("/readyz", deadline.Token))
+            {
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+}

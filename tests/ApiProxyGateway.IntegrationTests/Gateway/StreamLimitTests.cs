@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+/// <summary>
+/// The stream limits against the real gateway: a user at <c>Limits:MaxStreamsPerUser</c>, and everyone at
+/// <c>Limits:MaxStreams</c>, get a 429 Status with Retry-After, counted in <c>apiproxygateway_streams_rejected_total</c>.
+/// </summary>
+[Collection(SharedProductionSandbox.Name)]
+public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task StreamsPerUser_AtTheLimit_AreRefusedWith429WhileOthersAreServedUntilOneCloses()
+    {
+        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var sandbox = fixture.Sandbox;
+        using var developer = sandbox.Invoker("developer");
+        using var viewer = sandbox.Invoker("viewer");
+        var rejectedBefore = Rejected(await sandbox.ScrapeUntilAsync(_ => true, deadline.Token), "per-user");
+        var held = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < ProductionSandboxFixture.StreamsPerUser; i++)
+            {
+                held.Add(await sandbox.FollowLogWhenServedAsync(developer, deadline.Token));
+                Assert.Equal(HttpStatusCode.OK, held[^1].StatusCode);
+            }
+
+            using var refused = await sandbox.FollowLogAsync(developer, deadline.Token);
+            var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline.Token))!;
+            using var other = await sandbox.FollowLogAsync(viewer, deadline.Token);
+            var otherLine = await FirstLineAsync(other, deadline.Token);
+
+            AssertTooManyRequests(refused, status);
+            Assert.Contains("\"developer\"", (string?)status["message"], StringComparison.Ordinal);
+            Assert.Contains($"{ProductionSandboxFixture.StreamsPerUser} per user (Limits:MaxStreamsPerUser)", (string?)status["message"], StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+            Assert.Contains(ProductionSandbox.LogLine, otherLine, StringComparison.Ordinal);
+            var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "per-user") > rejectedBefore, deadline.Token);
+            Assert.Equal(rejectedBefore + 1, Rejected(metrics, "per-user"));
+
+            held[0].Dispose();
+            using var again = await sandbox.FollowLogWhenServedAsync(developer, deadline.Token);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Contains(ProductionSandbox.LogLine, await FirstLineAsync(again, deadline.Token), StringComparison.Ordinal);
+        }
+        finally
+        {
+            held.ForEach(response => response.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task StreamsInTotal_AtTheLimit_AreRefusedWith429ForEveryUser()
+    {
+        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreams=2"], deadline.Token);
+        using var developer = sandbox.Invoker("developer");
+        using var viewer = sandbox.Invoker("viewer");
+        using var admin = sandbox.Invoker("admin");
+        using var first = await sandbox.FollowLogAsync(developer, deadline.Token);
+        using var second = await sandbox.FollowLogAsync(viewer, deadline.Token);
+
+        using var refused = await sandbox.FollowLogAsync(admin, deadline.Token);
+        var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline.Token))!;
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        AssertTooManyRequests(refused, status);
+        Assert.Contains("2 (Limits:MaxStreams)", (string?)status["message"], StringComparison.Ordinal);
+        var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "total") > 0, deadline.Token);
+        Assert.Equal(1, Rejected(metrics, "total"));
+        Assert.Equal(0, Rejected(metrics, "per-user"));
+    }
+
+    private static void AssertTooManyRequests(HttpResponseMessage response, JsonNode status)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("Status", (string?)status["kind"]);
+        Assert.Equal("v1", (string?)status["apiVersion"]);
+        Assert.Equal("Failure", (string?)status["status"]);
+        Assert.Equal("TooManyRequests", (string?)status["reason"]);
+        Assert.Equal(429, (int?)status["code"]);
+    }
+
+    private static async Task<string> FirstLineAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // Not disposed here: disposing the reader would close the stream the caller still holds open.
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return await reader.ReadLineAsync(cancellationToken) ?? "";
+    }
+
+    /// <summary>The value of <c>apiproxygateway_streams_rejected_total</c> for one limit; 0 before the first refusal.</summary>
+    private static long Rejected(string metrics, string limit) =>
+        RejectedSeries().Matches(metrics).Where(m => m.Groups["labels"].Value.Contains($"limit=\"{limit}\"", StringComparison.Ordinal))
+            .Sum(m => long.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("""^apiproxygateway_streams_rejected_total\{(?<labels>[^}]*)\} (?<value>\d+)""", RegexOptions.Multiline)]
+    private static partial Regex RejectedSeries();
+}
