@@ -38,9 +38,13 @@ internal sealed record BenchSettings
 
     public required TimeSpan QuietInterval { get; init; }
 
+    /// <summary>The most one stream transfer may take before it is reported as a problem (a stuck stream never hangs the run).</summary>
+    public required TimeSpan StepTimeout { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Smoke = false,
+        StepTimeout = TimeSpan.FromMinutes(5),
         Rounds = 5,
         Rates = [500, 2000],
         WarmUp = TimeSpan.FromSeconds(3),
@@ -62,6 +66,7 @@ internal sealed record BenchSettings
     public static BenchSettings SmokeRun { get; } = new()
     {
         Smoke = true,
+        StepTimeout = TimeSpan.FromSeconds(60),
         Rounds = 1,
         Rates = [200],
         WarmUp = TimeSpan.FromSeconds(0.5),

@@ -305,19 +305,19 @@ internal static class Driver
             var logSha = LogSource.Sha256(settings.LogLines, settings.LogWidth);
             _ = DataPattern.Sha256(settings.StreamBytes);
             var logClients = StreamArms.ToDictionary(a => a, a => Clients.Http(topology.Kubelet(a)));
-            var kinds = new (string Name, Func<string, Task<Transfer>> Run)[]
+            var kinds = new (string Name, Func<string, CancellationToken, Task<Transfer>> Run)[]
             {
-                ("port-forward", arm => NativeStreams.PortForwardAsync(topology.Kubelet(arm), settings.StreamBytes, CancellationToken.None)),
-                ("exec stdout", arm => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, CancellationToken.None)),
-                ("logs", arm => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, CancellationToken.None)),
+                ("port-forward", (arm, token) => NativeStreams.PortForwardAsync(topology.Kubelet(arm), settings.StreamBytes, token)),
+                ("exec stdout", (arm, token) => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, token)),
+                ("logs", (arm, token) => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, token)),
             };
 
             // Warm-up: a small transfer of each kind on each arm (also checks every path works before measuring).
             foreach (var arm in StreamArms)
             {
-                Check($"streams warm-up {arm}", await NativeStreams.PortForwardAsync(topology.Kubelet(arm), 8 << 20, CancellationToken.None));
-                Check($"streams warm-up {arm}", await NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, 8 << 20, CancellationToken.None));
-                Check($"streams warm-up {arm}", await NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, CancellationToken.None));
+                Check($"streams warm-up {arm} port-forward", await BoundedAsync($"streams warm-up {arm} port-forward", token => NativeStreams.PortForwardAsync(topology.Kubelet(arm), 8 << 20, token)));
+                Check($"streams warm-up {arm} exec", await BoundedAsync($"streams warm-up {arm} exec", token => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, 8 << 20, token)));
+                Check($"streams warm-up {arm} logs", await BoundedAsync($"streams warm-up {arm} logs", token => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, token)));
             }
 
             for (var round = 1; round <= settings.Rounds; round++)
@@ -327,7 +327,7 @@ internal static class Driver
                     foreach (var arm in Rotate(StreamArms, round))
                     {
                         var meter = Meter.Start(pids(arm));
-                        var result = await transfer(arm);
+                        var result = await BoundedAsync($"streams r{round} {kind} {arm}", token => transfer(arm, token));
                         var (proxyCpu, share, _) = meter.Stop();
                         var saturated = share >= SaturatedShare;
                         Samples.Add(new Sample("streams", kind, arm, "throughput", "MB/s", round, result.MegabytesPerSecond, saturated));
@@ -373,15 +373,15 @@ internal static class Driver
                     foreach (var (arm, context) in round % 2 == 0 ? arms.Reverse() : arms)
                     {
                         var kubectl = new KubectlStreams(path, info.Kubeconfig, context);
-                        var kinds = new (string Name, Func<Task<Transfer>> Run)[]
+                        var kinds = new (string Name, Func<CancellationToken, Task<Transfer>> Run)[]
                         {
-                            ("port-forward", () => kubectl.PortForwardAsync(settings.KubectlStreamBytes, CancellationToken.None)),
-                            ("exec stdout", () => kubectl.ExecAsync(_benchDll, settings.KubectlStreamBytes, CancellationToken.None)),
-                            ("logs", () => kubectl.LogsAsync(Math.Max(1, settings.LogReads / 2), logBytes, logSha, CancellationToken.None)),
+                            ("port-forward", token => kubectl.PortForwardAsync(settings.KubectlStreamBytes, token)),
+                            ("exec stdout", token => kubectl.ExecAsync(_benchDll, settings.KubectlStreamBytes, token)),
+                            ("logs", token => kubectl.LogsAsync(Math.Max(1, settings.LogReads / 2), logBytes, logSha, token)),
                         };
                         foreach (var (kind, run) in settings.Smoke ? kinds.Take(2) : kinds)
                         {
-                            var result = await run();
+                            var result = await BoundedAsync($"kubectl r{round} {version} {kind} {arm}", run);
                             Samples.Add(new Sample("kubectl", $"{kind} ({version})", arm, "throughput", "MB/s", round, result.MegabytesPerSecond));
                             Check($"kubectl r{round} {version} {kind} {arm}", result);
                             Log($"kubectl r{round} {version} {kind} {arm}: {result.Bytes / 1048576.0:F0} MiB at {result.MegabytesPerSecond:F0} MB/s, sha256 {(result.Verified ? "ok" : "MISMATCH")}");
@@ -418,6 +418,23 @@ internal static class Driver
             if (recorder.Errors > 0)
             {
                 Problems.Add($"{what}: {recorder.Errors} requests failed, first: {recorder.FirstError}");
+            }
+        }
+
+        /// <summary>
+        /// Runs one transfer with a deadline, so a stuck stream becomes a reported problem instead of a hung run.
+        /// </summary>
+        private async Task<Transfer> BoundedAsync(string what, Func<CancellationToken, Task<Transfer>> run)
+        {
+            using var deadline = new CancellationTokenSource(settings.StepTimeout);
+            try
+            {
+                return await run(deadline.Token).WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                Log($"{what}: no result after {settings.StepTimeout.TotalSeconds:F0} s");
+                return new Transfer(0, settings.StepTimeout.TotalSeconds, Verified: false, $"no result after {settings.StepTimeout.TotalSeconds:F0} s");
             }
         }
 

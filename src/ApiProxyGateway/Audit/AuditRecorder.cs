@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Audit;
@@ -49,7 +50,9 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
         SourceIPs = context.Connection.RemoteIpAddress is { } remote ? [remote.ToString()] : [],
         UserAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
         ObjectRef = entry.ObjectRef,
-        ResponseStatus = new AuditResponseStatus(code),
+        ResponseStatus = context.Features.Get<StatusBody>() is { } failure && failure.Code == code
+            ? new AuditResponseStatus(code, failure.Status, failure.Reason, failure.Message)
+            : new AuditResponseStatus(code),
         RequestReceivedTimestamp = Timestamp(entry.Received),
         StageTimestamp = Timestamp(timeProvider.GetUtcNow()),
         Annotations = entry.Annotations.IsEmpty ? null : new SortedDictionary<string, string>(entry.Annotations, StringComparer.Ordinal),

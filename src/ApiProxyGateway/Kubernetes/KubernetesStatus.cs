@@ -23,6 +23,7 @@ internal static class KubernetesStatus
             return Task.CompletedTask;
         }
 
+        context.Features.Set(status); // the audit event records the failure's reason and message
         context.Response.StatusCode = status.Code;
         context.Response.ContentType = MediaTypeNames.Application.Json;
         if (headers is not null)

@@ -17,7 +17,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
     private readonly ArrayBufferWriter<byte> _head = new(4096);
     private readonly RequestBodyFraming _body = new();
     private readonly byte[] _statusPrefix = new byte[12];
-    private Phase _phase = Phase.Head;
+    private volatile Phase _phase = Phase.Head; // written by the write side, read by a concurrently pending read
     private int _statusPrefixLength;
 
     private enum Phase
@@ -129,11 +129,15 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
         _head.ResetWrittenCount();
 
         var (rewritten, framing) = RequestHead.Rewrite(head);
-        await inner.WriteAsync(Encoding.Latin1.GetBytes(rewritten), cancellationToken);
+
+        // The phase changes before the head goes out: on a reused connection HttpClient already has a read pending
+        // (its idle-connection check), which the kubelet's 101 can complete before this write returns. Set after
+        // the write, that read would miss the 101, and the upgraded stream's first bytes would then be taken for a
+        // refusal, turning the next client bytes into a "request head" that is never sent.
         if (framing.IsUpgrade)
         {
-            _phase = Phase.AwaitingUpgradeResponse;
             _statusPrefixLength = 0;
+            _phase = Phase.AwaitingUpgradeResponse;
         }
         else
         {
@@ -141,6 +145,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
             _phase = _body.IsComplete ? Phase.Head : Phase.Body;
         }
 
+        await inner.WriteAsync(Encoding.Latin1.GetBytes(rewritten), cancellationToken);
         return buffer[consumedFromBuffer..];
     }
 

@@ -103,6 +103,8 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
         Assert.Equal("exec", (string?)auditEvent["objectRef"]?["subresource"]);
         Assert.Equal("shell", (string?)auditEvent["objectRef"]?["name"]);
         Assert.Equal(403, (int?)auditEvent["responseStatus"]?["code"]);
+        Assert.Equal("Forbidden", (string?)auditEvent["responseStatus"]?["reason"]);
+        Assert.Contains("cannot create resource \"pods/exec\"", (string?)auditEvent["responseStatus"]?["message"], StringComparison.Ordinal);
         Assert.Equal("forbid", (string?)auditEvent["annotations"]?["authorization.k8s.io/decision"]);
         Assert.Null(auditEvent["annotations"]?["apiproxygateway.io/node"]);
     }

@@ -58,6 +58,24 @@ public sealed class HeaderLineSplittingStreamTests
     }
 
     [Fact]
+    public async Task Write_UpgradeAnsweredToAReadPendingBeforeTheHead_PassesTheUpgradedBytesRaw()
+    {
+        // A reused connection: HttpClient's idle check has a read pending when the upgrade head is written, and the
+        // kubelet's 101 (with the first SPDY frame) completes that read before the head's write has returned.
+        var inner = new AnsweringStream(Encoding.Latin1.GetBytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: SPDY/3.1\r\n\r\n\x80\x03\x00\x04"));
+        await using var stream = new HeaderLineSplittingStream(inner);
+        var pendingRead = stream.ReadAsync(new byte[4096], TestContext.Current.CancellationToken);
+
+        await stream.WriteAsync(Encoding.Latin1.GetBytes("POST /portForward/demo/web HTTP/1.1\r\nUpgrade: SPDY/3.1\r\nConnection: Upgrade\r\n\r\n"), TestContext.Current.CancellationToken);
+        await pendingRead;
+        inner.Respond(Encoding.Latin1.GetBytes("\x80\x03\x00\x02 a SYN_REPLY, not a status line"));
+        Assert.True(await stream.ReadAsync(new byte[4096], TestContext.Current.CancellationToken) > 0);
+        await stream.WriteAsync(Encoding.Latin1.GetBytes("\x80\x03\x00\x01 a SYN_STREAM"), TestContext.Current.CancellationToken);
+
+        Assert.EndsWith("\r\n\r\n\x80\x03\x00\x01 a SYN_STREAM", inner.Written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Write_AfterRefusedUpgrade_RewritesTheNextHead()
     {
         var inner = new DuplexBuffer("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
@@ -102,6 +120,39 @@ public sealed class HeaderLineSplittingStreamTests
         }
 
         return inner.Written;
+    }
+
+    /// <summary>
+    /// Records what is written; a read waits until <see cref="Respond"/>, and the first request head written
+    /// answers the read already pending, inside the write, as a fast peer's response can.
+    /// </summary>
+    private sealed class AnsweringStream(byte[] firstResponse) : MemoryStream
+    {
+        private readonly MemoryStream _written = new();
+        private TaskCompletionSource<byte[]> _next = new();
+        private bool _answered;
+
+        public string Written => Encoding.Latin1.GetString(_written.ToArray());
+
+        public void Respond(byte[] data) => _next.SetResult(data);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await _written.WriteAsync(buffer, cancellationToken);
+            if (!_answered)
+            {
+                _answered = true;
+                Respond(firstResponse);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var data = await _next.Task;
+            _next = new TaskCompletionSource<byte[]>();
+            data.CopyTo(buffer);
+            return data.Length;
+        }
     }
 
     /// <summary>Records what is written and serves a fixed response to reads.</summary>
