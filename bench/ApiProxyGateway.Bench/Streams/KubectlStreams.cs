@@ -101,7 +101,9 @@ internal sealed partial class KubectlStreams(string kubectl, string kubeconfig, 
             command[0] = (byte)'S';
             BinaryPrimitives.WriteInt64BigEndian(command.AsSpan(1), bytes);
             await stream.WriteAsync(command, cancellationToken);
-            var (received, sha) = await HashingReader.ReadAsync(stream, cancellationToken);
+            // Read exactly what was asked for: older kubectl (1.27) keeps the local connection open after the pod's
+            // side has closed, so waiting for the end would wait until the step's deadline.
+            var (received, sha) = await HashingReader.ReadAsync(stream, cancellationToken, bytes);
             return NativeStreams.Check(received, Stopwatch.GetElapsedTime(started).TotalSeconds, sha, bytes, DataPattern.Sha256(bytes));
         }
         finally
