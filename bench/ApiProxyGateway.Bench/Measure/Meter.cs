@@ -24,7 +24,7 @@ internal sealed class Meter
     public (double ProxyCpu, double LoadGeneratorShare, double Seconds) Stop()
     {
         var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-        var cores = Pinning.Enabled ? 1 : Environment.ProcessorCount;
+        var cores = Pinning.Enabled ? 1 : Pinning.MachineCores;
         return (ProcStat.CpuSeconds(_pids) - _proxyCpu, (ProcStat.SelfCpuSeconds() - _selfCpu) / seconds / cores, seconds);
     }
 }

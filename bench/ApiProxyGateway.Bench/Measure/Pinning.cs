@@ -9,7 +9,14 @@ namespace ApiProxyGateway.Bench.Measure;
 /// </summary>
 internal static class Pinning
 {
-    public static bool Enabled => Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
+    public static bool Enabled => MachineCores >= 2 && File.Exists("/usr/bin/taskset");
+
+    /// <summary>
+    /// The machine's cores. Not <see cref="Environment.ProcessorCount"/>: bench/run starts the harness on core 1 with
+    /// taskset, and ProcessorCount counts only the cores a process may run on.
+    /// </summary>
+    public static int MachineCores { get; } =
+        File.Exists("/proc/cpuinfo") ? Math.Max(1, File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal))) : Environment.ProcessorCount;
 
     public const string ServerCores = "0";
     public const string ClientCores = "1";

@@ -12,7 +12,7 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string 
 
     public static MachineInfo Collect(string nginxVersion, string haproxyVersion) => new(
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?",
-        Environment.ProcessorCount,
+        Measure.Pinning.MachineCores,
         $"{long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1048576.0:F1} GiB",
         File.Exists("/etc/os-release") ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"') ?? "?" : RuntimeInformation.OSDescription,
         RuntimeInformation.OSDescription,

@@ -3,6 +3,7 @@ using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,6 +22,8 @@ internal sealed partial class ProxyHandler(
     WorkloadClientPool workloads,
     KubeletClientPool kubelets,
     IHttpForwarder forwarder,
+    StreamLimiter limiter,
+    GatewayMetrics metrics,
     IOptions<ProxyOptions> options,
     ILogger<ProxyHandler> logger)
 {
@@ -74,8 +77,42 @@ internal sealed partial class ProxyHandler(
             return;
         }
 
-        await ForwardAsync(context, target, prefix, remainder);
+        if (!IsUpgrade(context))
+        {
+            await ForwardAsync(context, target, prefix, remainder);
+            return;
+        }
+
+        // An upgraded proxy connection (a WebSocket, SPDY) is a stream: it counts against the stream limits and in
+        // the stream metrics like a pod stream does.
+        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? user.Name;
+        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        if (lease is null)
+        {
+            await KubernetesStatus.TooManyRequestsAsync(context, limiter.Refusal(refusedBy!, accountable)); // a refused lease always names its limit
+            return;
+        }
+
+        var protocol = context.WebSockets.IsWebSocketRequest ? "websocket" : "spdy";
+        metrics.StreamStarted("proxy", protocol);
+        var outcome = "error";
+        try
+        {
+            outcome = await ForwardAsync(context, target, prefix, remainder) switch
+            {
+                ForwarderError.None => "completed",
+                ForwarderError.RequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => "client",
+                ForwarderError.UpgradeRequestDestination or ForwarderError.UpgradeResponseDestination => "upstream",
+                _ => "error",
+            };
+        }
+        finally
+        {
+            metrics.StreamFinished("proxy", protocol, outcome, 0, 0);
+        }
     }
+
+    private static bool IsUpgrade(HttpContext context) => context.Request.Headers.Upgrade.Count > 0;
 
     /// <summary>A kubelet path also needs what the kubelet itself would check, and streaming endpoints are refused.</summary>
     private async Task<bool> AuthorizeKubeletPathAsync(HttpContext context, KubernetesUser user, string verb, string node, string remainder)
@@ -103,7 +140,8 @@ internal sealed partial class ProxyHandler(
     private Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, ResourceAttributes question) =>
         authorizer.AuthorizeAsync(context, user, question);
 
-    private async Task ForwardAsync(HttpContext context, ProxyTarget target, string prefix, string remainder)
+    /// <summary>Forwards to the target; a failure before the response started becomes a Status for the client.</summary>
+    private async Task<ForwarderError> ForwardAsync(HttpContext context, ProxyTarget target, string prefix, string remainder)
     {
         var settings = options.Value;
         context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
@@ -119,7 +157,7 @@ internal sealed partial class ProxyHandler(
         var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, prefix, remainder, settings.MaxRewrittenHtmlBytes));
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
-            return;
+            return error;
         }
 
         var exception = context.GetForwarderErrorFeature()?.Exception;
@@ -137,6 +175,8 @@ internal sealed partial class ProxyHandler(
         {
             await KubernetesStatus.BadGatewayAsync(context, $"error trying to reach {target.Display}: the exchange failed ({error})");
         }
+
+        return error;
     }
 
     private static string FormatHost(ProxyTarget target) =>

@@ -77,6 +77,35 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
         Assert.Equal(0, Rejected(metrics, "per-user"));
     }
 
+    [Fact]
+    public async Task ProxiedWebSocket_IsAStream_CountedAndLimitedPerUser()
+    {
+        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreamsPerUser=1"], deadline.Token);
+        using var developer = sandbox.Invoker("developer");
+        var uri = new Uri(sandbox.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "api/v1/namespaces/demo/services/https:web:443/proxy/ws");
+        using var first = new System.Net.WebSockets.ClientWebSocket();
+        first.Options.HttpVersion = HttpVersion.Version11;
+        await first.ConnectAsync(uri, developer, deadline.Token);
+        await first.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, deadline.Token);
+        var echo = new byte[16];
+        var received = await first.ReceiveAsync(echo, deadline.Token);
+
+        using var second = new System.Net.WebSockets.ClientWebSocket();
+        second.Options.HttpVersion = HttpVersion.Version11;
+        second.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => second.ConnectAsync(uri, developer, deadline.Token));
+        var open = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_active", "kind=\"proxy\"") == 1, deadline.Token);
+        await first.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, deadline.Token);
+        var closed = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_finished_total", "kind=\"proxy\"") == 1, deadline.Token);
+
+        Assert.Equal("ping", System.Text.Encoding.ASCII.GetString(echo, 0, received.Count));
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.HttpStatusCode);
+        Assert.Equal(1, Rejected(open, "per-user"));
+        Assert.Equal(1, Series(open, "apiproxygateway_streams_active", "protocol=\"websocket\""));
+        Assert.Equal(0, Series(closed, "apiproxygateway_streams_active", "kind=\"proxy\""));
+    }
+
     private static void AssertTooManyRequests(HttpResponseMessage response, JsonNode status)
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
@@ -97,10 +126,13 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
     }
 
     /// <summary>The value of <c>apiproxygateway_streams_rejected_total</c> for one limit; 0 before the first refusal.</summary>
-    private static long Rejected(string metrics, string limit) =>
-        RejectedSeries().Matches(metrics).Where(m => m.Groups["labels"].Value.Contains($"limit=\"{limit}\"", StringComparison.Ordinal))
+    private static long Rejected(string metrics, string limit) => Series(metrics, "apiproxygateway_streams_rejected_total", $"limit=\"{limit}\"");
+
+    /// <summary>The sum of a series' values over the label sets containing <paramref name="label"/>.</summary>
+    private static long Series(string metrics, string name, string label) =>
+        AnySeries().Matches(metrics).Where(m => m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal))
             .Sum(m => long.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
 
-    [GeneratedRegex("""^apiproxygateway_streams_rejected_total\{(?<labels>[^}]*)\} (?<value>\d+)""", RegexOptions.Multiline)]
-    private static partial Regex RejectedSeries();
+    [GeneratedRegex("""^(?<name>[a-z_]+)\{(?<labels>[^}]*)\} (?<value>-?\d+)""", RegexOptions.Multiline)]
+    private static partial Regex AnySeries();
 }
