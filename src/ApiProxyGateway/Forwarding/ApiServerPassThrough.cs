@@ -45,11 +45,9 @@ internal sealed class ApiServerPassThrough(
         }
 
         // Watches count as streams: capped, measured, and ended cleanly when the drain period is over.
-        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? effective.Name;
-        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        using var lease = await limiter.AcquireAsync(context, effective);
         if (lease is null)
         {
-            await KubernetesStatus.TooManyRequestsAsync(context, limiter.Refusal(refusedBy!, accountable)); // a refused lease always names its limit
             return;
         }
 

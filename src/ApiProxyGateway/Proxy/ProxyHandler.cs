@@ -85,11 +85,9 @@ internal sealed partial class ProxyHandler(
 
         // An upgraded proxy connection (a WebSocket, SPDY) is a stream: it counts against the stream limits and in
         // the stream metrics like a pod stream does.
-        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? user.Name;
-        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        using var lease = await limiter.AcquireAsync(context, user);
         if (lease is null)
         {
-            await KubernetesStatus.TooManyRequestsAsync(context, limiter.Refusal(refusedBy!, accountable)); // a refused lease always names its limit
             return;
         }
 

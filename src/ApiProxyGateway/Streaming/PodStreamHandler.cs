@@ -54,11 +54,9 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? user.Name;
-        using var lease = limiter.TryAcquire(accountable, out var refusedBy);
+        using var lease = await limiter.AcquireAsync(context, user);
         if (lease is null)
         {
-            await KubernetesStatus.TooManyRequestsAsync(context, limiter.Refusal(refusedBy!, accountable)); // a refused lease always names its limit
             return;
         }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +9,7 @@ namespace ApiProxyGateway.Streaming;
 
 /// <summary>
 /// Caps the streams open at once, in total and per user, so one client cannot hold every socket. A refused
-/// stream is counted by limit; the caller answers 429 with Retry-After.
+/// stream is counted by limit and answered 429 with Retry-After.
 /// </summary>
 internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetrics metrics)
 {
@@ -34,8 +36,26 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetr
         return new Lease(this, user);
     }
 
+    /// <summary>
+    /// A lease for one more stream of the request's user (the certificate's, whoever it impersonates), or null once
+    /// the request has been answered 429 with a Status naming the limit.
+    /// </summary>
+    public async Task<IDisposable?> AcquireAsync(HttpContext context, KubernetesUser effective)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(effective);
+        var accountable = KubernetesUser.FromPrincipal(context.User)?.Name ?? effective.Name;
+        var lease = TryAcquire(accountable, out var refusedBy);
+        if (lease is null)
+        {
+            await KubernetesStatus.TooManyRequestsAsync(context, Refusal(refusedBy!, accountable)); // a refused lease always names its limit
+        }
+
+        return lease;
+    }
+
     /// <summary>What the refused user reads: which limit was reached, its value and the setting, and what to do.</summary>
-    public string Refusal(string refusedBy, string user)
+    private string Refusal(string refusedBy, string user)
     {
         var settings = options.Value;
         return refusedBy == "per-user"

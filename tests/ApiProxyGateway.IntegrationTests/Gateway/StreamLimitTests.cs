@@ -84,9 +84,7 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
         await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreamsPerUser=1"], deadline.Token);
         using var developer = sandbox.Invoker("developer");
         var uri = new Uri(sandbox.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "api/v1/namespaces/demo/services/https:web:443/proxy/ws");
-        using var first = new System.Net.WebSockets.ClientWebSocket();
-        first.Options.HttpVersion = HttpVersion.Version11;
-        await first.ConnectAsync(uri, developer, deadline.Token);
+        using var first = await ConnectWhenServedAsync(uri, developer, deadline.Token);
         await first.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, deadline.Token);
         var echo = new byte[16];
         var received = await first.ReceiveAsync(echo, deadline.Token);
@@ -104,6 +102,27 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
         Assert.Equal(1, Rejected(open, "per-user"));
         Assert.Equal(1, Series(open, "apiproxygateway_streams_active", "protocol=\"websocket\""));
         Assert.Equal(0, Series(closed, "apiproxygateway_streams_active", "kind=\"proxy\""));
+    }
+
+    /// <summary>A WebSocket through the gateway, retried while the fresh sandbox's Service has no ready endpoint yet.</summary>
+    private static async Task<System.Net.WebSockets.ClientWebSocket> ConnectWhenServedAsync(Uri uri, HttpMessageInvoker invoker, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.HttpVersion = HttpVersion.Version11;
+            socket.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                await socket.ConnectAsync(uri, invoker, cancellationToken);
+                return socket;
+            }
+            catch (System.Net.WebSockets.WebSocketException) when (socket.HttpStatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                socket.Dispose();
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     private static void AssertTooManyRequests(HttpResponseMessage response, JsonNode status)
