@@ -32,7 +32,8 @@ public sealed class KubectlPodLifecycleTests(SandboxFixture fixture)
             fixture.Environment, ["--context", "direct-admin", "create", "--validate=false", "-f", "-"], Encoding.UTF8.GetBytes(manifest), output, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.True(created.Succeeded, created.ToString());
         await fixture.Pods.WaitRunningAsync(name);
-        var started = fixture.Host.Processes.StartedProcessIds.Skip(before).Where(ProcessRegistry.IsAlive).ToList();
+        // Only this pod's processes: other pods of the sandbox (a restarting container) may start processes meanwhile.
+        var started = fixture.Host.Processes.StartedProcessIds.Skip(before).Where(ProcessRegistry.IsAlive).Where(pid => PodName(pid) == name).ToList();
         var listed = await fixture.KubectlAsync("--context", "direct-admin", "get", "pod", "-n", SandboxPods.Namespace, name);
         var deleted = await fixture.KubectlAsync("--context", "direct-admin", "delete", "pod", "-n", SandboxPods.Namespace, name, "--wait=false");
 
@@ -43,6 +44,19 @@ public sealed class KubectlPodLifecycleTests(SandboxFixture fixture)
         while (started.Any(ProcessRegistry.IsAlive))
         {
             await Task.Delay(50, deadline.Token); // poll /proc until the pod's processes are gone (bounded by the deadline)
+        }
+    }
+
+    /// <summary>The POD_NAME in a process's environment (the sandbox sets it for every container process), or null.</summary>
+    private static string? PodName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').FirstOrDefault(v => v.StartsWith("POD_NAME=", StringComparison.Ordinal))?["POD_NAME=".Length..];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone, or not ours to read
         }
     }
 }
