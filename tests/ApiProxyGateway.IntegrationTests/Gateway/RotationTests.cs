@@ -51,9 +51,12 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         using var renewed = TestPki.IssueServer(_gateway.Pki.ClusterCa, "apiproxygateway-renewed", [IPAddress.Loopback]);
         await using var load = Load.Start(_gateway, developer);
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
 
         _serving.Write(renewed);
         await WaitUntilAsync(async () => (await PresentedCertificateAsync()).Thumbprint == renewed.Thumbprint);
+        var atRotation = load.Succeeded;
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
         await load.StopAsync();
 
         Assert.True(load.Succeeded > 0);
@@ -67,6 +70,7 @@ public sealed class RotationTests : IAsyncLifetime
         using var fromNewCa = TestPki.IssueClient(newCa, "developer");
         using var fromOldCa = _gateway.User("developer");
         await using var load = Load.Start(_gateway, fromOldCa);
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
 
         _clientCa.WriteBundle(_gateway.Pki.ClusterCa, newCa);
         await WaitUntilAsync(async () =>
@@ -75,6 +79,8 @@ public sealed class RotationTests : IAsyncLifetime
             using var response = await client.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken);
             return response.StatusCode == HttpStatusCode.OK;
         });
+        var atRotation = load.Succeeded;
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
         await load.StopAsync();
 
         Assert.Equal(0, load.Failed);
@@ -86,9 +92,12 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         using var renewed = TestPki.IssueClient(_gateway.Pki.ClusterCa, "apiproxygateway");
         await using var load = Load.Start(_gateway, developer);
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
 
         _apiServerClient.Write(renewed);
         await WaitUntilAsync(() => Task.FromResult(_gateway.ApiServer.Forwarded.Any(r => r.ClientThumbprint == renewed.Thumbprint)));
+        var atRotation = load.Succeeded;
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
         await load.StopAsync();
 
         Assert.Equal(0, load.Failed);
@@ -100,10 +109,13 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         var before = (await PresentedCertificateAsync()).Thumbprint;
         await using var load = Load.Start(_gateway, developer);
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
 
         _serving.WriteRaw("not a certificate", "not a key");
         await WaitUntilAsync(async () => (await MetricsAsync()).Contains("plane=\"serving\",result=\"failure\"", StringComparison.Ordinal));
         var after = (await PresentedCertificateAsync()).Thumbprint;
+        var atRotation = load.Succeeded;
+        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
         await load.StopAsync();
 
         Assert.Equal(before, after);
