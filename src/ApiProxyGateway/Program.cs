@@ -6,6 +6,7 @@ using ApiProxyGateway.Health;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Requests;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
@@ -28,17 +29,20 @@ builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, w
 var app = builder.Build();
 
 // Middleware order: the operations listener's own small pipeline (metrics, health) branches off first; on the API
-// port, errors become Status bodies, requests are measured and audited, the client certificate is authenticated, an
-// authenticated caller is required on every endpoint, then the endpoints, most specific first.
+// port, errors become Status bodies, requests are measured and audited, then classified once from the raw target as
+// kube-apiserver would read it (ambiguous ones are refused), the client certificate is authenticated, an
+// authenticated caller is required, and the classification picks the handler: the gateway's own routes, else the
+// pass-through to the API server.
 app.UseOperationsEndpoints();
 app.UseKubernetesStatusForUnhandledErrors();
 app.UseRequestMetrics();
 app.UseAudit();
+app.UseRequestClassification();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseWebSockets();
 app.MapPodStreams();
 app.MapProxySubresources();
-app.MapApiServerPassThrough();
+app.RunApiServerPassThrough();
 
 return await GatewayHost.RunAsync(app, args);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Sandbox.Pki;
 
 namespace ApiProxyGateway.Tests.Support;
 
@@ -85,21 +86,13 @@ public sealed class TestPki : IDisposable
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private static X500DistinguishedName Subject(string commonName, string[] organizations)
-    {
-        var builder = new X500DistinguishedNameBuilder();
-        foreach (var organization in organizations)
-        {
-            builder.AddOrganizationName(organization);
-        }
+    /// <summary>A client certificate with exactly this subject (RDNs in encoding order), odd subjects included.</summary>
+    public static X509Certificate2 IssueClient(X509Certificate2 authority, IEnumerable<IReadOnlyList<SubjectPart>> subject) =>
+        Issue(authority, SubjectNames.Encode(subject), ClientAuth, null, null, null);
 
-        if (commonName.Length > 0)
-        {
-            builder.AddCommonName(commonName);
-        }
-
-        return builder.Build();
-    }
+    /// <summary>One O per organization, then the CN (if any), in that encoding order, as Kubernetes tooling issues them.</summary>
+    private static X500DistinguishedName Subject(string commonName, string[] organizations) =>
+        SubjectNames.Encode(commonName.Length > 0 ? SubjectNames.ForUser(commonName, organizations) : SubjectNames.ForUser("", organizations).SkipLast(1));
 
     private static X509Certificate2 Issue(X509Certificate2 authority, X500DistinguishedName subject, Oid usage, X509Extension? names, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
     {

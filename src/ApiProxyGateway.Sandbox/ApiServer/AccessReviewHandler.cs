@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Sandbox.Rbac;
 using ApiProxyGateway.Sandbox.Store;
 

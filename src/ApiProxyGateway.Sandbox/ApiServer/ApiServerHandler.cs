@@ -1,5 +1,8 @@
+using ApiProxyGateway.Protocols.Http;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Sandbox.Rbac;
 using ApiProxyGateway.Sandbox.Store;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace ApiProxyGateway.Sandbox.ApiServer;
@@ -61,7 +64,20 @@ internal sealed class ApiServerHandler(ApiServerContext context, ClientCertifica
             return;
         }
 
-        var info = RequestInfoParser.Parse(request.Method, request.Path.Value ?? "/", name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+        // As kube-apiserver: the percent-decoded request path (encoded slashes become separators), not ASP.NET's reading.
+        RequestInfo info;
+        try
+        {
+            var target = http.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            var path = UrlPath.Decode(target.Split('?', 2)[0]);
+            info = RequestInfoFactory.Create(request.Method, path, name => request.Query.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null);
+        }
+        catch (FormatException e)
+        {
+            await ApiResponses.WriteStatusAsync(http, 400, "BadRequest", e.Message);
+            return;
+        }
+
         var decision = context.Authorizer.Authorize(info.ToAttributes(user));
         if (!decision.Allowed)
         {

@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Sandbox.Rbac;
 
 namespace ApiProxyGateway.Sandbox.ApiServer;
 
 /// <summary>
 /// kube-apiserver's x509 authenticator: a client certificate chaining to the cluster CA with the clientAuth usage
-/// authenticates as CN (user) with each O as a group, plus <c>system:authenticated</c>.
+/// authenticates as CN (user) with each O as a group, plus <c>system:authenticated</c>; the subject is read as Go reads
+/// it (<see cref="CertificateSubject"/>: the last CN, multi-valued RDNs included).
 /// </summary>
 internal sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, TimeProvider timeProvider)
 {
@@ -19,20 +21,30 @@ internal sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa,
             return null;
         }
 
-        var name = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-        if (string.IsNullOrEmpty(name))
+        CertificateSubject subject;
+        try
+        {
+            subject = CertificateSubject.Parse(certificate.SubjectName.RawData);
+        }
+        catch (FormatException)
+        {
+            return null; // Go fails to parse such a certificate: it never authenticates
+        }
+
+        if (subject.CommonName.Length == 0)
         {
             return null;
         }
 
-        var groups = certificate.SubjectName.EnumerateRelativeDistinguishedNames()
-            .Where(rdn => rdn.GetSingleElementType().Value == "2.5.4.10") // O
-            .Select(rdn => rdn.GetSingleElementValue() ?? "")
-            .Where(o => o.Length > 0)
-            .Append(UserInfo.AllAuthenticated)
-            .Distinct()
-            .ToList();
-        return new UserInfo(name, groups);
+        // CommonNameUserConversion: the groups are the organizations as they are (Go keeps empty and repeated
+        // values); the authenticated group is added once, as the authenticated-group adder does.
+        List<string> groups = [.. subject.Organizations];
+        if (!groups.Contains(UserInfo.AllAuthenticated, StringComparer.Ordinal))
+        {
+            groups.Add(UserInfo.AllAuthenticated);
+        }
+
+        return new UserInfo(subject.CommonName, groups);
     }
 
     private bool ChainsToClusterCa(X509Certificate2 certificate)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Sandbox.Selectors;
 using ApiProxyGateway.Sandbox.Store;
 using k8s;
@@ -35,8 +36,8 @@ internal sealed class WatchHandler(ApiServerContext context)
             ? TimeSpan.FromSeconds(seconds)
             : context.DefaultWatchTimeout;
         var requestedVersion = query["resourceVersion"].ToString();
-        var sendInitial = RequestInfoParser.IsTrue(query["sendInitialEvents"]) || requestedVersion is "" or "0";
-        var bookmarks = RequestInfoParser.IsTrue(query["allowWatchBookmarks"]);
+        var sendInitial = IsTrue(query["sendInitialEvents"]) || requestedVersion is "" or "0";
+        var bookmarks = IsTrue(query["allowWatchBookmarks"]);
         var table = TableConverter.Requested(http.Request.Headers.Accept);
         var @namespace = type.Namespaced && info.Namespace.Length > 0 ? info.Namespace : null;
         bool Selected(JsonObject obj) => labels.Matches(obj) && fields.Matches(type, obj);
@@ -64,7 +65,7 @@ internal sealed class WatchHandler(ApiServerContext context)
                 }
 
                 lastVersion = listVersion;
-                if (RequestInfoParser.IsTrue(query["sendInitialEvents"]) && bookmarks)
+                if (IsTrue(query["sendInitialEvents"]) && bookmarks)
                 {
                     await WriteEventAsync(http, "BOOKMARK", Bookmark(type, lastVersion, initialEventsEnd: true), cancellation);
                 }
@@ -170,4 +171,7 @@ internal sealed class WatchHandler(ApiServerContext context)
 
         await http.Response.Body.WriteAsync("\n"u8.ToArray(), cancellation);
     }
+
+    /// <summary>A query bool as apimachinery's conversion reads it (strconv.ParseBool's true forms).</summary>
+    private static bool IsTrue(string? value) => value is "true" or "1" or "t" or "T" or "TRUE" or "True";
 }

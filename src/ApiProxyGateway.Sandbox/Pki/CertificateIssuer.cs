@@ -44,17 +44,12 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
         return Issue(authority, new X500DistinguishedName($"CN={commonName}"), ServerAuth, san.Build(critical: false));
     }
 
-    public IssuedCredential IssueClient(IssuedCredential authority, string commonName, IEnumerable<string> organizations)
-    {
-        var subject = new X500DistinguishedNameBuilder();
-        foreach (var organization in organizations)
-        {
-            subject.AddOrganizationName(organization);
-        }
+    public IssuedCredential IssueClient(IssuedCredential authority, string commonName, IEnumerable<string> organizations) =>
+        IssueClient(authority, SubjectNames.ForUser(commonName, organizations));
 
-        subject.AddCommonName(commonName);
-        return Issue(authority, subject.Build(), ClientAuth, san: null);
-    }
+    /// <summary>A client certificate with exactly this subject (RDNs in encoding order), odd subjects included.</summary>
+    public IssuedCredential IssueClient(IssuedCredential authority, IEnumerable<IReadOnlyList<SubjectPart>> subject) =>
+        Issue(authority, SubjectNames.Encode(subject), ClientAuth, san: null);
 
     /// <summary>
     /// A serving certificate with any subject, SANs and validity; signed by <paramref name="authority"/>, or self-signed

@@ -65,7 +65,7 @@ internal sealed class SandboxPki
             ApiServer = issuer.IssueServer(clusterCa, "kube-apiserver", [plan.ApiServerAddress, IPAddress.Loopback], apiServerNames),
             Gateway = issuer.IssueServer(clusterCa, "apiproxygateway", [plan.GatewayAddress, IPAddress.Loopback], ["localhost"]),
             GatewayApiServerClient = issuer.IssueClient(clusterCa, GatewayApiServerUser, []),
-            Users = users.ToDictionary(u => u.Name, u => issuer.IssueClient(clusterCa, u.Name, u.Groups), StringComparer.Ordinal),
+            Users = users.ToDictionary(u => u.Name, u => issuer.IssueClient(clusterCa, u.Subject ?? SubjectNames.ForUser(u.Name, u.Groups)), StringComparer.Ordinal),
             KubeletServingCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-serving-ca"),
             KubeletClientCa = kubeletClientCa,
             GatewayKubeletClient = issuer.IssueClient(kubeletClientCa, GatewayKubeletClientUser, []),

@@ -13,7 +13,7 @@ internal static partial class SandboxConfigParser
         var users = new List<SandboxUser>();
         foreach (var (item, path) in Items(document, "users"))
         {
-            Allow(item, path, "name", "groups");
+            Allow(item, path, "name", "groups", "subject");
             var name = RequiredString(item, path, "name");
             if (!UserName().IsMatch(name))
             {
@@ -26,7 +26,13 @@ internal static partial class SandboxConfigParser
             }
 
             var groups = Items(item, "groups", path).Select(g => StringValue(g.Node, g.Path)).ToList();
-            users.Add(new SandboxUser(name, groups));
+            var subject = item["subject"] is null ? null : SubjectParser.Parse(item, path);
+            if (subject is not null && groups.Count > 0)
+            {
+                throw Field($"{path}.groups", "a user with a subject takes its groups from the subject's O attributes");
+            }
+
+            users.Add(new SandboxUser(name, groups, subject));
         }
 
         if (users.Count == 0)

@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Audit;
 /// the authorization decision, where it went, and for streams how it went. Handlers fill it in; the audit
 /// middleware turns it into events.
 /// </summary>
-internal sealed class AuditEntry(string auditId, DateTimeOffset received, string requestUri, string verb, AuditObjectReference? objectRef)
+internal sealed class AuditEntry(string auditId, DateTimeOffset received, string requestUri)
 {
     public const string NodeAnnotation = "apiproxygateway.io/node";
     public const string UpstreamAddressAnnotation = "apiproxygateway.io/upstream-address";
@@ -28,9 +28,8 @@ internal sealed class AuditEntry(string auditId, DateTimeOffset received, string
 
     public string RequestUri { get; } = requestUri;
 
-    public string Verb { get; } = verb;
-
-    public AuditObjectReference? ObjectRef { get; set; } = objectRef;
+    /// <summary>The UID of the object the request turned out to act on (a pod stream's pod), for <c>objectRef.uid</c>.</summary>
+    public string? ObjectUid { get; set; }
 
     public KubernetesUser? User { get; set; }
 

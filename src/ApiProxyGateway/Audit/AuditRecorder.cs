@@ -1,6 +1,8 @@
 using System.Globalization;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Requests;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Audit;
@@ -13,8 +15,9 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
     public AuditEntry Begin(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (verb, objectRef) = RequestDescription.Describe(context.Request);
-        var entry = new AuditEntry(Guid.NewGuid().ToString(), timeProvider.GetUtcNow(), context.Request.Path + context.Request.QueryString, verb, objectRef);
+
+        // The request URI as the client sent it (kube-apiserver records req.URL.RequestURI()), not a decoded form.
+        var entry = new AuditEntry(Guid.NewGuid().ToString(), timeProvider.GetUtcNow(), context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget);
         context.Features.Set(entry);
         return entry;
     }
@@ -39,24 +42,33 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
         }
     }
 
-    private AuditEvent Event(AuditEntry entry, HttpContext context, string stage, int code) => new()
+    private AuditEvent Event(AuditEntry entry, HttpContext context, string stage, int code)
     {
-        AuditID = entry.AuditId,
-        Stage = stage,
-        RequestURI = entry.RequestUri,
-        Verb = entry.Verb,
-        User = ToAudit(entry.User ?? KubernetesUser.FromPrincipal(context.User)) ?? new AuditUser("system:anonymous", ["system:unauthenticated"], null, null),
-        ImpersonatedUser = ToAudit(entry.ImpersonatedUser),
-        SourceIPs = context.Connection.RemoteIpAddress is { } remote ? [remote.ToString()] : [],
-        UserAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
-        ObjectRef = entry.ObjectRef,
-        ResponseStatus = context.Features.Get<StatusBody>() is { } failure && failure.Code == code
-            ? new AuditResponseStatus(code, failure.Status, failure.Reason, failure.Message)
-            : new AuditResponseStatus(code),
-        RequestReceivedTimestamp = Timestamp(entry.Received),
-        StageTimestamp = Timestamp(timeProvider.GetUtcNow()),
-        Annotations = entry.Annotations.IsEmpty ? null : new SortedDictionary<string, string>(entry.Annotations, StringComparer.Ordinal),
-    };
+        // What the request was, as the classifier read it; a request refused before it could be read has only its method.
+        var info = context.Features.Get<ClassifiedRequest>()?.Info;
+        return new AuditEvent
+        {
+            AuditID = entry.AuditId,
+            Stage = stage,
+            RequestURI = entry.RequestUri,
+            Verb = info?.Verb ?? context.Request.Method.ToLowerInvariant(),
+            User = ToAudit(entry.User ?? KubernetesUser.FromPrincipal(context.User)) ?? new AuditUser("system:anonymous", ["system:unauthenticated"], null, null),
+            ImpersonatedUser = ToAudit(entry.ImpersonatedUser),
+            SourceIPs = context.Connection.RemoteIpAddress is { } remote ? [remote.ToString()] : [],
+            UserAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+            ObjectRef = info is { IsResourceRequest: true }
+                ? new AuditObjectReference(Empty(info.Resource), Empty(info.Namespace), Empty(info.Name), entry.ObjectUid, Empty(info.ApiGroup), Empty(info.ApiVersion), Empty(info.Subresource))
+                : null,
+            ResponseStatus = context.Features.Get<StatusBody>() is { } failure && failure.Code == code
+                ? new AuditResponseStatus(code, failure.Status, failure.Reason, failure.Message)
+                : new AuditResponseStatus(code),
+            RequestReceivedTimestamp = Timestamp(entry.Received),
+            StageTimestamp = Timestamp(timeProvider.GetUtcNow()),
+            Annotations = entry.Annotations.IsEmpty ? null : new SortedDictionary<string, string>(entry.Annotations, StringComparer.Ordinal),
+        };
+    }
+
+    private static string? Empty(string value) => value.Length == 0 ? null : value;
 
     private static AuditUser? ToAudit(KubernetesUser? user) =>
         user is null ? null : new AuditUser(user.Name, user.Groups, user.Uid, user.Extra.Count == 0 ? null : user.Extra);

@@ -1,4 +1,5 @@
-using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Requests;
 
 namespace ApiProxyGateway.Audit;
 
@@ -13,20 +14,15 @@ internal static class AuditServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Audits every request on the gateway-served routes (pod streams, proxies) and, when configured, the
-    /// pass-through: an entry is opened when the request arrives and its completion is always recorded.
+    /// Audits every request the gateway serves itself (pod streams, proxies), every request it refuses itself (no or
+    /// a refused certificate, an unreadable path, a denied impersonation or authorization: any Status it wrote), and,
+    /// when configured, the rest of the pass-through. An entry is opened when the request arrives, so handlers can
+    /// fill it in; whether it is written is decided when the request completes, once the route is known.
     /// </summary>
     public static IApplicationBuilder UseAudit(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var kind = context.GetEndpoint()?.Metadata.GetMetadata<RouteKind>();
             var recorder = context.RequestServices.GetRequiredService<AuditRecorder>();
-            if (kind is null || (kind == RouteKind.PassThrough && !recorder.IncludePassThrough))
-            {
-                await next(context);
-                return;
-            }
-
             recorder.Begin(context);
             try
             {
@@ -34,7 +30,11 @@ internal static class AuditServiceCollectionExtensions
             }
             finally
             {
-                recorder.Complete(context);
+                var servedByGateway = context.Features.Get<ClassifiedRequest>()?.Route.IsServedByGateway == true;
+                if (servedByGateway || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
+                {
+                    recorder.Complete(context);
+                }
             }
         });
 }

@@ -20,6 +20,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
     : AuthenticationHandler<ClientCertificateAuthenticationOptions>(options, loggerFactory, encoder)
 {
     public const string FailureItemKey = "ApiProxyGateway.AuthenticationFailure";
+    private const string FailureDetailItemKey = "ApiProxyGateway.AuthenticationFailureDetail";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -41,6 +42,13 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (!result.Succeeded)
         {
             Context.Items[FailureItemKey] = result.Failure;
+            if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject)
+            {
+                // Unlike an unknown CA or an expired certificate, this is a certificate the cluster issued that the
+                // gateway cannot use: say why, or its owner has nothing to go on.
+                Context.Items[FailureDetailItemKey] = result.Detail;
+            }
+
             metrics.AuthenticationFailure(result.Failure.ToString());
             AuthenticationLog.CertificateRejected(Logger, certificate.Subject, certificate.Thumbprint, result.Failure, result.Detail);
             return AuthenticateResult.Fail($"client certificate rejected: {result.Failure}");
@@ -51,7 +59,9 @@ internal sealed class ClientCertificateAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        KubernetesStatus.UnauthorizedAsync(Context);
+        Context.Items[FailureDetailItemKey] is string detail
+            ? KubernetesStatus.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized", detail)
+            : KubernetesStatus.UnauthorizedAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         KubernetesStatus.ForbiddenAsync(Context, "forbidden");

@@ -10,5 +10,7 @@ internal enum ClientCertificateFailure
     NotYetValid,
     MissingClientAuthUsage,
     EmptyCommonName,
+    UnreadableSubject,
+    UnforwardableSubject,
     Invalid,
 }

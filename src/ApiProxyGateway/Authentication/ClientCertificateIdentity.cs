@@ -1,51 +1,51 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Protocols.Http;
+using ApiProxyGateway.Protocols.Kubernetes;
 
 namespace ApiProxyGateway.Authentication;
 
 /// <summary>
-/// Maps a verified certificate to a user exactly as kube-apiserver's x509 authenticator does: the subject's CN is
-/// the user name, every O is a group, <c>system:authenticated</c> is added, and the credential id records the
-/// certificate's SHA-256.
+/// Maps a verified certificate to a user exactly as kube-apiserver's x509 authenticator does: the subject read as Go
+/// reads it (the last CN is the user name, every O a group, multi-valued RDNs included), <c>system:authenticated</c>
+/// added, and the credential id recording the certificate's SHA-256. A subject the API server could not read, or an
+/// identity that cannot travel in a header unchanged (a control character, white space at either end), is refused:
+/// the gateway must never act as someone other than the API server would see.
 /// </summary>
 internal static class ClientCertificateIdentity
 {
-    private const string CommonNameOid = "2.5.4.3";
-    private const string OrganizationOid = "2.5.4.10";
-
-    public static KubernetesUser? Map(X509Certificate2 certificate)
+    public static ClientCertificateMapping Map(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        string? commonName = null;
-        var groups = new List<string>();
-        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        CertificateSubject subject;
+        try
         {
-            if (rdn.HasMultipleElements)
-            {
-                // Multi-valued RDNs are not issued by Kubernetes tooling; skipping one can only grant less.
-                continue;
-            }
-
-            var oid = rdn.GetSingleElementType().Value;
-            var value = rdn.GetSingleElementValue();
-            if (value is null)
-            {
-                continue;
-            }
-
-            if (oid == CommonNameOid)
-            {
-                commonName = value;
-            }
-            else if (oid == OrganizationOid)
-            {
-                groups.Add(value);
-            }
+            subject = CertificateSubject.Parse(certificate.SubjectName.RawData);
+        }
+        catch (FormatException e)
+        {
+            return ClientCertificateMapping.Refused(ClientCertificateFailure.UnreadableSubject, $"the client certificate's subject cannot be read as the API server reads it: {e.Message}");
         }
 
-        if (string.IsNullOrEmpty(commonName))
+        if (subject.CommonName.Length == 0)
         {
-            return null;
+            return ClientCertificateMapping.Refused(ClientCertificateFailure.EmptyCommonName, "the client certificate's subject has no common name");
+        }
+
+        if (HeaderText.IdentityProblem(subject.CommonName) is { } nameProblem)
+        {
+            return ClientCertificateMapping.Refused(ClientCertificateFailure.UnforwardableSubject, $"the client certificate's common name {nameProblem}");
+        }
+
+        var groups = new List<string>(subject.Organizations.Count + 1);
+        for (var i = 0; i < subject.Organizations.Count; i++)
+        {
+            if (HeaderText.IdentityProblem(subject.Organizations[i]) is { } groupProblem)
+            {
+                return ClientCertificateMapping.Refused(ClientCertificateFailure.UnforwardableSubject, $"organization {i + 1} of the client certificate's subject {groupProblem}");
+            }
+
+            groups.Add(subject.Organizations[i]);
         }
 
         if (!groups.Contains(KubernetesUser.AuthenticatedGroup, StringComparer.Ordinal))
@@ -57,7 +57,7 @@ internal static class ClientCertificateIdentity
         {
             [KubernetesUser.CredentialIdExtra] = [CredentialId(certificate)],
         };
-        return new KubernetesUser(commonName, groups, Uid: null, extra);
+        return new ClientCertificateMapping(new KubernetesUser(subject.CommonName, groups, Uid: null, extra), ClientCertificateFailure.None, "");
     }
 
     /// <summary>The credential id kube-apiserver records for certificate users: <c>X509SHA256=</c> and lowercase hex.</summary>

@@ -44,10 +44,8 @@ internal sealed class ClientCertificateValidator(ServingTlsProvider tls, ClientC
             }
         }
 
-        var user = ClientCertificateIdentity.Map(certificate);
-        return user is null
-            ? new ClientCertificateValidation(null, ClientCertificateFailure.EmptyCommonName, "the certificate subject has no common name", validUntil)
-            : new ClientCertificateValidation(user, ClientCertificateFailure.None, "", validUntil);
+        var mapping = ClientCertificateIdentity.Map(certificate);
+        return new ClientCertificateValidation(mapping.User, mapping.Failure, mapping.Detail, validUntil);
     }
 
     private static (ClientCertificateFailure Failure, string Detail) Classify(X509Chain chain)

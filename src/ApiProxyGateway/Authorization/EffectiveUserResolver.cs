@@ -50,6 +50,10 @@ internal sealed partial class EffectiveUserResolver(ImpersonationAuthorizer impe
 
         if (outcome.Denied is { } denied)
         {
+            // Audited as kube-apiserver audits its impersonation denials: the caller, and the decision with its reason.
+            var audit = context.Features.Get<AuditEntry>();
+            audit?.Annotate(AuditEntry.DecisionAnnotation, "forbid");
+            audit?.Annotate(AuditEntry.ReasonAnnotation, outcome.Reason);
             ImpersonationDenied(logger, caller.Name, denied.Verb, denied.ResourceWithSubresource, denied.Name);
             await KubernetesStatus.ForbiddenAsync(context, ForbiddenStatus.Message(caller, denied, outcome.Reason), denied.Resource, denied.Group, denied.Name);
             return null;

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Protocols.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace ApiProxyGateway.Authorization;
@@ -52,7 +53,37 @@ internal sealed record ImpersonationRequest(
             throw new FormatException("Impersonate-User must not be empty");
         }
 
-        return new ImpersonationRequest(users[0]!, groups, uids.Count == 1 ? uids[0] : null, extra); // Count checked above
+        var request = new ImpersonationRequest(users[0]!, groups, uids.Count == 1 ? uids[0] : null, extra); // Count checked above
+        Check(UserHeader, request.User);
+        foreach (var group in request.Groups)
+        {
+            Check(GroupHeader, group);
+        }
+
+        if (request.Uid is { } uid)
+        {
+            Check(UidHeader, uid);
+        }
+
+        foreach (var (key, values) in request.Extra)
+        {
+            Check($"{ExtraHeaderPrefix}{key} (key)", key);
+            foreach (var value in values)
+            {
+                Check(ExtraHeaderPrefix + key, value);
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>An impersonated identity must reach the API server exactly as it was authorized.</summary>
+    private static void Check(string header, string value)
+    {
+        if (HeaderText.IdentityProblem(value) is { } problem)
+        {
+            throw new FormatException($"{header}: the value {problem}");
+        }
     }
 
     private static string[] Values(StringValues values) => [.. values.Where(value => value is not null).Select(value => value!)];

@@ -4,6 +4,7 @@ using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Requests;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -32,15 +33,23 @@ internal sealed class ApiServerPassThrough(
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var request = context.Classified();
+        if (context.Request.Headers.Upgrade.Count > 0 && !HttpMethods.IsGet(context.Request.Method))
+        {
+            // YARP sends every upgrade as a GET; a POST upgrade would reach the API server as another verb.
+            await KubernetesStatus.BadRequestAsync(context, $"an upgrade with {context.Request.Method} cannot be forwarded to the API server unchanged; only GET upgrades (WebSockets) are forwarded");
+            return;
+        }
+
         var effective = await identity.ResolveAsync(context);
         if (effective is null)
         {
             return;
         }
 
-        if (!LongRunningRequest.Matches(context.Request))
+        if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
-            await ForwardAsync(context, effective, _ordinary, context.RequestAborted);
+            await ForwardAsync(context, effective, request, _ordinary, context.RequestAborted);
             return;
         }
 
@@ -55,7 +64,7 @@ internal sealed class ApiServerPassThrough(
         metrics.StreamStarted("watch", "http");
         try
         {
-            await ForwardAsync(context, effective, _longRunning, closing.Token);
+            await ForwardAsync(context, effective, request, _longRunning, closing.Token);
         }
         finally
         {
@@ -63,21 +72,22 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ForwarderRequestConfig config, CancellationToken cancellationToken)
+    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, ForwarderRequestConfig config, CancellationToken cancellationToken)
     {
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken()), cancellationToken);
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath), cancellationToken);
         if (error != ForwarderError.None)
         {
-            await ReportAsync(context, error);
+            await ReportAsync(context, request, error);
         }
     }
 
-    private async Task ReportAsync(HttpContext context, ForwarderError error)
+    private async Task ReportAsync(HttpContext context, ClassifiedRequest request, ForwarderError error)
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
         var connect = Find<UpstreamConnectException>(exception);
+        var refused = Find<UpstreamRequestRefusedException>(exception);
         var reason = connect?.Reason ?? exception?.Message ?? error.ToString();
-        ForwardingLog.ForwardFailed(logger, context.Request.Method, context.Request.Path, error.ToString(), reason);
+        ForwardingLog.ForwardFailed(logger, context.Request.Method, request.EscapedPath, error.ToString(), reason);
         if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted)
         {
             return;
@@ -85,6 +95,9 @@ internal sealed class ApiServerPassThrough(
 
         switch (error)
         {
+            case ForwarderError.Request when refused is not null:
+                await KubernetesStatus.BadRequestAsync(context, refused.Message);
+                break;
             case ForwarderError.Request when connect?.Failure is UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake:
                 await KubernetesStatus.BadGatewayAsync(context, $"the API server {connect.Target} could not be verified: {connect.Reason}");
                 break;

@@ -1,20 +1,26 @@
 using System.Net.Http.Headers;
 using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ApiProxyGateway.Forwarding;
 
 /// <summary>
-/// Copies the caller's request for the API server (YARP's base copy: headers, path, query), then removes every
-/// client-supplied identity header and adds the gateway's own credentials and the identity to act as.
+/// Copies the caller's request for the API server (YARP's base copy: headers, query) to the classified path, then
+/// removes every client-supplied identity header and adds the gateway's own credentials and the identity to act as;
+/// the response loses the headers the API server's <c>Connection</c> header names.
 /// </summary>
-internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken) : HttpTransformer
+internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(proxyRequest);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+        // The path the API server will decode is exactly the one the gateway classified, and the Host is its own.
+        proxyRequest.RequestUri = UpstreamUri.Create(destinationPrefix, escapedPath, httpContext.Request.QueryString.Value);
+        proxyRequest.Headers.Host = null;
 
         RequestHeaderSanitizer.Apply(httpContext.Request, proxyRequest);
         if (httpContext.Connection.RemoteIpAddress is { } remote)
@@ -29,5 +35,16 @@ internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string?
         }
 
         ImpersonationHeaders.Apply(proxyRequest.Headers, effectiveUser);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse is not null)
+        {
+            ResponseHeaderSanitizer.Apply(proxyResponse, httpContext.Response);
+        }
+
+        return copyBody;
     }
 }

@@ -1,4 +1,3 @@
-using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Forwarding;
@@ -13,13 +12,9 @@ internal static class ForwardingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Everything no more specific route claims goes to the API server.</summary>
-    public static IEndpointRouteBuilder MapApiServerPassThrough(this IEndpointRouteBuilder endpoints)
-    {
+    /// <summary>Everything the gateway does not serve itself goes to the API server (the last step of the pipeline).</summary>
+    public static void RunApiServerPassThrough(this IApplicationBuilder app) =>
+
         // Resolved per request: the pass-through and its upstream are built after start-up validation.
-        endpoints.Map("/{**path}", context => context.RequestServices.GetRequiredService<ApiServerPassThrough>().InvokeAsync(context))
-            .WithDisplayName("api-server pass-through")
-            .WithMetadata(RouteKind.PassThrough);
-        return endpoints;
-    }
+        app.Run(context => context.RequestServices.GetRequiredService<ApiServerPassThrough>().InvokeAsync(context));
 }

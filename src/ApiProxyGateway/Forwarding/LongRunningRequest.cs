@@ -1,17 +1,21 @@
+using ApiProxyGateway.Protocols.Kubernetes;
+
 namespace ApiProxyGateway.Forwarding;
 
 /// <summary>
-/// Recognises the requests kube-apiserver treats as long-running: watches (<c>watch=true</c> or the legacy
-/// <c>/watch/</c> paths), followed logs, and upgraded streams. They get the long idle timeout.
+/// Recognises the requests kube-apiserver treats as long-running (its <c>BasicLongRunningRequestCheck</c>): the
+/// verbs watch and proxy, the subresources attach, exec, proxy, log and portforward (of aggregated APIs too), a
+/// followed log, and any upgraded stream. They get the long idle timeout and count as streams.
 /// </summary>
 internal static class LongRunningRequest
 {
-    public static bool Matches(HttpRequest request)
+    public static bool Matches(HttpRequest request, RequestInfo info)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return IsTrue(request.Query["watch"])
+        ArgumentNullException.ThrowIfNull(info);
+        return info.Verb is "watch" or "proxy"
+            || info.Subresource is "attach" or "exec" or "proxy" or "log" or "portforward"
             || IsTrue(request.Query["follow"])
-            || request.Path.Value?.Contains("/watch/", StringComparison.Ordinal) == true
             || request.Headers.Upgrade.Count > 0;
     }
 

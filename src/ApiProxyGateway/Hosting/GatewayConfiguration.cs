@@ -18,6 +18,9 @@ internal static class GatewayConfiguration
             .AddJsonFile(Path.Combine(directory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables(GatewayFlags.EnvironmentPrefix)
             .AddCommandLine(args, GatewayFlags.SwitchMappings.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
+
+        // Console lines escape control characters (the "gateway" formatter, chosen in appsettings.json).
+        builder.Logging.AddConsoleFormatter<EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>();
         return builder;
     }
 }

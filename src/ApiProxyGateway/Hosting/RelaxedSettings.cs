@@ -35,6 +35,16 @@ internal static partial class RelaxedSettings
         {
             Relaxed(logger, "Proxy:AllowNodeStreamingEndpoints", "kubelet exec/attach/portForward/run/containerLogs are reachable through nodes/proxy");
         }
+
+        if (proxy.AllowNodeCheckpoint)
+        {
+            Relaxed(logger, "Proxy:AllowNodeCheckpoint", "the kubelet's checkpoint endpoint is reachable through nodes/proxy (for callers with nodes/checkpoint)");
+        }
+
+        if (proxy.AllowNodeLogQuery)
+        {
+            Relaxed(logger, "Proxy:AllowNodeLogQuery", "the kubelet's node log query is reachable through nodes/proxy (for callers with nodes/log)");
+        }
     }
 
     [LoggerMessage(4, LogLevel.Warning, "Less strict than the default: {Setting}: {Effect}")]

@@ -73,17 +73,29 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
         {
             var result = await _client.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: cancellationToken);
             var status = result.Status ?? throw new AuthorizationUnavailableException("the API server returned a SubjectAccessReview without status");
-            if (!string.IsNullOrEmpty(status.EvaluationError) && !status.Allowed)
-            {
-                throw new AuthorizationUnavailableException($"authorization evaluation error: {status.EvaluationError}");
-            }
-
-            return new AccessDecision(status.Allowed && status.Denied != true, status.Reason ?? "");
+            return Decision(status);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new AuthorizationUnavailableException($"the API server could not be asked: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Only <c>allowed: true</c> (and not <c>denied</c>) allows. Everything else is a denial: no opinion, an evaluation
+    /// error, a conditional decision (KEP-5681, which a conditions-unaware client such as the gateway receives as not
+    /// allowed), whatever a future API server adds. The reason says which, for the 403 and the audit event.
+    /// </summary>
+    internal static AccessDecision Decision(V1SubjectAccessReviewStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var reason = status.Reason ?? "";
+        if (!string.IsNullOrEmpty(status.EvaluationError))
+        {
+            reason = reason.Length == 0 ? $"evaluation error: {status.EvaluationError}" : $"{reason} (evaluation error: {status.EvaluationError})";
+        }
+
+        return new AccessDecision(status.Allowed && status.Denied != true, reason);
     }
 
     /// <summary>A ConfigMap's data, or null when it does not exist.</summary>

@@ -9,6 +9,7 @@ internal static class KubernetesServiceCollectionExtensions
     {
         services.AddSingleton<ApiServerEndpointProvider>();
         services.AddSingleton<Upstreams.UpstreamConnector>();
+        services.AddSingleton<Upstreams.UpstreamInvokers>();
         services.AddSingleton<KubernetesApi>();
         services.AddSingleton<ISubjectAccessReviewClient>(provider => provider.GetRequiredService<KubernetesApi>());
         return services;

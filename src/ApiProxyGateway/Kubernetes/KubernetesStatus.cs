@@ -24,6 +24,10 @@ internal static class KubernetesStatus
         }
 
         context.Features.Set(status); // the audit event records the failure's reason and message
+
+        // A Status is a whole new response: nothing an upstream's failed answer left behind (Upgrade, Connection,
+        // its own headers) may ride along with it.
+        context.Response.Headers.Clear();
         context.Response.StatusCode = status.Code;
         context.Response.ContentType = MediaTypeNames.Application.Json;
         if (headers is not null)

@@ -2,6 +2,7 @@ using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Requests;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
@@ -27,17 +28,22 @@ internal sealed partial class ProxyHandler(
     IOptions<ProxyOptions> options,
     ILogger<ProxyHandler> logger)
 {
+    private static readonly string[] ProxyMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
     public async Task HandleAsync(HttpContext context, ProxyKind kind)
     {
-        // Step by step: parse the target and refuse impossible requests; authorize the caller on <kind>/proxy
-        // (and, for a kubelet path, on its fine-grained node subresource); redirect an empty path to "/" as
-        // kube-apiserver does; resolve the target under the egress policy; forward without following redirects.
+        // Step by step: take the classified target and path; refuse impossible requests; authorize the caller on
+        // <kind>/proxy (and, for a kubelet path, on its fine-grained node subresource); redirect an empty path to "/"
+        // as kube-apiserver does; resolve the target under the egress policy; forward without following redirects.
         ArgumentNullException.ThrowIfNull(context);
-        var ns = context.Request.RouteValues["namespace"] as string ?? "";
-        var segment = (string)context.Request.RouteValues["name"]!; // the route template guarantees it
-        var resource = kind.ToString().ToLowerInvariant();
-        var prefix = kind == ProxyKind.Nodes ? $"/api/v1/nodes/{segment}/proxy" : $"/api/v1/namespaces/{ns}/{resource}/{segment}/proxy";
-        var remainder = context.Request.Path.Value is { } path && path.Length > prefix.Length ? path[prefix.Length..] : "";
+        var request = context.Classified();
+        var (ns, segment, resource) = (request.Info.Namespace, request.Info.Name, request.Info.Resource);
+        if (!ProxyMethods.Contains(context.Request.Method, StringComparer.Ordinal))
+        {
+            await KubernetesStatus.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", $"the server does not allow the method {context.Request.Method} on {resource}/proxy");
+            return;
+        }
+
         if (ProxyTargetName.Parse(segment) is not { } name)
         {
             await KubernetesStatus.BadRequestAsync(context, $"invalid {resource} proxy target \"{segment}\": expected [scheme:]name[:port] with scheme http or https");
@@ -51,16 +57,16 @@ internal sealed partial class ProxyHandler(
         }
 
         var user = await identity.ResolveAsync(context);
-        var verb = Verb(context.Request.Method);
-        if (user is null || !await AuthorizeAsync(context, user, new ResourceAttributes(verb, "", resource, "proxy", kind == ProxyKind.Nodes ? "" : ns, segment)))
+        var verb = request.Info.Verb;
+        if (user is null || !await AuthorizeAsync(context, user, new ResourceAttributes(verb, "", resource, "proxy", ns, segment)))
         {
             return;
         }
 
-        if (remainder.Length == 0 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        if (request.ProxyPath.Length == 0 && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {
             context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
-            context.Response.Headers.Location = prefix + "/" + context.Request.QueryString;
+            context.Response.Headers.Location = request.ProxyPrefix + "/" + context.Request.QueryString;
             return;
         }
 
@@ -72,14 +78,14 @@ internal sealed partial class ProxyHandler(
         }
 
         var target = resolution.Target!; // a resolution without a refusal has a target
-        if (target.Kubelet is not null && !await AuthorizeKubeletPathAsync(context, user, verb, name.Name, remainder))
+        if (target.Kubelet is not null && !await AuthorizeKubeletPathAsync(context, user, verb, name.Name, request.ProxyPath))
         {
             return;
         }
 
         if (!IsUpgrade(context))
         {
-            await ForwardAsync(context, target, prefix, remainder);
+            await ForwardAsync(context, target, request);
             return;
         }
 
@@ -96,7 +102,7 @@ internal sealed partial class ProxyHandler(
         var outcome = "error";
         try
         {
-            outcome = await ForwardAsync(context, target, prefix, remainder) switch
+            outcome = await ForwardAsync(context, target, request) switch
             {
                 ForwarderError.None => "completed",
                 ForwarderError.RequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => "client",
@@ -112,34 +118,35 @@ internal sealed partial class ProxyHandler(
 
     private static bool IsUpgrade(HttpContext context) => context.Request.Headers.Upgrade.Count > 0;
 
-    /// <summary>A kubelet path also needs what the kubelet itself would check, and streaming endpoints are refused.</summary>
-    private async Task<bool> AuthorizeKubeletPathAsync(HttpContext context, KubernetesUser user, string verb, string node, string remainder)
+    /// <summary>
+    /// A kubelet path also needs what the kubelet itself would check, and the endpoints that act on pods or nodes
+    /// (streaming, checkpoint, the node log query) are refused unless explicitly allowed.
+    /// </summary>
+    private async Task<bool> AuthorizeKubeletPathAsync(HttpContext context, KubernetesUser user, string verb, string node, string path)
     {
-        if (KubeletPathAuthorization.IsStreamingEndpoint(remainder) && !options.Value.AllowNodeStreamingEndpoints)
+        var settings = options.Value;
+        var refusal = KubeletPathAuthorization.IsStreamingEndpoint(path) && !settings.AllowNodeStreamingEndpoints
+            ? $"the kubelet endpoint {path} is not served through nodes/proxy: it runs commands in pods, which nodes/proxy permissions must not grant; use pods/exec, pods/attach, pods/portforward or pods/log"
+            : KubeletPathAuthorization.IsCheckpoint(path) && !settings.AllowNodeCheckpoint
+                ? "the kubelet's checkpoint endpoint is not served through nodes/proxy: a checkpoint copies a container's memory, secrets included, onto the node (CVE-2025-0426); an operator can allow it with Proxy:AllowNodeCheckpoint"
+                : KubeletPathAuthorization.IsNodeLogQuery(path, context.Request.Query) && !settings.AllowNodeLogQuery
+                    ? "the kubelet's node log query (/logs/?query=) is not served through nodes/proxy (CVE-2024-9042); an operator can allow it with Proxy:AllowNodeLogQuery"
+                    : null;
+        if (refusal is not null)
         {
-            await KubernetesStatus.ForbiddenAsync(context, $"the kubelet endpoint {remainder.Split('?')[0]} is not served through nodes/proxy: it runs commands in pods, which nodes/proxy permissions must not grant; use pods/exec, pods/attach, pods/portforward or pods/log");
+            await KubernetesStatus.ForbiddenAsync(context, refusal);
             return false;
         }
 
-        return KubeletPathAuthorization.FineGrainedSubresource(remainder) is not { } fine
+        return KubeletPathAuthorization.FineGrainedSubresource(path) is not { } fine
             || await AuthorizeAsync(context, user, new ResourceAttributes(verb, "", "nodes", fine, "", node));
     }
-
-    private static string Verb(string method) => method switch
-    {
-        "GET" or "HEAD" => "get",
-        "POST" => "create",
-        "PUT" => "update",
-        "PATCH" => "patch",
-        "DELETE" => "delete",
-        var other => other.ToLowerInvariant(),
-    };
 
     private Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, ResourceAttributes question) =>
         authorizer.AuthorizeAsync(context, user, question);
 
     /// <summary>Forwards to the target; a failure before the response started becomes a Status for the client.</summary>
-    private async Task<ForwarderError> ForwardAsync(HttpContext context, ProxyTarget target, string prefix, string remainder)
+    private async Task<ForwarderError> ForwardAsync(HttpContext context, ProxyTarget target, ClassifiedRequest request)
     {
         var settings = options.Value;
         context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
@@ -152,7 +159,7 @@ internal sealed partial class ProxyHandler(
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             AllowResponseBuffering = false,
         };
-        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, prefix, remainder, settings.MaxRewrittenHtmlBytes));
+        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, request.ProxyPrefix, request.ProxyPath, settings.MaxRewrittenHtmlBytes));
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             return error;
@@ -161,7 +168,11 @@ internal sealed partial class ProxyHandler(
         var exception = context.GetForwarderErrorFeature()?.Exception;
         var connect = exception is null ? null : KubeletResponses.FindConnectFailure(exception);
         ProxyFailed(logger, target.Display, error.ToString(), connect?.Reason ?? exception?.Message ?? error.ToString());
-        if (connect is { Failure: UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake })
+        if (exception is UpstreamRequestRefusedException or { InnerException: UpstreamRequestRefusedException })
+        {
+            await KubernetesStatus.BadRequestAsync(context, (exception as UpstreamRequestRefusedException ?? (UpstreamRequestRefusedException)exception.InnerException!).Message);
+        }
+        else if (connect is { Failure: UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake })
         {
             await KubernetesStatus.BadGatewayAsync(context, $"error trying to reach {target.Display}: {connect.Reason}");
         }

@@ -38,6 +38,18 @@ internal sealed record ProxyOptions
     /// </summary>
     public bool AllowNodeStreamingEndpoints { get; init; }
 
+    /// <summary>
+    /// Allow the kubelet's <c>/checkpoint/</c> endpoint through <c>nodes/proxy</c> (still needing <c>nodes/checkpoint</c>).
+    /// Default false: a checkpoint copies a container's memory, secrets included, to the node's disk (CVE-2025-0426).
+    /// </summary>
+    public bool AllowNodeCheckpoint { get; init; }
+
+    /// <summary>
+    /// Allow the kubelet's node log query (<c>/logs/?query=…</c>) through <c>nodes/proxy</c> (still needing
+    /// <c>nodes/log</c>). Default false: its parameters reach journalctl or PowerShell on the node (CVE-2024-9042).
+    /// </summary>
+    public bool AllowNodeLogQuery { get; init; }
+
     /// <summary>HTML responses up to this size get their links rewritten to the proxy path; larger ones pass as they are. Default 10 MiB.</summary>
     public int MaxRewrittenHtmlBytes { get; init; } = 10 * 1024 * 1024;
 

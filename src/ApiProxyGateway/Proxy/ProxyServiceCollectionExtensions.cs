@@ -1,4 +1,4 @@
-using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Requests;
 
 namespace ApiProxyGateway.Proxy;
 
@@ -14,19 +14,15 @@ internal static class ProxyServiceCollectionExtensions
         return services;
     }
 
-    /// <summary><c>pods|services/{name}/proxy[/path]</c> in a namespace and <c>nodes/{name}/proxy[/path]</c>, every method.</summary>
-    public static IEndpointRouteBuilder MapProxySubresources(this IEndpointRouteBuilder endpoints)
+    /// <summary><c>pods|services/{name}/proxy[/path]</c> in a namespace and <c>nodes/{name}/proxy[/path]</c>, the methods kube-apiserver's proxy takes.</summary>
+    public static IApplicationBuilder MapProxySubresources(this IApplicationBuilder app)
     {
-        Map(endpoints, "/api/v1/namespaces/{namespace}/pods/{name}/proxy", ProxyKind.Pods, RouteKind.PodProxy);
-        Map(endpoints, "/api/v1/namespaces/{namespace}/services/{name}/proxy", ProxyKind.Services, RouteKind.ServiceProxy);
-        Map(endpoints, "/api/v1/nodes/{name}/proxy", ProxyKind.Nodes, RouteKind.NodeProxy);
-        return endpoints;
+        Map(app, RouteKind.PodProxy, ProxyKind.Pods);
+        Map(app, RouteKind.ServiceProxy, ProxyKind.Services);
+        Map(app, RouteKind.NodeProxy, ProxyKind.Nodes);
+        return app;
     }
 
-    private static void Map(IEndpointRouteBuilder endpoints, string pattern, ProxyKind kind, RouteKind routeKind)
-    {
-        RequestDelegate handle = context => context.RequestServices.GetRequiredService<ProxyHandler>().HandleAsync(context, kind);
-        endpoints.Map(pattern, handle).WithDisplayName(routeKind.Name).WithMetadata(routeKind);
-        endpoints.Map(pattern + "/{**path}", handle).WithDisplayName(routeKind.Name).WithMetadata(routeKind);
-    }
+    private static void Map(IApplicationBuilder app, RouteKind route, ProxyKind kind) =>
+        app.MapRoute(route, context => context.RequestServices.GetRequiredService<ProxyHandler>().HandleAsync(context, kind));
 }

@@ -1,16 +1,18 @@
 using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Protocols.Http;
+using ApiProxyGateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ApiProxyGateway.Proxy;
 
 /// <summary>
-/// Shapes a proxied exchange as kube-apiserver's proxy does: the request goes to the remainder path on the
-/// target with no client credentials and with <c>X-Forwarded-For/Host/Proto/Uri</c> set; the response has
-/// same-host <c>Location</c> headers and HTML links moved under the proxy path, CORS headers removed, and a
-/// redirect in answer to an upgrade turned into an error.
+/// Shapes a proxied exchange as kube-apiserver's proxy does: the request goes to the target path (escaped as Go
+/// escapes it) with the target's own Host, no client credentials and <c>X-Forwarded-For/Host/Proto/Uri</c> set; the
+/// response loses the headers its <c>Connection</c> header names, and has same-host <c>Location</c> headers and HTML
+/// links moved under the proxy path, CORS headers removed, and a redirect in answer to an upgrade turned into an error.
 /// </summary>
-internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, string remainder, int maxRewrittenHtmlBytes) : HttpTransformer
+internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, string proxyPath, int maxRewrittenHtmlBytes) : HttpTransformer
 {
     private static readonly string[] CorsHeaders = ["Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Origin"];
 
@@ -19,13 +21,15 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(proxyRequest);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(destinationPrefix + new PathString(remainder.Length == 0 ? "/" : remainder).ToUriComponent() + httpContext.Request.QueryString);
+        var escapedPath = UrlPath.Escape(proxyPath.Length == 0 ? "/" : proxyPath);
+        proxyRequest.RequestUri = UpstreamUri.Create(destinationPrefix, escapedPath, httpContext.Request.QueryString.Value);
+        proxyRequest.Headers.Host = null; // the target's authority, as kube-apiserver's UseLocationHost; never the client's
         RequestHeaderSanitizer.Apply(httpContext.Request, proxyRequest);
         proxyRequest.Headers.Remove("Cookie");
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", httpContext.Request.Host.ToString());
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
-        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Uri", proxyPrefix + remainder);
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Uri", proxyPrefix + (proxyPath.Length == 0 ? "" : escapedPath));
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -37,6 +41,7 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
             return copyBody;
         }
 
+        ResponseHeaderSanitizer.Apply(proxyResponse, httpContext.Response);
         var status = (int)proxyResponse.StatusCode;
         if (status is >= 300 and < 400 && httpContext.Request.Headers.Upgrade.Count > 0)
         {

@@ -13,7 +13,7 @@ namespace ApiProxyGateway.Proxy;
 /// gateway's workload client certificate; the dialled address is checked against the egress policy again.
 /// Pools unused for a while are dropped.
 /// </summary>
-internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, IOptions<ProxyOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, UpstreamInvokers invokers, IOptions<ProxyOptions> options, TimeProvider timeProvider) : IDisposable
 {
     private readonly MemoryCache _invokers = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
@@ -34,7 +34,7 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
     private HttpMessageInvoker Create(ProxyTarget target)
     {
         var settings = options.Value;
-        return new HttpMessageInvoker(new SocketsHttpHandler
+        return invokers.Create("workload", new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,

@@ -3,6 +3,7 @@ using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Requests;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
@@ -27,8 +28,8 @@ internal sealed class PodStreamHandler(
         // settle whom the request acts as; authorize it as kube-apiserver 1.35+ does; find the exact pod
         // instance and its kubelet; then relay with the protocol the client and that kubelet can both speak.
         ArgumentNullException.ThrowIfNull(context);
-        var ns = (string)context.Request.RouteValues["namespace"]!; // route template guarantees both values
-        var name = (string)context.Request.RouteValues["name"]!;
+        var request = context.Classified().Info;
+        var (ns, name) = (request.Namespace, request.Name);
         var protocol = StreamRequest.Detect(context, out var upgradeToken);
         if (protocol == ClientStreamProtocol.Refused)
         {
@@ -125,7 +126,7 @@ internal sealed class PodStreamHandler(
         try
         {
             var audit = context.Features.Get<AuditEntry>();
-            audit?.ObjectRef = audit.ObjectRef is { } reference ? reference with { Uid = pod.Uid } : null;
+            audit?.ObjectUid = pod.Uid;
             audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
             audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");

@@ -50,6 +50,10 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                     break;
             }
         }
+        catch (UpstreamRequestRefusedException e) when (!http.Response.HasStarted)
+        {
+            await KubernetesStatus.BadRequestAsync(http, e.Message);
+        }
         catch (Exception e) when (KubeletResponses.FindConnectFailure(e) is { } failure && !http.Response.HasStarted)
         {
             StreamingLog.KubeletUnreachable(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, failure.Message);

@@ -1,5 +1,5 @@
 using ApiProxyGateway.Kubernetes;
-using ApiProxyGateway.Telemetry;
+using ApiProxyGateway.Requests;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
@@ -25,23 +25,18 @@ internal static class StreamingServiceCollectionExtensions
     }
 
     /// <summary><c>pods/{log,exec,attach,portforward}</c>, served from the kubelet; other methods get 405.</summary>
-    public static IEndpointRouteBuilder MapPodStreams(this IEndpointRouteBuilder endpoints)
+    public static IApplicationBuilder MapPodStreams(this IApplicationBuilder app)
     {
-        Map(endpoints, "log", PodSubresource.Log, ["GET"], RouteKind.Log);
-        Map(endpoints, "exec", PodSubresource.Exec, ["GET", "POST"], RouteKind.Exec);
-        Map(endpoints, "attach", PodSubresource.Attach, ["GET", "POST"], RouteKind.Attach);
-        Map(endpoints, "portforward", PodSubresource.PortForward, ["GET", "POST"], RouteKind.PortForward);
-        return endpoints;
+        Map(app, RouteKind.Log, PodSubresource.Log, ["GET"]);
+        Map(app, RouteKind.Exec, PodSubresource.Exec, ["GET", "POST"]);
+        Map(app, RouteKind.Attach, PodSubresource.Attach, ["GET", "POST"]);
+        Map(app, RouteKind.PortForward, PodSubresource.PortForward, ["GET", "POST"]);
+        return app;
     }
 
-    private static void Map(IEndpointRouteBuilder endpoints, string segment, PodSubresource subresource, string[] methods, RouteKind kind)
-    {
-        // One endpoint for every method, so that no other route (the pass-through) can claim this path.
-        endpoints.Map($"/api/v1/namespaces/{{namespace}}/pods/{{name}}/{segment}", context =>
-            methods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase)
+    private static void Map(IApplicationBuilder app, RouteKind route, PodSubresource subresource, string[] methods) =>
+        app.MapRoute(route, context =>
+            methods.Contains(context.Request.Method, StringComparer.Ordinal)
                 ? context.RequestServices.GetRequiredService<PodStreamHandler>().HandleAsync(context, subresource)
-                : KubernetesStatus.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", $"the server does not allow the method {context.Request.Method} on pods/{segment}"))
-            .WithDisplayName($"pods/{segment}")
-            .WithMetadata(kind);
-    }
+                : KubernetesStatus.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", $"the server does not allow the method {context.Request.Method} on pods/{route.Name}"));
 }

@@ -1,11 +1,13 @@
+using ApiProxyGateway.Requests;
+
 namespace ApiProxyGateway.Telemetry;
 
 internal static class RequestMetrics
 {
     /// <summary>
-    /// Counts every request on the API port and how long it took, by route kind (from endpoint metadata, so no
-    /// path ever becomes a label), method and final status code. Requests that never reached a route (for
-    /// example a missing client certificate) count as route <c>none</c>.
+    /// Counts every request on the API port and how long it took, by route kind (from the request's classification,
+    /// so no path ever becomes a label), method and final status code. Requests refused before they were classified
+    /// count as route <c>none</c>.
     /// </summary>
     public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -19,7 +21,7 @@ internal static class RequestMetrics
             }
             finally
             {
-                var kind = context.GetEndpoint()?.Metadata.GetMetadata<RouteKind>()?.Name ?? "none";
+                var kind = context.Features.Get<ClassifiedRequest>()?.Route.Name ?? "none";
                 var method = context.Request.Method is "GET" or "POST" or "PUT" or "PATCH" or "DELETE" or "HEAD" or "OPTIONS" ? context.Request.Method : "other";
                 metrics.RequestCompleted(kind, method, context.Response.StatusCode, time.GetElapsedTime(started));
             }

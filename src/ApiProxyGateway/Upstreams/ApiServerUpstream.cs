@@ -16,7 +16,7 @@ internal sealed class ApiServerUpstream : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly UpstreamConnector _connector;
 
-    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, UpstreamConnector connector, TimeProvider timeProvider)
+    public ApiServerUpstream(ApiServerEndpointProvider endpoint, IOptions<ApiServerOptions> options, UpstreamConnector connector, UpstreamInvokers invokers, TimeProvider timeProvider)
     {
         _connector = connector;
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +27,8 @@ internal sealed class ApiServerUpstream : IDisposable
 
         // The pool speaks plain HTTP/1.1 to this prefix; TLS is done in ConnectAsync, below the header rewriting.
         DestinationPrefix = new UriBuilder(Uri.UriSchemeHttp, server.Host, server.Port).Uri.GetLeftPart(UriPartial.Authority);
-        Invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        ArgumentNullException.ThrowIfNull(invokers);
+        Invoker = invokers.Create("API server", new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,

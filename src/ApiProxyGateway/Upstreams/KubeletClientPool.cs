@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Upstreams;
 /// completes a TLS handshake that checks the kubelet CA chain, the dialled name and the node identity, and
 /// presents the gateway's kubelet client certificate. There is no path that skips any of it.
 /// </summary>
-internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, TimeProvider timeProvider) : IDisposable
+internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, UpstreamInvokers invokers, TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<KubeletTarget, HttpMessageInvoker> _invokers = new();
     private readonly ConcurrentDictionary<KubeletTarget, string> _peerCertificates = new();
@@ -39,7 +39,7 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
     private HttpMessageInvoker Create(KubeletTarget target)
     {
         var settings = options.Value;
-        return new HttpMessageInvoker(new SocketsHttpHandler
+        return invokers.Create("kubelet", new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Audit;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Gateway;
@@ -8,38 +7,6 @@ namespace ApiProxyGateway.UnitTests.Gateway;
 public sealed class AuditTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("apg-audit-").FullName;
-
-    [Theory]
-    [InlineData("GET", "/api/v1/namespaces/demo/pods", "", "list", "pods", "demo", null, null)]
-    [InlineData("GET", "/api/v1/namespaces/demo/pods", "?watch=true", "watch", "pods", "demo", null, null)]
-    [InlineData("GET", "/api/v1/watch/namespaces/demo/pods/web", "", "watch", "pods", "demo", "web", null)]
-    [InlineData("POST", "/api/v1/namespaces/demo/pods/shell/exec", "?command=ls", "create", "pods", "demo", "shell", "exec")]
-    [InlineData("GET", "/api/v1/namespaces/demo/pods/web/log", "", "get", "pods", "demo", "web", "log")]
-    [InlineData("DELETE", "/apis/apps/v1/namespaces/demo/deployments", "", "deletecollection", "deployments", "demo", null, null)]
-    [InlineData("PATCH", "/api/v1/nodes/node-a", "", "patch", "nodes", null, "node-a", null)]
-    [InlineData("GET", "/api/v1/namespaces/demo", "", "get", "namespaces", "demo", "demo", null)]
-    public void Describe_Request_GivesKubernetesVerbAndObject(string method, string path, string query, string verb, string resource, string? ns, string? name, string? subresource)
-    {
-        var request = new DefaultHttpContext().Request;
-        request.Method = method;
-        request.Path = path;
-        request.QueryString = new QueryString(query);
-
-        var (actualVerb, reference) = RequestDescription.Describe(request);
-
-        Assert.Equal(verb, actualVerb);
-        Assert.Equal((resource, ns, name, subresource), (reference!.Resource, reference.Namespace, reference.Name, reference.Subresource));
-    }
-
-    [Fact]
-    public void Describe_NonResourcePath_HasNoObject()
-    {
-        var request = new DefaultHttpContext().Request;
-        request.Method = "GET";
-        request.Path = "/version";
-
-        Assert.Equal(("get", (AuditObjectReference?)null), RequestDescription.Describe(request));
-    }
 
     [Fact]
     public async Task FileSink_AtTheSizeLimit_RotatesAndKeepsOnlyTheNewestBackups()

@@ -1,6 +1,6 @@
-namespace ApiProxyGateway.Telemetry;
+namespace ApiProxyGateway.Requests;
 
-/// <summary>Endpoint metadata naming the kind of route, the <c>route</c> label of the request metrics.</summary>
+/// <summary>Which handler serves a request, decided by <see cref="RequestClassifier"/>; the name is the <c>route</c> metrics label.</summary>
 internal sealed record RouteKind(string Name)
 {
     public static readonly RouteKind PassThrough = new("passthrough");
@@ -11,4 +11,7 @@ internal sealed record RouteKind(string Name)
     public static readonly RouteKind PodProxy = new("pods-proxy");
     public static readonly RouteKind ServiceProxy = new("services-proxy");
     public static readonly RouteKind NodeProxy = new("nodes-proxy");
+
+    /// <summary>True for the routes the gateway serves itself (everything but the pass-through to the API server).</summary>
+    public bool IsServedByGateway => this != PassThrough;
 }

@@ -1,0 +1,36 @@
+using ApiProxyGateway.Kubernetes;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ApiProxyGateway.Requests;
+
+internal static partial class RequestClassification
+{
+    /// <summary>
+    /// Classifies every API request from its raw target (<see cref="RequestClassifier"/>) and stores the result as a
+    /// feature; a request that cannot be classified unambiguously is answered with a Status here and goes no further.
+    /// </summary>
+    public static IApplicationBuilder UseRequestClassification(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            var query = context.Request.Query;
+            var classified = RequestClassifier.Classify(context.Request.Method, target, name => query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null, out var refusal);
+            if (classified is null)
+            {
+                var refused = refusal!; // Classify returns either a classification or a refusal
+                Refused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway.Requests"), context.Request.Method, target, refused.Message);
+                await KubernetesStatus.WriteAsync(context, refused.Code, refused.Reason, refused.Message);
+                return;
+            }
+
+            context.Features.Set(classified);
+            await next(context);
+        });
+
+    /// <summary>Maps a gateway route: requests classified as <paramref name="route"/> go to <paramref name="handler"/>, all others on.</summary>
+    public static IApplicationBuilder MapRoute(this IApplicationBuilder app, RouteKind route, RequestDelegate handler) =>
+        app.Use(next => context => context.Classified().Route == route ? handler(context) : next(context));
+
+    [LoggerMessage(1200, LogLevel.Information, "Refused {Method} {Target}: {Reason}")]
+    private static partial void Refused(ILogger logger, string method, string target, string reason);
+}
