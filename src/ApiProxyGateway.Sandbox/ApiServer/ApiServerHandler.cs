@@ -31,7 +31,7 @@ internal sealed class ApiServerHandler(ApiServerContext context, ClientCertifica
         {
             Time = context.TimeProvider.GetUtcNow(),
             Method = request.Method,
-            PathAndQuery = request.Path + request.QueryString,
+            PathAndQuery = http.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget,
             Protocol = request.Protocol,
             Headers = headers,
             ClientCertificateSubject = certificate?.Subject,

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Sandbox.ApiServer;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ApiProxyGateway.Sandbox.Kubelets;
 
@@ -29,7 +30,7 @@ internal sealed class KubeletHandler(KubeletContext kubelet, ClientCertificateAu
             {
                 Time = kubelet.TimeProvider.GetUtcNow(),
                 Method = http.Request.Method,
-                PathAndQuery = http.Request.Path + http.Request.QueryString,
+                PathAndQuery = http.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget,
                 Protocol = http.Request.Protocol,
                 Headers = http.Request.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)[.. h.Value.Select(v => v ?? "")], StringComparer.OrdinalIgnoreCase),
                 ClientCertificateSubject = certificate?.Subject,

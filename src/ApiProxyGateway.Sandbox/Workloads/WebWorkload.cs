@@ -14,7 +14,10 @@ internal static class WebWorkload
 {
     private static readonly string[] Certificates = ["valid", "wrong-name", "expired", "unknown-ca"];
 
-    public static async Task<int> RunAsync(WorkloadArguments flags, CancellationToken stopping)
+    public static Task<int> RunAsync(WorkloadArguments flags, CancellationToken stopping) => RunAsync(flags, WebRoutes.Map, stopping);
+
+    /// <summary>Serves <paramref name="routes"/> on the web workload's listeners (used by <c>web</c> and <c>hostile</c>).</summary>
+    public static async Task<int> RunAsync(WorkloadArguments flags, Action<WebApplication> routes, CancellationToken stopping)
     {
         var httpsPort = flags.Int("https-port", 8443);
         var httpPort = flags.Int("http-port", 8080);
@@ -56,12 +59,12 @@ internal static class WebWorkload
 
         var app = builder.Build();
         app.UseWebSockets();
-        WebRoutes.Map(app);
+        routes(app);
         await app.RunAsync(stopping);
         return 0;
     }
 
-    private static X509Certificate2 LoadCertificate(string name)
+    internal static X509Certificate2 LoadCertificate(string name)
     {
         var directory = Environment.GetEnvironmentVariable("SANDBOX_TLS_DIR") ?? throw new FormatException("SANDBOX_TLS_DIR is not set: HTTPS needs the pod's TLS directory");
         var file = name == "valid" ? "tls" : name;

@@ -12,6 +12,10 @@ internal static class WorkloadProgram
         usage: workload KIND [flags]
           web     HTTP and HTTPS echo server  --https-port=8443 --http-port=8080 (0 = off) --certificate=valid|wrong-name|expired|unknown-ca
                   paths: / (echo as JSON), /echo (POST body back), /sha256 (POST: hash of the body), /bytes?n=N (random, X-Content-SHA256), /redirect, /redirect-absolute, /page (HTML with links), /ws (WebSocket echo), /healthz
+          hostile a web workload that misbehaves toward its proxy: the web flags and --raw-port=9443 (0 = off)
+                  records every request head it receives: /requests lists them (method, target, headers) as JSON
+                  raw HTTPS port: /connection-headers (200 naming X-Secret and Keep-Alive in Connection),
+                  /upgrade-refused (400 with Upgrade and Connection: Upgrade); anything else 404
           logger  one line a second        --interval=1s --count=N (then exit) --exit-code=0 --stderr-every=N --message=TEXT
           idle    does nothing; echoes stdin back when it has one
         """;
@@ -37,6 +41,7 @@ internal static class WorkloadProgram
             return args[0] switch
             {
                 "web" => await WebWorkload.RunAsync(flags, stop.Token),
+                "hostile" => await HostileWorkload.RunAsync(flags, stop.Token),
                 "logger" => await LoggerWorkload.RunAsync(flags, stop.Token),
                 "idle" => await IdleWorkload.RunAsync(flags, stop.Token),
                 _ => throw new FormatException($"unknown workload \"{args[0]}\""),

@@ -12,7 +12,10 @@ public static class GatewayClients
     /// A raw invoker as <paramref name="user"/>: no response buffering (so upgrades can be used), no redirects, and
     /// a disposed response closes its connection at once (no draining), so the gateway sees the stream end.
     /// </summary>
-    public static HttpMessageInvoker Invoker(SandboxHost host, string user)
+    /// <param name="host">The sandbox.</param>
+    /// <param name="user">The scenario user whose certificate the client presents.</param>
+    /// <param name="forgedHost">Accept the server's certificate for any name (its chain is still checked), for tests that send a forged Host header.</param>
+    public static HttpMessageInvoker Invoker(SandboxHost host, string user, bool forgedHost = false)
     {
         ArgumentNullException.ThrowIfNull(host);
         var certificate = X509Certificate2.CreateFromPemFile(host.Pki.UserCertificate(user), host.Pki.UserKey(user));
@@ -30,6 +33,7 @@ public static class GatewayClients
                     RevocationMode = X509RevocationMode.NoCheck,
                     DisableCertificateDownloads = true,
                 },
+                RemoteCertificateValidationCallback = forgedHost ? static (_, _, _, errors) => (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None : null,
             },
         });
     }

@@ -6,9 +6,9 @@ using ApiProxyGateway.Sandbox.Hosting;
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
 /// <summary>
-/// The sandbox's default scenario — pod <c>demo/shell</c> on node-a (SPDY only), <c>demo/logger</c> logging a line a
-/// second; users admin, developer (logs, exec create) and viewer (logs only) — with the real gateway process in
-/// front, started with the given extra flags.
+/// A sandbox (by default the default scenario — pod <c>demo/shell</c> on node-a (SPDY only), <c>demo/logger</c> logging a line a
+/// second; users admin, developer (logs, exec create) and viewer (logs only) — or the given scenario file) with the
+/// real gateway process in front, started with the given extra flags.
 /// </summary>
 public sealed class ProductionSandbox : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ public sealed class ProductionSandbox : IAsyncDisposable
     public SandboxHost Host { get; }
 
     /// <summary>Starts the sandbox and waits until the gateway reports ready (its caches have synced).</summary>
-    public static async Task<ProductionSandbox> StartAsync(IReadOnlyList<string> gatewayArguments, CancellationToken cancellationToken)
+    public static async Task<ProductionSandbox> StartAsync(IReadOnlyList<string> gatewayArguments, CancellationToken cancellationToken, string? scenarioFile = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "apg-prod-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -39,6 +39,7 @@ public sealed class ProductionSandbox : IAsyncDisposable
             host = await SandboxHost.StartAsync(new SandboxOptions
             {
                 StateDirectory = Path.Combine(directory, "state"),
+                ScenarioFile = scenarioFile,
                 AddressBlock = null,
                 ExtraGatewayArguments = gatewayArguments,
             }, cancellationToken);
@@ -179,12 +180,17 @@ public sealed class ProductionSandbox : IAsyncDisposable
         deadline.CancelAfter(PollTimeout);
         while (true)
         {
-            using (var response = await operations.GetAsync("/readyz", deadline.Token))
+            try
             {
+                using var response = await operations.GetAsync("/readyz", deadline.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
+            }
+            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
+            {
+                // The operations port is not listening yet (a busy machine starts the gateway slowly): ask again.
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);

@@ -1,0 +1,29 @@
+using System.Net;
+using ApiProxyGateway.IntegrationTests.Gateway;
+
+namespace ApiProxyGateway.IntegrationTests.Security;
+
+/// <summary>No client or workload input becomes a metric label, and the API server sees its own Host (finding 6).</summary>
+[Collection(SecuritySuite.Name)]
+public sealed class TelemetryTests(SecuritySandboxFixture fixture)
+{
+    [Fact]
+    public async Task ClientHostHeader_NeverBecomesAMetricLabelNorTheUpstreamHost()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var forged = "host-" + Guid.NewGuid().ToString("N")[..8] + ".example";
+        var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
+
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token, configure: r => r.Headers.Host = forged);
+        response.Dispose();
+        (await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/https:hostile:8443/proxy/", deadline.Token, configure: r => r.Headers.Host = forged)).Response.Dispose();
+        (await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/healthz", deadline.Token, configure: r => r.Headers.Host = forged)).Response.Dispose();
+        var metrics = await fixture.Sandbox.ScrapeUntilAsync(text => text.Contains("http_client_request_duration", StringComparison.Ordinal), deadline.Token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var received = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery.EndsWith(marker, StringComparison.Ordinal));
+        Assert.Equal([fixture.Sandbox.Host.ApiServerUrl.Authority], received.HeaderValues("Host"));
+        Assert.DoesNotContain(forged, metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(metrics.Split('\n'), line => line.StartsWith("http_client", StringComparison.Ordinal) && line.Contains("server_address", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.IntegrationTests.Gateway;
+
+namespace ApiProxyGateway.IntegrationTests.Security;
+
+/// <summary>
+/// What reaches kubelets and workloads is exactly what was authorized: an encoded request line or header in a proxied
+/// path arrives as one escaped path on one request (findings 1 and 8 of the security review), and the gateway's own
+/// credentials never carry a second request.
+/// </summary>
+[Collection(SecuritySuite.Name)]
+public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
+{
+    private const string HostileProxy = "/api/v1/namespaces/sec/pods/https:hostile:8443/proxy";
+
+    /// <summary>The hostile workload's hand-written HTTP server, which sends what Kestrel would not.</summary>
+    private const string RawHostileProxy = "/api/v1/namespaces/sec/pods/https:hostile:9443/proxy";
+
+    [Fact]
+    public async Task NodeProxy_RequestLineEncodedInThePath_ReachesTheKubeletAsOneEscapedRequest()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var marker = Marker();
+        var smuggled = $"healthz{marker}%0D%0A%0D%0APOST%20/run/sec/shell/shell%3Fcmd=touch%2520x%20HTTP/1.1%0D%0AHost:%20k%0D%0AX-Pad:%20x";
+
+        var (status, _, response) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/" + smuggled, deadline.Token);
+        response.Dispose();
+
+        var received = fixture.Sandbox.Host.KubeletRequestLog.Entries.Where(e => e.PathAndQuery.Contains(marker, StringComparison.Ordinal)).ToList();
+        var single = Assert.Single(received);
+        Assert.Equal(("GET", "/" + smuggled), (single.Method, single.PathAndQuery));
+        Assert.DoesNotContain(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.PathAndQuery.StartsWith("/run/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task PodProxy_HeaderAndRequestEncodedInThePath_ArriveAsOneRequestWithAnEscapedPath()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var marker = Marker();
+        var path = $"/{marker}%0D%0AX-Injected:%201%0D%0A%0D%0AGET%20/smuggled-{marker}%20HTTP/1.1%0D%0AX-Pad:%20y";
+
+        (await fixture.SendAsync("developer", HttpMethod.Get, HostileProxy + path, deadline.Token)).Response.Dispose();
+        var requests = await ReceivedAsync(marker, deadline.Token);
+
+        var single = Assert.Single(requests);
+        Assert.Equal(path, (string?)single["target"]);
+        Assert.Null(single["headers"]!["X-Injected"]);
+        Assert.Equal(HostileProxy + path, (string?)single["headers"]!["X-Forwarded-Uri"]![0]);
+    }
+
+    [Fact]
+    public async Task PodProxy_ResponseHeadersNamedInConnection_DoNotReachTheClient()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/connection-headers", deadline.Token);
+
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(["yes"], response.Headers.GetValues("X-Visible"));
+            Assert.False(response.Headers.Contains("X-Secret"));
+            Assert.False(response.Headers.Contains("Keep-Alive"));
+        }
+    }
+
+    [Fact]
+    public async Task PodProxy_UpgradeRefusedWithUpgradeHeaders_ReachesTheClientWithoutThem()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/upgrade-refused", deadline.Token, configure: request =>
+        {
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+            request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+            request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        });
+
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.False(response.Headers.Contains("Upgrade"));
+            Assert.False(response.Headers.Contains("X-Secret"));
+        }
+    }
+
+    [Fact]
+    public async Task PodProxy_ClientHostHeader_IsNotWhatTheWorkloadSees()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var marker = Marker();
+
+        (await fixture.SendAsync("developer", HttpMethod.Get, $"{HostileProxy}/{marker}", deadline.Token, configure: r => r.Headers.Host = "attacker.example")).Response.Dispose();
+        var single = Assert.Single(await ReceivedAsync(marker, deadline.Token));
+
+        var host = (string?)single["headers"]!["Host"]![0];
+        Assert.NotEqual("attacker.example", host);
+        Assert.StartsWith(fixture.Sandbox.Host.Store.Typed.Get<k8s.Models.V1Pod>("sec", "hostile")!.Status.PodIP + ":", host, StringComparison.Ordinal);
+    }
+
+    private static string Marker() => "m" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The request heads the hostile workload recorded whose target carries <paramref name="marker"/>.</summary>
+    private async Task<List<JsonNode>> ReceivedAsync(string marker, CancellationToken cancellationToken)
+    {
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, HostileProxy + "/requests", cancellationToken);
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.OK, status);
+        return [.. JsonNode.Parse(body)!.AsArray().Select(r => r!).Where(r => ((string?)r["target"])?.Contains(marker, StringComparison.Ordinal) == true)];
+    }
+}
