@@ -31,6 +31,9 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>Decides SubjectAccessReviews: (user, verb, resource, subresource, name) → allowed. Null answers 500.</summary>
     public Func<SubjectAccessQuestion, bool>? Policy { get; set; } = _ => true;
 
+    /// <summary>When set, the whole <c>status</c> of every SubjectAccessReview answer, overriding <see cref="Policy"/>.</summary>
+    public Func<SubjectAccessQuestion, JsonObject>? ReviewStatus { get; set; }
+
     /// <summary>Completing it releases the second event of the watch at <c>/api/v1/namespaces/demo/pods?watch=true</c>.</summary>
     public TaskCompletionSource ReleaseWatchEvent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -134,13 +137,20 @@ public sealed class TestApiServer : IAsyncDisposable
             Questions.Add(question);
         }
 
-        if (Policy is not { } policy)
+        if (ReviewStatus is { } status)
+        {
+            review["status"] = status(question);
+        }
+        else if (Policy is { } policy)
+        {
+            review["status"] = new JsonObject { ["allowed"] = policy(question) };
+        }
+        else
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
 
-        review["status"] = new JsonObject { ["allowed"] = policy(question) };
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(review.ToJsonString());
     }
