@@ -13,8 +13,7 @@ internal static partial class RequestClassification
         app.Use(async (context, next) =>
         {
             var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-            var query = context.Request.Query;
-            var classified = RequestClassifier.Classify(context.Request.Method, target, name => query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null, out var refusal);
+            var classified = RequestClassifier.Classify(context.Request.Method, target, Query, out var refusal);
             if (classified is null)
             {
                 var refused = refusal!; // Classify returns either a classification or a refusal
@@ -25,6 +24,9 @@ internal static partial class RequestClassification
 
             context.Features.Set(classified);
             await next(context);
+
+            // The query is parsed only if the classifier asks (a list or watch without a name).
+            string? Query(string name) => context.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
         });
 
     /// <summary>Maps a gateway route: requests classified as <paramref name="route"/> go to <paramref name="handler"/>, all others on.</summary>

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Sandbox.Pki;
 using ApiProxyGateway.Sandbox.Scenarios;
 
 namespace ApiProxyGateway.UnitTests.Sandbox;
@@ -65,11 +66,33 @@ public sealed class ScenarioLoaderTests
     [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a/b", "document 1 (SandboxConfig): field users[0].name: invalid user name \"a/b\"")]
     [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\n- name: a", "document 1 (SandboxConfig): field users[1].name: duplicate user \"a\"")]
     [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\nnodes:\n- name: ghost", "SandboxConfig: field nodes[0].name: node \"ghost\" is not defined in the scenario")]
+    [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\n  groups: [g]\n  subject:\n  - [{CN: a}]", "document 1 (SandboxConfig): field users[0].groups: a user with a subject takes its groups")]
+    [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\n  subject:\n  - {CN: a}", "document 1 (SandboxConfig): field users[0].subject[0]: an RDN must be a list")]
+    [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\n  subject:\n  - [{CN: a, O: b}]", "document 1 (SandboxConfig): field users[0].subject[0][0]: a short-form attribute has exactly one key")]
+    [InlineData("apiVersion: sandbox.apiproxygateway.io/v1alpha1\nkind: SandboxConfig\nusers:\n- name: a\n  subject:\n  - [{type: CN, value: a, string: Latin9}]", "document 1 (SandboxConfig): field users[0].subject[0][0].string: unknown string type \"Latin9\"")]
     public void Load_InvalidSandboxConfig_NamesField(string config, string expected)
     {
         var error = Assert.Throws<ScenarioException>(() => Load(config));
 
         Assert.StartsWith("test.yaml: " + expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UserWithSubject_KeepsItsRdnsInOrder()
+    {
+        var scenario = Load("""
+            apiVersion: sandbox.apiproxygateway.io/v1alpha1
+            kind: SandboxConfig
+            users:
+            - name: odd
+              subject:
+              - [{O: "a\r\nb"}]
+              - [{CN: admin}, {type: O, value: x, string: PrintableString}]
+            """);
+
+        var subject = Assert.Single(scenario.Config.Users).Subject!;
+        Assert.Equal([new SubjectPart("O", "a\r\nb")], subject[0]);
+        Assert.Equal([new SubjectPart("CN", "admin"), new SubjectPart("O", "x", System.Formats.Asn1.UniversalTagNumber.PrintableString)], subject[1]);
     }
 
     [Fact]
