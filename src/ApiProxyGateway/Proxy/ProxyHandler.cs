@@ -152,7 +152,7 @@ internal sealed partial class ProxyHandler(
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             AllowResponseBuffering = false,
         };
-        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, prefix, remainder, settings.MaxRewrittenHtmlBytes));
+        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, prefix, remainder));
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             return error;
