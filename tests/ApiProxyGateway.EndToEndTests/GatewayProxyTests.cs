@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
@@ -5,6 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Sandbox.Workloads;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests;
@@ -16,6 +19,8 @@ namespace ApiProxyGateway.EndToEndTests;
 public sealed class GatewayProxyTests(SandboxFixture fixture)
 {
     private const string WebProxy = "/api/v1/namespaces/demo/pods/https:web:8443/proxy";
+
+    private const long BombMemoryBound = 96L * 1024 * 1024;
 
     [Theory]
     [InlineData("/api/v1/namespaces/demo/pods/https:web:8443/proxy/anything?x=1")]
@@ -119,6 +124,43 @@ public sealed class GatewayProxyTests(SandboxFixture fixture)
         Assert.Contains($"src=\"{WebProxy}/images/logo.png\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"echo\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"https://example.invalid/\"", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The decompression bomb of our security finding, end to end with real TLS: a 48 MiB page that the workload
+    /// sends as about 57 KB of gzip comes back through pods/proxy whole, links rewritten, while the gateway's peak
+    /// resident memory grows by less than <see cref="BombMemoryBound"/>. With the DOM rewriter this replaced, the
+    /// peak grew by some 520 MiB for this page; streaming, it grows by about 4 MiB (first-use costs). The bound
+    /// leaves room for garbage-collector timing and for the other tests sharing this gateway (their streams go
+    /// through fixed-size buffers); a peak, unlike a sample, does not depend on how busy the machine is.
+    /// </summary>
+    [Fact]
+    public async Task GzipBomb_ThroughPodsProxy_InflatesToTheRewrittenPageWhileTheGatewaysPeakMemoryStaysFlat()
+    {
+        const int Megabytes = 48;
+        var gateway = fixture.Host.GatewayProcessId ?? throw new InvalidOperationException("the sandbox's gateway is not running");
+        using var expected = new HashingStream();
+        GzipBombPage.Write(expected, Megabytes, WebProxy);
+        var expectedLength = expected.Length;
+        var expectedHash = expected.Finish();
+        using var received = new HashingStream();
+        using var client = Client("developer");
+
+        var before = PeakMemory.Reset(gateway);
+        using var response = await client.GetAsync($"{WebProxy}/gzip-bomb?mb={Megabytes}", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        await using (var inflated = new GZipStream(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), CompressionMode.Decompress))
+        {
+            await inflated.CopyToAsync(received, TestContext.Current.CancellationToken);
+        }
+
+        var growth = PeakMemory.Read(gateway) - before;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(growth < BombMemoryBound, $"the gateway's peak resident memory grew by {growth / (1024 * 1024)} MiB while it rewrote the page (bound {BombMemoryBound / (1024 * 1024)} MiB)");
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Null(response.Content.Headers.ContentLength);
+        Assert.Equal(expectedLength, received.Length);
+        Assert.Equal(expectedHash, received.Finish());
     }
 
     [Fact]

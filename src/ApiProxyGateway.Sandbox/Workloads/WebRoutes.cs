@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace ApiProxyGateway.Sandbox.Workloads;
 
-/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, an HTML page with links, a WebSocket echo.</summary>
+/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, HTML pages with links (one a gzip bomb), a WebSocket echo.</summary>
 internal static class WebRoutes
 {
     public static void Map(WebApplication app)
@@ -50,6 +51,15 @@ internal static class WebRoutes
             </body></html>
             """,
             "text/html; charset=utf-8"));
+        app.MapGet("/gzip-bomb", async http =>
+        {
+            // A gzip HTML page that inflates to N MiB (at most 1 GiB), compressed as it is written.
+            var megabytes = int.TryParse(http.Request.Query["mb"], NumberStyles.None, CultureInfo.InvariantCulture, out var mb) ? Math.Min(mb, 1024) : 1;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            http.Response.Headers.ContentEncoding = "gzip";
+            await using var gzip = new GZipStream(http.Response.Body, CompressionLevel.SmallestSize, leaveOpen: true);
+            await GzipBombPage.WriteAsync(gzip, megabytes, "", http.RequestAborted);
+        });
         app.Map("/ws", EchoWebSocketAsync);
         app.MapFallback(EchoRequestAsync);
     }

@@ -41,9 +41,9 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             errors.Add($"Proxy:AllowedNetworks: '{network}' is not a network in CIDR notation (e.g. 10.0.0.0/8)");
         }
 
-        if (options.ConnectTimeout <= TimeSpan.Zero || options.IdleTimeout <= TimeSpan.Zero || options.MaxRewrittenHtmlBytes < 0)
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.IdleTimeout <= TimeSpan.Zero)
         {
-            errors.Add("Proxy:ConnectTimeout and Proxy:IdleTimeout must be positive, Proxy:MaxRewrittenHtmlBytes not negative");
+            errors.Add("Proxy:ConnectTimeout and Proxy:IdleTimeout must be positive");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

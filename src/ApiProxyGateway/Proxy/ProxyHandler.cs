@@ -159,7 +159,7 @@ internal sealed partial class ProxyHandler(
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             AllowResponseBuffering = false,
         };
-        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, request.ProxyPrefix, request.ProxyPath, settings.MaxRewrittenHtmlBytes));
+        var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, request.ProxyPrefix, request.ProxyPath));
         if (error == ForwarderError.None || context.Response.HasStarted)
         {
             return error;

@@ -50,9 +50,6 @@ internal sealed record ProxyOptions
     /// </summary>
     public bool AllowNodeLogQuery { get; init; }
 
-    /// <summary>HTML responses up to this size get their links rewritten to the proxy path; larger ones pass as they are. Default 10 MiB.</summary>
-    public int MaxRewrittenHtmlBytes { get; init; } = 10 * 1024 * 1024;
-
     /// <summary>Connecting to a workload, TLS included. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

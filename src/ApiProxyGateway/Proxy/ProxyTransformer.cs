@@ -12,7 +12,7 @@ namespace ApiProxyGateway.Proxy;
 /// response loses the headers its <c>Connection</c> header names, and has same-host <c>Location</c> headers and HTML
 /// links moved under the proxy path, CORS headers removed, and a redirect in answer to an upgrade turned into an error.
 /// </summary>
-internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, string proxyPath, int maxRewrittenHtmlBytes) : HttpTransformer
+internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, string proxyPath) : HttpTransformer
 {
     private static readonly string[] CorsHeaders = ["Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Origin"];
 
@@ -45,8 +45,7 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
         var status = (int)proxyResponse.StatusCode;
         if (status is >= 300 and < 400 && httpContext.Request.Headers.Upgrade.Count > 0)
         {
-            // CVE-2020-8559: a redirect in answer to an upgrade is never followed nor handed on.
-            httpContext.Response.Headers.Clear();
+            // CVE-2020-8559: a redirect in answer to an upgrade is never followed nor handed on (nor its headers).
             await KubernetesStatus.BadGatewayAsync(httpContext, $"{target.Display} answered the upgrade with a redirect ({status}), which is not permitted");
             return false;
         }
@@ -62,42 +61,25 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
             httpContext.Response.Headers.Location = rewritten;
         }
 
-        if (proxyResponse.Content.Headers.ContentType?.MediaType == "text/html" && status != 101
-            && HtmlLinkRewriter.CanRewrite(proxyResponse.Content.Headers.ContentEncoding.FirstOrDefault())
-            && (proxyResponse.Content.Headers.ContentLength ?? 0) <= maxRewrittenHtmlBytes)
+        if (IsRewritableHtml(httpContext.Request, proxyResponse))
         {
-            return !await RewriteHtmlAsync(httpContext, proxyResponse, links, cancellationToken);
+            // The body is rewritten as YARP copies it (so its activity timeout and error handling apply); its length
+            // changes, so Content-Length goes, as in kube-apiserver.
+            httpContext.Response.Headers.ContentLength = null;
+            var body = await proxyResponse.Content.ReadAsStreamAsync(cancellationToken);
+            proxyResponse.Content = new StreamContent(new HtmlRewritingStream(body, proxyResponse.Content.Headers.ContentEncoding.SingleOrDefault(), links));
         }
 
         return copyBody;
     }
 
-    /// <summary>
-    /// Reads the page up to the limit and writes it with rewritten links; a page that turns out larger is written
-    /// as it came (what was read, then the rest streamed). Returns true: the body has been written.
-    /// </summary>
-    private async Task<bool> RewriteHtmlAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, ProxyLinks links, CancellationToken cancellationToken)
+    /// <summary>An HTML body in an encoding the rewriter reads (at most one coding); HEAD, 1xx, 204 and 304 have no body.</summary>
+    private static bool IsRewritableHtml(HttpRequest request, HttpResponseMessage response)
     {
-        await using var source = await proxyResponse.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while (buffer.Length <= maxRewrittenHtmlBytes && (read = await source.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length > maxRewrittenHtmlBytes)
-        {
-            httpContext.Response.Headers.ContentLength = null;
-            await httpContext.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
-            await source.CopyToAsync(httpContext.Response.Body, cancellationToken);
-            return true;
-        }
-
-        var output = HtmlLinkRewriter.Rewrite(buffer.ToArray(), proxyResponse.Content.Headers.ContentEncoding.FirstOrDefault(), links);
-        httpContext.Response.Headers.ContentLength = output.Length;
-        await httpContext.Response.Body.WriteAsync(output, cancellationToken);
-        return true;
+        var status = (int)response.StatusCode;
+        return response.Content.Headers.ContentType?.MediaType == "text/html"
+            && !HttpMethods.IsHead(request.Method) && status is >= 200 and not 204 and not 304
+            && response.Content.Headers.ContentEncoding.Count <= 1
+            && HtmlRewritingStream.CanRewrite(response.Content.Headers.ContentEncoding.SingleOrDefault());
     }
 }

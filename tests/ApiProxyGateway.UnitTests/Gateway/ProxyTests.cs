@@ -87,7 +87,10 @@ public sealed class ProxyTests
             "<body><a href=\"/docs\">Docs</a> <a href=\"relative\">R</a> <img src=\"https://cdn.example/x.png\"><form action=\"/submit\"></form>" +
             "<!-- <a href=\"/commented\"> --><p>text &amp; more</p></body></html>";
 
-        var output = Decode(HtmlLinkRewriter.Rewrite(Encode(page, encoding), encoding, Links), encoding);
+        using var rewriting = new HtmlRewritingStream(new MemoryStream(Encode(page, encoding)), encoding, Links);
+        using var rewritten = new MemoryStream();
+        rewriting.CopyTo(rewritten);
+        var output = Decode(rewritten.ToArray(), encoding);
 
         Assert.Equal(page
             .Replace("href=\"/style.css\"", "href=\"/api/v1/namespaces/demo/pods/https:web:8443/proxy/style.css\"", StringComparison.Ordinal)
