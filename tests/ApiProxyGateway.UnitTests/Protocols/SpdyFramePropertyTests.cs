@@ -73,7 +73,7 @@ public sealed class SpdyFramePropertyTests
         Headers.List[1, 40].Sample(blocks =>
         {
             var compressor = new SpdyHeaderCompressor();
-            var decompressor = new SpdyHeaderDecompressor(1 << 20);
+            var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
             foreach (var headers in blocks)
             {
                 var output = new System.Buffers.ArrayBufferWriter<byte>();
