@@ -51,8 +51,10 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
                 }
             }
         }
-        catch (SharpZipBaseException ex)
+        catch (Exception ex) when (ex is SharpZipBaseException or IndexOutOfRangeException)
         {
+            // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException from
+            // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; found by fuzz/).
             throw new SpdyProtocolException("SPDY header block is not valid zlib data: " + ex.Message, ex);
         }
 

@@ -147,6 +147,18 @@ public sealed class SpdyLimitTests
         Assert.True(allocated < 64 * 1024, $"{allocated} bytes allocated");
     }
 
+    [Fact]
+    public void Reader_HeaderBlockWithMalformedHuffmanCodeLengths_IsAProtocolError()
+    {
+        // Found by fuzz/run spdy-frames: SharpZipLib's InflaterHuffmanTree.BuildTree throws IndexOutOfRangeException
+        // on these code lengths (icsharpcode/SharpZipLib#37, closed without a fix).
+        var frame = Convert.FromHexString("80030002" + "00000015" + "001D0101" + "78010CC6A7C202A6000000000000007322");
+
+        var (error, _) = ReadExpectingError(frame);
+
+        Assert.StartsWith("SPDY header block is not valid zlib data", error.Message, StringComparison.Ordinal);
+    }
+
     private static (SpdyProtocolException Error, long Allocated) ReadExpectingError(byte[] bytes)
     {
         var reader = new SpdyFrameReader();
