@@ -59,7 +59,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
         {
-            var violation = Violation(client, session);
+            var violation = Violation(e, client, session);
             endedBy = violation is not null ? "protocol-error"
                 : idle.IdledOut ? "idle-timeout" : http.RequestAborted.IsCancellationRequested ? "client" : "error";
             if (violation is { } broken)
@@ -76,11 +76,27 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         stream.Tracker.Finished(new PumpResult(fromClient.Value, toClient.Value, endedBy));
     }
 
-    /// <summary>Which side broke its protocol, and how, if that is why the stream ended.</summary>
-    private static (string Side, string Reason)? Violation(RemoteCommandServer client, SpdySession session) =>
-        client.ConnectionError is ChannelProtocolException clientError ? ("client", clientError.Message)
-        : session.Completion is { IsFaulted: true, Exception.InnerException: SpdyProtocolException kubeletError } ? ("kubelet", kubeletError.Message)
-        : null;
+    /// <summary>
+    /// Which side broke its protocol, and how, if that is why the stream ended: the client's failure is recorded on
+    /// its connection; the kubelet's arrives inside the stream error (possibly before the session's own completion).
+    /// </summary>
+    private static (string Side, string Reason)? Violation(Exception caught, RemoteCommandServer client, SpdySession session)
+    {
+        if (client.ConnectionError is ChannelProtocolException clientError)
+        {
+            return ("client", clientError.Message);
+        }
+
+        for (var inner = caught; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SpdyProtocolException kubeletError)
+            {
+                return ("kubelet", kubeletError.Message);
+            }
+        }
+
+        return session.Completion is { IsFaulted: true, Exception.InnerException: SpdyProtocolException failed } ? ("kubelet", failed.Message) : null;
+    }
 
     private static string Negotiated(HttpResponseHeaders headers) =>
         headers.TryGetValues("X-Stream-Protocol-Version", out var values) && values.FirstOrDefault() is { Length: > 0 } protocol
