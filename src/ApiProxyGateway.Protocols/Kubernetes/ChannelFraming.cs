@@ -30,7 +30,10 @@ internal static class ChannelFraming
         return (Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data)), WebSocketMessageType.Text);
     }
 
-    /// <summary>Returns null for an empty message (the v5 server's "connection is open" notice carries one byte, not zero).</summary>
+    /// <summary>
+    /// Returns null for an empty message (the v5 server's "connection is open" notice carries one byte, not zero).
+    /// A message that breaks the protocol throws <see cref="ChannelProtocolException"/>, and nothing else.
+    /// </summary>
     public static ChannelMessage? Decode(ReadOnlySpan<byte> message, WebSocketMessageType type, bool base64, bool closeSignals)
     {
         if (message.IsEmpty)
@@ -42,18 +45,25 @@ internal static class ChannelFraming
         {
             if (!base64 || type != WebSocketMessageType.Text || message[0] is < (byte)'0' or > (byte)'9')
             {
-                throw new InvalidDataException("Unexpected WebSocket message type for the negotiated channel protocol.");
+                throw new ChannelProtocolException(WebSocketCloseStatus.InvalidMessageType, "Unexpected WebSocket message type for the negotiated channel protocol.");
             }
 
             var text = Encoding.ASCII.GetString(message[1..]);
-            return new ChannelMessage((byte)(message[0] - '0'), Convert.FromBase64String(text), false);
+            try
+            {
+                return new ChannelMessage((byte)(message[0] - '0'), Convert.FromBase64String(text), false);
+            }
+            catch (FormatException ex)
+            {
+                throw new ChannelProtocolException(WebSocketCloseStatus.InvalidPayloadData, "A base64 channel message is not valid base64.", ex);
+            }
         }
 
         if (closeSignals && message[0] == CloseSignal)
         {
             if (message.Length != 2)
             {
-                throw new InvalidDataException("A close signal names exactly one channel.");
+                throw new ChannelProtocolException("A close signal names exactly one channel.");
             }
 
             return new ChannelMessage(message[1], ReadOnlyMemory<byte>.Empty, true);

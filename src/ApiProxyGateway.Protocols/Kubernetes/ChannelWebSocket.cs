@@ -15,14 +15,28 @@ public sealed class ChannelWebSocket : IDisposable
     public const byte Error = 3;
     public const byte Resize = 4;
 
+    /// <summary>
+    /// Largest message accepted (32 MiB). It is what Kubernetes itself accepts: apimachinery's wsstream (the
+    /// kube-apiserver side of WebSocket exec/attach and the kubelet's legacy channel servers) reads each message
+    /// with golang.org/x/net/websocket, whose <c>DefaultMaxPayloadBytes</c> is <c>32 &lt;&lt; 20</c>. kubectl
+    /// itself never sends more than 32 KiB at once. A bigger message closes the connection with 1009 (MessageTooBig).
+    /// </summary>
+    public const int DefaultMaxMessageSize = 32 << 20;
+
+    private const int ReceiveChunk = 4096;
+
+    /// <summary>How long a close for a broken message may take before the connection is simply cut.</summary>
+    private static readonly TimeSpan ViolationCloseTimeout = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly int _maxMessageSize;
     private readonly bool _base64;
 
-    public ChannelWebSocket(WebSocket webSocket, string protocol, int maxMessageSize = 1 << 20)
+    public ChannelWebSocket(WebSocket webSocket, string protocol, int maxMessageSize = DefaultMaxMessageSize)
     {
         ArgumentNullException.ThrowIfNull(webSocket);
         ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageSize, 2);
         WebSocket = webSocket;
         Protocol = protocol;
         _base64 = StreamProtocols.IsBase64(protocol);
@@ -48,35 +62,40 @@ public sealed class ChannelWebSocket : IDisposable
             ? SendRawAsync([ChannelFraming.CloseSignal, channel], WebSocketMessageType.Binary, cancellationToken)
             : throw new NotSupportedException($"{Protocol} has no close signal; only {StreamProtocols.RemoteCommandV5} does.");
 
-    /// <summary>The next message, or null once the peer has closed the WebSocket (our close is then sent back).</summary>
+    /// <summary>
+    /// The next message, or null once the peer has closed the WebSocket (our close is then sent back). A message
+    /// that breaks the protocol (over the size limit, wrong type, bad base64) closes the WebSocket with the
+    /// matching status and a reason naming the rule, then throws that <see cref="ChannelProtocolException"/>.
+    /// </summary>
     public async Task<ChannelMessage?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
+        try
         {
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
+            while (true)
             {
-                result = await WebSocket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                if (await ReceiveMessageAsync(cancellationToken).ConfigureAwait(false) is not { } received)
                 {
-                    await CloseOutputAsync(cancellationToken).ConfigureAwait(false);
                     return null;
                 }
 
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > _maxMessageSize)
+                var (buffer, length, type) = received;
+                try
                 {
-                    throw new InvalidDataException($"WebSocket message exceeds {_maxMessageSize} bytes.");
+                    if (ChannelFraming.Decode(buffer.AsSpan(0, length), type, _base64, SupportsCloseSignal) is { } message)
+                    {
+                        return message;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            while (!result.EndOfMessage);
-
-            if (ChannelFraming.Decode(buffer.WrittenSpan, result.MessageType, _base64, SupportsCloseSignal) is { } message)
-            {
-                return message;
-            }
+        }
+        catch (ChannelProtocolException ex)
+        {
+            await CloseForViolationAsync(ex, cancellationToken).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -120,6 +139,86 @@ public sealed class ChannelWebSocket : IDisposable
         await receiving.ConfigureAwait(false);
         WebSocket.Dispose();
     }
+
+    /// <summary>
+    /// Reads one whole message into a pooled buffer that grows as the message does, but never past one byte over
+    /// the limit: the buffer the caller must return, the message length and type; null on the peer's close.
+    /// </summary>
+    private async Task<(byte[] Buffer, int Length, WebSocketMessageType Type)?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
+        var length = 0;
+        var handedOut = false;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * buffer.Length, _maxMessageSize + 1L));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                var room = (int)Math.Min(buffer.Length - length, _maxMessageSize + 1L - length);
+                var result = await WebSocket.ReceiveAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseOutputAsync(cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
+                length += result.Count;
+                if (length > _maxMessageSize)
+                {
+                    throw new ChannelProtocolException(WebSocketCloseStatus.MessageTooBig, $"message larger than the channel protocol limit of {_maxMessageSize} bytes");
+                }
+
+                if (result.EndOfMessage)
+                {
+                    handedOut = true;
+                    return (buffer, length, result.MessageType);
+                }
+            }
+        }
+        finally
+        {
+            if (!handedOut)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Tells the peer why the connection ends (best effort, bounded in time): a close frame with the status and reason.</summary>
+    private async Task CloseForViolationAsync(ChannelProtocolException violation, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ViolationCloseTimeout);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                if (WebSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await WebSocket.CloseOutputAsync(violation.CloseStatus, CloseReason(violation.Message), timeout.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone or stuck; the connection ends either way and the exception says why.
+        }
+    }
+
+    /// <summary>A close reason is at most 123 bytes of UTF-8 (RFC 6455 5.5); ours are ASCII.</summary>
+    private static string CloseReason(string message) => message.Length <= 123 ? message : message[..123];
 
     private async Task SendRawAsync(byte[] payload, WebSocketMessageType type, CancellationToken cancellationToken)
     {

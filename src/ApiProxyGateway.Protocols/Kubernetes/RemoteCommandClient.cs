@@ -11,6 +11,9 @@ namespace ApiProxyGateway.Protocols.Kubernetes;
 /// </summary>
 public sealed class RemoteCommandClient : IAsyncDisposable
 {
+    /// <summary>The most the error stream may carry (1 MiB): a metav1.Status with its message, with room to spare.</summary>
+    public const int MaxStatusLength = 1 << 20;
+
     private readonly Stream _error;
     private readonly Func<CancellationToken, ValueTask> _closeStdin;
     private readonly Func<TerminalSize, CancellationToken, Task>? _resize;
@@ -121,11 +124,25 @@ public sealed class RemoteCommandClient : IAsyncDisposable
     public Task ResizeAsync(TerminalSize size, CancellationToken cancellationToken = default) =>
         _resize?.Invoke(size, cancellationToken) ?? throw new InvalidOperationException("Resizing needs a TTY (and protocol v3 or later).");
 
-    /// <summary>Reads the error stream to its end and turns it into the exit code or error, as client-go does.</summary>
+    /// <summary>
+    /// Reads the error stream to its end and turns it into the exit code or error, as client-go does, but keeps at
+    /// most <see cref="MaxStatusLength"/> bytes of it (client-go reads it whole): a status is a small JSON object.
+    /// </summary>
     public async Task<RemoteCommandResult> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
         using var status = new MemoryStream();
-        await _error.CopyToAsync(status, cancellationToken).ConfigureAwait(false);
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await _error.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (status.Length + read > MaxStatusLength)
+            {
+                throw new IOException($"The error stream carried more than the status limit of {MaxStatusLength} bytes.");
+            }
+
+            status.Write(chunk, 0, read);
+        }
+
         return ExecStatusCodec.Decode(status.ToArray(), ProtocolVersion);
     }
 

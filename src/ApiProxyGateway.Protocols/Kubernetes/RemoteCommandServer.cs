@@ -22,12 +22,15 @@ public sealed class RemoteCommandServer : IAsyncDisposable
     private readonly Func<ValueTask> _dispose;
     private readonly Task _resizeLoop;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _connectionFailed = new();
+    private readonly Task _connectionWatch;
     private int _finished;
 
     private RemoteCommandServer(
         string protocol,
         RemoteCommandOptions options,
         (Stream? Stdin, Stream? Stdout, Stream? Stderr, Stream? Resize) streams,
+        Task<Exception?> connectionEnded,
         Func<byte[], CancellationToken, Task> finish,
         Func<ValueTask> dispose)
     {
@@ -38,6 +41,7 @@ public sealed class RemoteCommandServer : IAsyncDisposable
         _finish = finish;
         _dispose = dispose;
         _resizeLoop = streams.Resize is null ? CompleteResizes() : PumpResizesAsync(streams.Resize);
+        _connectionWatch = WatchConnectionAsync(connectionEnded);
     }
 
     public string Protocol { get; }
@@ -56,6 +60,16 @@ public sealed class RemoteCommandServer : IAsyncDisposable
 
     /// <summary>Terminal size changes (TTY only); completes when the client stops sending them.</summary>
     public ChannelReader<TerminalSize> Resizes => _resizes.Reader;
+
+    /// <summary>
+    /// Cancelled when the client's connection failed rather than closed: it broke the protocol (e.g. a WebSocket
+    /// message over the size limit, which has already been answered with a close saying so) or the transport
+    /// broke. Whoever serves the command should then end it; <see cref="ConnectionError"/> says why.
+    /// </summary>
+    public CancellationToken ConnectionFailed => _connectionFailed.Token;
+
+    /// <summary>Why the client's connection failed (see <see cref="ConnectionFailed"/>), or null.</summary>
+    public Exception? ConnectionError { get; private set; }
 
     /// <summary>
     /// Waits for the client's streams (SYN_STREAMs with <c>streamType</c> headers) as the kubelet does, failing
@@ -81,6 +95,7 @@ public sealed class RemoteCommandServer : IAsyncDisposable
             protocol,
             options,
             (streams.GetValueOrDefault(StreamHeaders.Stdin), stdout, stderr, streams.GetValueOrDefault(StreamHeaders.Resize)),
+            FailureOf(session.Completion),
             async (status, ct) =>
             {
                 foreach (var output in new[] { stdout, stderr })
@@ -135,6 +150,7 @@ public sealed class RemoteCommandServer : IAsyncDisposable
                 options.Stdout ? new ChannelWriteStream(socket, ChannelWebSocket.Stdout, closeSignalOnDispose: false) : null,
                 options.HasStderr ? new ChannelWriteStream(socket, ChannelWebSocket.Stderr, closeSignalOnDispose: false) : null,
                 pipes.GetValueOrDefault(ChannelWebSocket.Resize)?.Reader.AsStream()),
+            receiving,
             async (status, ct) =>
             {
                 // Like the API server: status on the error channel, then close and wait for the client's close.
@@ -166,7 +182,9 @@ public sealed class RemoteCommandServer : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _dispose().ConfigureAwait(false);
         await _resizeLoop.ConfigureAwait(false);
+        await _connectionWatch.ConfigureAwait(false);
         _stop.Dispose();
+        _connectionFailed.Dispose();
     }
 
     private static void AddIf(HashSet<string> set, bool condition, string value)
@@ -174,6 +192,30 @@ public sealed class RemoteCommandServer : IAsyncDisposable
         if (condition)
         {
             set.Add(value);
+        }
+    }
+
+    private static async Task<Exception?> FailureOf(Task completion)
+    {
+        try
+        {
+            await completion.ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    private async Task WatchConnectionAsync(Task<Exception?> connectionEnded)
+    {
+        // Disposing ends the connection too (and cancels the wait); that is not a failure of the client's.
+        await ((Task)connectionEnded).WaitAsync(_stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!_stop.IsCancellationRequested && connectionEnded.IsCompletedSuccessfully && connectionEnded.Result is { } failure)
+        {
+            ConnectionError = failure;
+            await _connectionFailed.CancelAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace ApiProxyGateway.Protocols.Spdy;
@@ -7,20 +8,48 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// <summary>
 /// Incremental parser for one direction of one connection: call <see cref="TryRead"/> with whatever bytes have
 /// arrived; it consumes whole control frames and hands out DATA payloads as they arrive. A DATA frame longer than
-/// <c>maxDataFragment</c> is delivered in pieces so that a peer's 16 MiB frame never has to be buffered whole.
+/// <c>maxDataFragment</c> is delivered in pieces so that a peer's 16 MiB frame never has to be buffered whole, and
+/// the payload of an unknown control frame is skipped as it arrives, never buffered.
 /// </summary>
-internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int maxDataFragment = 64 * 1024)
+/// <remarks>
+/// Every limit of <see cref="SpdySessionOptions"/> and <see cref="SpdyLimits"/> is checked before the bytes it
+/// governs are buffered or allocated; breaking one throws a <see cref="SpdyProtocolException"/> that names it.
+/// After any exception the reader (its zlib stream in particular) is unusable.
+/// </remarks>
+internal sealed class SpdyFrameReader
 {
     private const int HeaderLength = 8;
 
-    private readonly SpdyHeaderDecompressor _decompressor = new(maxControlFrameLength);
+    private readonly int _maxControlFrameLength;
+    private readonly int _maxDataFragment;
+    private readonly SpdyHeaderDecompressor _decompressor;
     private uint _dataStreamId;
     private int _dataRemaining;
     private bool _dataFin;
+    private int _skipRemaining;
+
+    public SpdyFrameReader(SpdySessionOptions? options = null, int maxDataFragment = 64 * 1024)
+    {
+        options ??= new SpdySessionOptions();
+        _maxControlFrameLength = options.MaxControlFrameLength;
+        _maxDataFragment = maxDataFragment;
+        _decompressor = new SpdyHeaderDecompressor(options.MaxHeaderBlockSize, options.MaxHeaderCount);
+    }
 
     public bool TryRead(ref ReadOnlySequence<byte> buffer, [NotNullWhen(true)] out SpdyFrame? frame)
     {
         frame = null;
+        if (_skipRemaining > 0)
+        {
+            var skipped = (int)Math.Min(buffer.Length, _skipRemaining);
+            _skipRemaining -= skipped;
+            buffer = buffer.Slice(skipped);
+            if (_skipRemaining > 0)
+            {
+                return false;
+            }
+        }
+
         if (_dataRemaining > 0)
         {
             return TryReadDataPiece(ref buffer, out frame);
@@ -41,7 +70,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
         {
             var streamId = first & 0x7FFFFFFF;
             var fin = (flags & SpdyFrameType.FlagFin) != 0;
-            if (length <= maxDataFragment)
+            if (length <= _maxDataFragment)
             {
                 if (buffer.Length < HeaderLength + length)
                 {
@@ -66,9 +95,19 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
             throw new SpdyProtocolException($"Unsupported SPDY version {version}.");
         }
 
-        if (length > maxControlFrameLength)
+        if (length > _maxControlFrameLength)
         {
-            throw new SpdyProtocolException($"SPDY control frame of {length} bytes exceeds the limit of {maxControlFrameLength}.");
+            throw new SpdyProtocolException($"SPDY control frame of {length} bytes exceeds MaxControlFrameLength ({_maxControlFrameLength} bytes).");
+        }
+
+        var type = (ushort)(first & 0xFFFF);
+        if (!SpdyFrameType.IsKnown(type))
+        {
+            // Receivers ignore unknown control frames (SPDY/3.1 2.2.1): hand out the header, skip the payload.
+            frame = new UnknownControlFrame(type, flags, length);
+            buffer = buffer.Slice(HeaderLength);
+            _skipRemaining = length;
+            return true;
         }
 
         if (buffer.Length < HeaderLength + length)
@@ -77,7 +116,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
         }
 
         var payload = buffer.Slice(HeaderLength, length);
-        frame = ParseControl((ushort)(first & 0xFFFF), flags, payload);
+        frame = ParseControl(type, flags, payload);
         buffer = buffer.Slice(HeaderLength + length);
         return true;
     }
@@ -90,7 +129,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
             return false;
         }
 
-        var count = (int)Math.Min(Math.Min(buffer.Length, _dataRemaining), maxDataFragment);
+        var count = (int)Math.Min(Math.Min(buffer.Length, _dataRemaining), _maxDataFragment);
         _dataRemaining -= count;
         frame = new SpdyDataFrame(_dataStreamId, _dataFin && _dataRemaining == 0, buffer.Slice(0, count).ToArray());
         buffer = buffer.Slice(count);
@@ -132,7 +171,7 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
             case SpdyFrameType.Settings:
                 return ParseSettings(flags, payload);
             default:
-                return new UnknownControlFrame(type, flags, payload.ToArray());
+                throw new UnreachableException($"Control frame type {type} is not one TryRead parses.");
         }
     }
 
@@ -140,9 +179,14 @@ internal sealed class SpdyFrameReader(int maxControlFrameLength = 1 << 20, int m
     {
         RequireAtLeast(payload, 4, "SETTINGS");
         var count = Word(payload, 0);
-        if (count > (payload.Length - 4) / 8 || payload.Length != 4 + (8L * count))
+        if (count > SpdyLimits.MaxSettingsEntries)
         {
-            throw new SpdyProtocolException("SETTINGS frame length does not match its entry count.");
+            throw new SpdyProtocolException($"SPDY SETTINGS frame declares {count} entries, more than MaxSettingsEntries ({SpdyLimits.MaxSettingsEntries}).");
+        }
+
+        if (payload.Length != 4 + (8L * count))
+        {
+            throw new SpdyProtocolException($"SPDY SETTINGS frame declares {count} entries but carries {payload.Length - 4} bytes for them.");
         }
 
         var entries = new SpdySetting[count];

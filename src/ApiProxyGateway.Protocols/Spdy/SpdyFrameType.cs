@@ -14,4 +14,6 @@ internal static class SpdyFrameType
     public const byte FlagFin = 0x01;
     public const byte FlagUnidirectional = 0x02;
     public const byte FlagClearSettings = 0x01;
+
+    public static bool IsKnown(ushort type) => type is SynStream or SynReply or RstStream or Settings or Ping or GoAway or Headers or WindowUpdate;
 }

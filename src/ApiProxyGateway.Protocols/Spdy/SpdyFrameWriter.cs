@@ -55,8 +55,9 @@ internal sealed class SpdyFrameWriter
                 WriteSettings(settings, output);
                 break;
             case UnknownControlFrame unknown:
-                WriteControlHeader(output, unknown.Type, unknown.Flags, unknown.Payload.Length);
-                output.Write(unknown.Payload.Span);
+                WriteControlHeader(output, unknown.Type, unknown.Flags, unknown.Length);
+                output.GetSpan(unknown.Length)[..unknown.Length].Clear();
+                output.Advance(unknown.Length);
                 break;
             default:
                 throw new ArgumentException($"Unsupported frame {frame.GetType().Name}.", nameof(frame));

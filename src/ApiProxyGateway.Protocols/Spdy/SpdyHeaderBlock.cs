@@ -37,21 +37,42 @@ internal static class SpdyHeaderBlock
         return output.WrittenSpan.ToArray();
     }
 
-    public static SpdyHeaders Decode(ReadOnlySpan<byte> block)
+    /// <summary>
+    /// Decodes an inflated block. Every declared count and length is checked against the bytes that are left
+    /// (and the count against <paramref name="maxHeaderCount"/>) before anything is allocated for it.
+    /// </summary>
+    public static SpdyHeaders Decode(ReadOnlySpan<byte> block, int maxHeaderCount)
     {
-        var headers = new SpdyHeaders();
         var count = ReadUInt32(ref block);
+
+        // Each pair needs at least its two 4-byte length prefixes.
+        if (count > (uint)maxHeaderCount || count > (uint)(block.Length / 8))
+        {
+            throw new SpdyProtocolException(count > (uint)maxHeaderCount
+                ? $"SPDY header block declares {count} headers, more than MaxHeaderCount ({maxHeaderCount})."
+                : $"SPDY header block declares {count} headers but has only {block.Length} bytes for them.");
+        }
+
+        var headers = new SpdyHeaders();
         for (var i = 0u; i < count; i++)
         {
-            var name = ReadString(ref block);
-            if (name.Length == 0)
+            var name = ReadBytes(ref block);
+            if (name.IsEmpty)
             {
                 throw new SpdyProtocolException("SPDY header block has an empty header name.");
             }
 
-            foreach (var value in ReadString(ref block).Split('\0'))
+            // Several values of one name are NUL-joined; each counts against the limit.
+            var value = ReadBytes(ref block);
+            if (headers.Count + value.Count((byte)0) + 1 > maxHeaderCount)
             {
-                headers.Add(name, value);
+                throw new SpdyProtocolException($"SPDY header block carries more than MaxHeaderCount ({maxHeaderCount}) values.");
+            }
+
+            var nameText = Encoding.UTF8.GetString(name);
+            foreach (var part in Encoding.UTF8.GetString(value).Split('\0'))
+            {
+                headers.Add(nameText, part);
             }
         }
 
@@ -89,15 +110,15 @@ internal static class SpdyHeaderBlock
         return value;
     }
 
-    private static string ReadString(ref ReadOnlySpan<byte> block)
+    private static ReadOnlySpan<byte> ReadBytes(ref ReadOnlySpan<byte> block)
     {
         var length = ReadUInt32(ref block);
         if (length > (uint)block.Length)
         {
-            throw new SpdyProtocolException("SPDY header block is truncated.");
+            throw new SpdyProtocolException($"SPDY header block declares a {length}-byte name or value but has only {block.Length} bytes left.");
         }
 
-        var value = Encoding.UTF8.GetString(block[..(int)length]);
+        var value = block[..(int)length];
         block = block[(int)length..];
         return value;
     }

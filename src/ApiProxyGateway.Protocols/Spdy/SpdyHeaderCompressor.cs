@@ -24,10 +24,13 @@ internal sealed class SpdyHeaderCompressor
 
     public SpdyHeaderCompressor() => _deflater.SetDictionary(SpdyDictionary.Bytes);
 
-    public void Compress(SpdyHeaders headers, IBufferWriter<byte> output)
+    public void Compress(SpdyHeaders headers, IBufferWriter<byte> output) => CompressBlock(SpdyHeaderBlock.Encode(headers), output);
+
+    /// <summary>Compresses an already encoded name/value block (tests and fuzz seeds use it for blocks no peer should send).</summary>
+    public void CompressBlock(byte[] block, IBufferWriter<byte> output)
     {
         _deflater.SetLevel(Level);
-        _deflater.SetInput(SpdyHeaderBlock.Encode(headers));
+        _deflater.SetInput(block);
         _deflater.Flush();
         Drain(output);
 

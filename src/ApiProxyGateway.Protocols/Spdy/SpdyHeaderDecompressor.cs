@@ -4,17 +4,25 @@ using ICSharpCode.SharpZipLib.Zip.Compression;
 
 namespace ApiProxyGateway.Protocols.Spdy;
 
-/// <summary>Inflates header blocks for one direction of one connection (one zlib stream across all frames).</summary>
-internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize)
+/// <summary>
+/// Inflates header blocks for one direction of one connection (one zlib stream across all frames). Inflating
+/// stops as soon as a block passes <c>maxHeaderBlockSize</c>, so a zlib bomb costs no more than that limit
+/// plus one chunk; after a <see cref="SpdyProtocolException"/> the shared zlib stream is unusable, and so is
+/// the session.
+/// </summary>
+internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHeaderCount)
 {
+    private const int ChunkSize = 4096;
+
     private readonly Inflater _inflater = new(noHeader: false);
-    private readonly byte[] _chunk = new byte[4096];
+    private readonly byte[] _chunk = new byte[ChunkSize];
 
     public SpdyHeaders Decompress(ReadOnlySequence<byte> compressed)
     {
-        // The inflater keeps a reference to its input until it has consumed it, so hand it a private copy.
+        // The inflater keeps a reference to its input until it has consumed it, so hand it a private copy
+        // (at most one control frame, already bounded by MaxControlFrameLength).
         _inflater.SetInput(compressed.ToArray());
-        var output = new ArrayBufferWriter<byte>();
+        var output = new ArrayBufferWriter<byte>(ChunkSize);
         try
         {
             while (true)
@@ -22,11 +30,12 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize)
                 var count = _inflater.Inflate(_chunk);
                 if (count > 0)
                 {
-                    output.Write(_chunk.AsSpan(0, count));
-                    if (output.WrittenCount > maxHeaderBlockSize)
+                    if (output.WrittenCount + count > maxHeaderBlockSize)
                     {
-                        throw new SpdyProtocolException($"SPDY header block inflates to more than {maxHeaderBlockSize} bytes.");
+                        throw new SpdyProtocolException($"SPDY header block inflates to more than MaxHeaderBlockSize ({maxHeaderBlockSize} bytes).");
                     }
+
+                    output.Write(_chunk.AsSpan(0, count));
                 }
                 else if (_inflater.IsNeedingDictionary)
                 {
@@ -42,11 +51,13 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize)
                 }
             }
         }
-        catch (SharpZipBaseException ex)
+        catch (Exception ex) when (ex is SharpZipBaseException or IndexOutOfRangeException)
         {
-            throw new SpdyProtocolException("SPDY header block is not valid zlib data.", ex);
+            // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException from
+            // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; found by fuzz/).
+            throw new SpdyProtocolException("SPDY header block is not valid zlib data: " + ex.Message, ex);
         }
 
-        return SpdyHeaderBlock.Decode(output.WrittenSpan);
+        return SpdyHeaderBlock.Decode(output.WrittenSpan, maxHeaderCount);
     }
 }

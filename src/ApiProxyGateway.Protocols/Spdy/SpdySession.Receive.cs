@@ -4,6 +4,8 @@ namespace ApiProxyGateway.Protocols.Spdy;
 
 public sealed partial class SpdySession
 {
+    private const uint GoAwayProtocolError = 1;
+
     private async Task RunAsync()
     {
         Exception? error = null;
@@ -11,8 +13,13 @@ public sealed partial class SpdySession
         var pinger = _options.PingInterval is { } interval ? PingPeriodicallyAsync(interval) : Task.CompletedTask;
         try
         {
-            // Advertise our receive window first, so a flow-controlled peer never overruns a stream's buffer.
-            await SendFrameAsync(new SettingsFrame(false, [new SpdySetting(0, SpdySetting.InitialWindowSize, (uint)_options.InitialWindowSize)]), _shutdown.Token).ConfigureAwait(false);
+            // Advertise our limits first, so a flow-controlled peer never overruns a stream's buffer and a
+            // well-behaved one never has a stream refused.
+            await SendFrameAsync(
+                new SettingsFrame(false, [
+                    new SpdySetting(0, SpdySetting.MaxConcurrentStreams, (uint)_options.MaxConcurrentStreams),
+                    new SpdySetting(0, SpdySetting.InitialWindowSize, (uint)_options.InitialWindowSize)]),
+                _shutdown.Token).ConfigureAwait(false);
             while (true)
             {
                 var result = await input.ReadAsync(_shutdown.Token).ConfigureAwait(false);
@@ -50,7 +57,10 @@ public sealed partial class SpdySession
             error = ex;
             if (ex is SpdyProtocolException)
             {
-                await TrySendGoAwayAsync(1).ConfigureAwait(false);
+                // A peer that broke a rule may also have stopped reading: never wait longer than CloseTimeout
+                // for the transport (cancelling also ends a write that is stuck holding the write lock).
+                _shutdown.CancelAfter(_options.CloseTimeout);
+                await TrySendGoAwayAsync(GoAwayProtocolError).ConfigureAwait(false);
             }
         }
         finally
@@ -138,7 +148,7 @@ public sealed partial class SpdySession
             case HeadersFrame headers when _streams.TryGetValue(headers.StreamId, out var stream):
                 await FinishRemoteAsync(stream, headers.Fin).ConfigureAwait(false);
                 break;
-            case RstStreamFrame rst when _streams.TryRemove(rst.StreamId, out var stream):
+            case RstStreamFrame rst when TryRemoveStream(rst.StreamId, out var stream):
                 stream.OnReset(rst.Status);
                 break;
             case SettingsFrame settings:
@@ -148,6 +158,11 @@ public sealed partial class SpdySession
                 _pings.GetValueOrDefault(ping.Id)?.TrySetResult();
                 break;
             case PingFrame ping:
+                if (_controlFrames.Count >= SpdyLimits.MaxQueuedControlFrames)
+                {
+                    throw new SpdyProtocolException($"The SPDY peer sent PINGs faster than it read the answers: more than MaxQueuedControlFrames ({SpdyLimits.MaxQueuedControlFrames}) waiting.");
+                }
+
                 QueueControlFrame(ping);
                 break;
             case GoAwayFrame:
@@ -191,7 +206,9 @@ public sealed partial class SpdySession
         }
 
         Volatile.Write(ref _lastPeerStreamId, syn.StreamId);
-        if (_goAwaySent)
+
+        // Streams the application has not accepted yet count too: they are held in the accept queue.
+        if (_goAwaySent || Volatile.Read(ref _peerStreams) >= _options.MaxConcurrentStreams || _accepted.Reader.Count >= _options.MaxConcurrentStreams)
         {
             await SendFrameAsync(new RstStreamFrame(syn.StreamId, SpdyStreamStatus.RefusedStream), _shutdown.Token).ConfigureAwait(false);
             return;

@@ -78,7 +78,7 @@ public sealed partial class SpdySession
 
     internal async ValueTask SendResetAsync(uint streamId, SpdyStreamStatus status, CancellationToken cancellationToken)
     {
-        if (_streams.TryRemove(streamId, out var stream))
+        if (TryRemoveStream(streamId, out var stream))
         {
             stream.MarkLocalClosed();
         }

@@ -49,6 +49,7 @@ public sealed partial class SpdySession : IAsyncDisposable
     private uint _lastPeerStreamId;
     private long _peerInitialWindow = DefaultWindow;
     private int _sessionUnacknowledged;
+    private int _peerStreams;
     private volatile bool _peerFlowControl;
     private volatile bool _goAwaySent;
     private volatile bool _goAwayReceived;
@@ -62,7 +63,7 @@ public sealed partial class SpdySession : IAsyncDisposable
         IsClient = isClient;
         _nextStreamId = isClient ? 1u : 2u;
         _nextPingId = isClient ? 1u : 2u;
-        _reader = new SpdyFrameReader(options.MaxControlFrameLength);
+        _reader = new SpdyFrameReader(options);
         _run = Task.Run(RunAsync);
     }
 
@@ -216,15 +217,39 @@ public sealed partial class SpdySession : IAsyncDisposable
         {
             var stream = new SpdyStream(this, id, headers, isLocal, _peerInitialWindow, _options.InitialWindowSize);
             _streams[id] = stream;
+            if (!isLocal)
+            {
+                Interlocked.Increment(ref _peerStreams);
+            }
+
             return stream;
         }
     }
 
     private void ForgetIfClosed(SpdyStream stream)
     {
-        if (stream.IsLocalClosed && stream.IsRemoteClosed)
+        if (stream.IsLocalClosed && stream.IsRemoteClosed && _streams.TryRemove(new KeyValuePair<uint, SpdyStream>(stream.Id, stream)))
         {
-            _streams.TryRemove(new KeyValuePair<uint, SpdyStream>(stream.Id, stream));
+            Forgotten(stream);
+        }
+    }
+
+    private bool TryRemoveStream(uint id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SpdyStream? stream)
+    {
+        if (!_streams.TryRemove(id, out stream))
+        {
+            return false;
+        }
+
+        Forgotten(stream);
+        return true;
+    }
+
+    private void Forgotten(SpdyStream stream)
+    {
+        if (!stream.IsLocal)
+        {
+            Interlocked.Decrement(ref _peerStreams);
         }
     }
 

@@ -6,7 +6,8 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>
 /// Serves kubectl's WebSocket port-forward (<c>SPDY/3.1+portforward.k8s.io</c>) for kubelets that only speak
 /// SPDY, as kube-apiserver's tunneling handler does: a SPDY upgrade (POST) to the kubelet first, then the
-/// client's WebSocket is accepted and its binary messages carry the SPDY bytes both ways, unparsed.
+/// client's WebSocket is accepted and its binary messages carry the SPDY bytes both ways, unparsed. Messages
+/// are read as a byte stream in 16 KiB pieces, never accumulated, so no message size limit is needed here.
 /// </summary>
 internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options, TimeProvider timeProvider)
 {

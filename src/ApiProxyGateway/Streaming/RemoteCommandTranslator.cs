@@ -9,9 +9,11 @@ namespace ApiProxyGateway.Streaming;
 /// Serves kubectl's WebSocket v5 exec/attach for kubelets that speak only SPDY, as kube-apiserver's stream
 /// translator does: the SPDY side is opened first (so a kubelet failure is a plain non-101 answer and kubectl
 /// falls back to SPDY with the real error), then the client's WebSocket is accepted and each channel is
-/// carried to its SPDY stream, resize events included, with the exit status passed back at the end.
+/// carried to its SPDY stream, resize events included, with the exit status passed back at the end. If either
+/// side breaks its protocol (a WebSocket message over the size limit, a SPDY frame over one of the session's
+/// limits) the relay ends at once, both connections are closed, and the reason is logged.
 /// </summary>
-internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider)
+internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<RemoteCommandTranslator> logger)
 {
     private static readonly TimeSpan SpdyPingInterval = TimeSpan.FromSeconds(5);
 
@@ -39,7 +41,8 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         await using var client = await RemoteCommandServer.AcceptWebSocketAsync(socket, StreamProtocols.RemoteCommandV5, commandOptions, http.RequestAborted);
 
         stream.Tracker.Started("websocket-v5-translated");
-        using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, stream.Closing);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(stream.Closing, client.ConnectionFailed);
+        using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, ended.Token);
         ByteCount fromClient = new(), toClient = new();
         var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient) : Task.CompletedTask;
         var stdout = client.Stdout is { } clientStdout && kubelet.Stdout is { } kubeletStdout ? DuplexPump.CopyAsync(kubeletStdout, clientStdout, idle, toClient) : Task.CompletedTask;
@@ -56,7 +59,13 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
         {
-            endedBy = idle.IdledOut ? "idle-timeout" : http.RequestAborted.IsCancellationRequested ? "client" : "error";
+            var violation = Violation(e, client, session);
+            endedBy = violation is not null ? "protocol-error"
+                : idle.IdledOut ? "idle-timeout" : http.RequestAborted.IsCancellationRequested ? "client" : "error";
+            if (violation is { } broken)
+            {
+                StreamingLog.ProtocolViolation(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, broken.Side, broken.Reason);
+            }
         }
         finally
         {
@@ -65,6 +74,28 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         }
 
         stream.Tracker.Finished(new PumpResult(fromClient.Value, toClient.Value, endedBy));
+    }
+
+    /// <summary>
+    /// Which side broke its protocol, and how, if that is why the stream ended: the client's failure is recorded on
+    /// its connection; the kubelet's arrives inside the stream error (possibly before the session's own completion).
+    /// </summary>
+    private static (string Side, string Reason)? Violation(Exception caught, RemoteCommandServer client, SpdySession session)
+    {
+        if (client.ConnectionError is ChannelProtocolException clientError)
+        {
+            return ("client", clientError.Message);
+        }
+
+        for (var inner = caught; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SpdyProtocolException kubeletError)
+            {
+                return ("kubelet", kubeletError.Message);
+            }
+        }
+
+        return session.Completion is { IsFaulted: true, Exception.InnerException: SpdyProtocolException failed } ? ("kubelet", failed.Message) : null;
     }
 
     private static string Negotiated(HttpResponseHeaders headers) =>

@@ -8,4 +8,7 @@ internal static partial class StreamingLog
 
     [LoggerMessage(701, LogLevel.Warning, "Could not reach the kubelet for {Subresource} of {Namespace}/{Pod}: {Reason}")]
     public static partial void KubeletUnreachable(ILogger logger, PodSubresource subresource, string @namespace, string pod, string reason);
+
+    [LoggerMessage(702, LogLevel.Warning, "{Subresource} stream of {Namespace}/{Pod} ended because the {Side} broke the stream protocol: {Reason}")]
+    public static partial void ProtocolViolation(ILogger logger, PodSubresource subresource, string @namespace, string pod, string side, string reason);
 }

@@ -7,6 +7,11 @@ namespace ApiProxyGateway.Streaming;
 /// Relays WebSocket messages both ways with their types and boundaries. A close from one side is passed to the
 /// other; the relay ends when both have closed, a side fails, or nothing moves for the idle timeout.
 /// </summary>
+/// <remarks>
+/// Each fragment is forwarded as it arrives, never accumulated into a message, so a direction holds one
+/// 16 KiB buffer whatever the message size. There is no message size limit here: as behind kube-apiserver's
+/// byte-for-byte proxy, the kubelet applies its own (and its 1009 close is passed back to the client).
+/// </remarks>
 internal static class WebSocketMessagePump
 {
     private const int BufferSize = 16 * 1024;

@@ -82,6 +82,36 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Exec_ClientSendsAMessageOverTheLimit_IsClosedWith1009AndAuditedAsAProtocolError()
+    {
+        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var sandbox = fixture.Sandbox;
+        var marker = "oversized-" + Guid.NewGuid().ToString("N")[..8];
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(StreamProtocols.RemoteCommandV5);
+        socket.Options.HttpVersion = HttpVersion.Version11;
+        using var admin = sandbox.Invoker("admin");
+        var uri = new Uri(sandbox.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal)
+            + $"api/v1/namespaces/demo/pods/shell/exec?command=sh&command=-c&command=cat%20%23{marker}&stdin=true&stdout=true");
+        var message = new byte[ChannelWebSocket.DefaultMaxMessageSize + 1]; // channel 0 (stdin) and 32 MiB of zeros
+
+        await socket.ConnectAsync(uri, admin, deadline.Token);
+        await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, deadline.Token);
+        WebSocketReceiveResult received;
+        do
+        {
+            received = await socket.ReceiveAsync(new byte[1024], deadline.Token);
+        }
+        while (received.MessageType != WebSocketMessageType.Close);
+
+        var events = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 2, deadline.Token);
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, received.CloseStatus);
+        Assert.Equal("message larger than the channel protocol limit of 33554432 bytes", received.CloseStatusDescription);
+        Assert.Equal("protocol-error", (string?)events[1]["annotations"]?["apiproxygateway.io/ended-by"]);
+    }
+
+    [Fact]
     public async Task Exec_Denied_IsAuditedOnceWith403AndTheForbidDecision()
     {
         using var deadline = ProductionSandbox.Deadline(TestTimeout);

@@ -104,6 +104,28 @@ public sealed class RemoteCommandTests
         Assert.Contains("stdin", timeout.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WaitForExit_ErrorStreamOverTheStatusLimit_FailsNamingTheLimit()
+    {
+        var ct = TestWait.Timeout();
+        var (client, server, sessions) = await StartSpdyAsync(new RemoteCommandOptions { Stdout = true }, ct);
+        await using (sessions)
+        {
+            await using (server)
+            {
+                await using (client)
+                {
+                    var failing = server.FailAsync(new string('x', RemoteCommandClient.MaxStatusLength), ct);
+
+                    var error = await Assert.ThrowsAsync<IOException>(() => client.WaitForExitAsync(ct));
+
+                    Assert.Contains("status limit of 1048576 bytes", error.Message, StringComparison.Ordinal);
+                    _ = failing.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                }
+            }
+        }
+    }
+
     private static async Task<(string Stdout, string Stderr, RemoteCommandResult Exit)> RunEchoAsync(
         RemoteCommandClient client, RemoteCommandServer server, int exitCode, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ApiProxyGateway.Protocols.Spdy;
 using CsCheck;
 
@@ -73,7 +74,7 @@ public sealed class SpdyFramePropertyTests
         Headers.List[1, 40].Sample(blocks =>
         {
             var compressor = new SpdyHeaderCompressor();
-            var decompressor = new SpdyHeaderDecompressor(1 << 20);
+            var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
             foreach (var headers in blocks)
             {
                 var output = new System.Buffers.ArrayBufferWriter<byte>();
@@ -87,6 +88,119 @@ public sealed class SpdyFramePropertyTests
                 Assert.Equal("0000FFFF", Convert.ToHexString(output.WrittenSpan[^4..]));
             }
         }, iter: 100);
+    }
+
+    [Fact]
+    public void Reader_ArbitraryOrMutatedBytesInArbitraryChunks_FailOnlyWithProtocolErrorsWithinTheBudget()
+    {
+        ArbitraryWire.Sample((bytes, cuts) =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+
+            var events = ReadEvents(bytes, cuts);
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated <= AllocationBudget(bytes.Length), $"{allocated} bytes allocated for {bytes.Length} input bytes");
+            Assert.DoesNotContain(events.SkipLast(1), e => e.StartsWith("error:", StringComparison.Ordinal));
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Reader_ArbitraryOrMutatedBytes_GiveTheSameFramesAndErrorWhateverTheChunking()
+    {
+        ArbitraryWire.Sample((bytes, cuts) => Assert.Equal(ReadEvents(bytes, []), ReadEvents(bytes, cuts)), iter: 1000);
+    }
+
+    [Fact]
+    public void Decompressor_ArbitraryOrMutatedBlocksOnOneStream_FailOnlyWithProtocolErrors()
+    {
+        var blocks = Gen.OneOf(
+            Gen.Byte.Array[0, 200].Array[1, 6],
+            Gen.Select(Headers.List[1, 6], Gen.Int[0, int.MaxValue].Array[1, 6], Gen.Byte.Array[6], (headers, positions, values) =>
+            {
+                var compressor = new SpdyHeaderCompressor();
+                return headers.Select((h, i) =>
+                {
+                    var output = new System.Buffers.ArrayBufferWriter<byte>();
+                    compressor.Compress(h, output);
+                    var block = output.WrittenSpan.ToArray();
+                    block[positions[i % positions.Length] % block.Length] ^= values[i % values.Length];
+                    return block;
+                }).ToArray();
+            }));
+
+        blocks.Sample(sequence =>
+        {
+            var decompressor = new SpdyHeaderDecompressor(64 * 1024, 100);
+            try
+            {
+                foreach (var block in sequence)
+                {
+                    decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(block));
+                }
+            }
+            catch (SpdyProtocolException)
+            {
+                // The one way a block may be refused.
+            }
+        }, iter: 2000);
+    }
+
+    /// <summary>Random bytes, or real frames with a few bytes changed (which reach far deeper into the parser).</summary>
+    private static readonly Gen<(byte[] Bytes, int[] Cuts)> ArbitraryWire = Gen.Select(
+        Gen.OneOf(
+            Gen.Byte.Array[0, 400],
+            Gen.Select(Frame.List[1, 6], Gen.Int[0, int.MaxValue].Array[1, 4], Gen.Byte.Array[4], (frames, positions, values) =>
+            {
+                var bytes = SpdyFrameText.Encode(frames);
+                for (var i = 0; i < positions.Length; i++)
+                {
+                    bytes[positions[i] % bytes.Length] ^= values[i];
+                }
+
+                return bytes;
+            })),
+        Gen.Int[1, 400].Array[0, 12]);
+
+    /// <summary>What the fuzz target allows: a fixed part for the zlib state, and a generous share per input byte (zlib inflates ~1000:1).</summary>
+    private static long AllocationBudget(int inputLength) => (2L << 20) + (8L * 1024 * inputLength);
+
+    /// <summary>Frames (DATA pieces of one stream merged) and, last, the error if the reader threw one.</summary>
+    private static List<string> ReadEvents(byte[] bytes, int[] cuts)
+    {
+        var reader = new SpdyFrameReader();
+        var events = new List<string>();
+        var pending = Array.Empty<byte>();
+        var start = 0;
+        try
+        {
+            foreach (var end in cuts.Select(c => c % (bytes.Length + 1)).Where(c => c > 0).Distinct().Order().Append(bytes.Length))
+            {
+                pending = [.. pending, .. bytes[start..end]];
+                start = end;
+                var buffer = new System.Buffers.ReadOnlySequence<byte>(pending);
+                while (reader.TryRead(ref buffer, out var frame))
+                {
+                    if (frame is SpdyDataFrame data && events.Count > 0 && events[^1].StartsWith($"DATA {data.StreamId} fin=False", StringComparison.Ordinal))
+                    {
+                        var merged = events[^1].Split(' ')[^1] + Convert.ToHexString(data.Data.Span);
+                        events[^1] = $"DATA {data.StreamId} fin={data.Fin} {merged}";
+                    }
+                    else
+                    {
+                        events.Add(SpdyFrameText.Describe(frame));
+                    }
+                }
+
+                pending = buffer.ToArray();
+            }
+        }
+        catch (SpdyProtocolException ex)
+        {
+            events.Add("error: " + ex.Message);
+        }
+
+        return events;
     }
 
     private static byte[] Payload(IEnumerable<SpdyFrame> frames) =>

@@ -17,7 +17,7 @@ internal static class SpdyFrameText
         PingFrame p => $"PING {p.Id}",
         GoAwayFrame g => $"GOAWAY {g.LastGoodStreamId} {g.Status}",
         WindowUpdateFrame w => $"WINDOW_UPDATE {w.StreamId} {w.DeltaWindowSize}",
-        UnknownControlFrame u => $"UNKNOWN {u.Type} {u.Flags} {Convert.ToHexString(u.Payload.Span)}",
+        UnknownControlFrame u => $"UNKNOWN {u.Type} {u.Flags} {u.Length}",
         _ => throw new ArgumentException(frame.GetType().Name),
     };
 

@@ -153,7 +153,7 @@ public sealed class SpdySessionTests
         await using var server = SpdySession.CreateServer(b);
         var peer = new RawSpdyPeer(a);
 
-        await peer.SendAsync(new UnknownControlFrame(10, 0, new byte[] { 1, 2, 3 }), ct);
+        await peer.SendAsync(new UnknownControlFrame(10, 0, 3), ct);
         await peer.SendAsync(new PingFrame(7), ct);
         var pong = await peer.ReceiveAsync<PingFrame>(ct);
 
