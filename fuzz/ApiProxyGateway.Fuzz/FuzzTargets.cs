@@ -14,6 +14,8 @@ internal static class FuzzTargets
         SpdyFramesTarget.Target,
         SpdyHeadersTarget.Target,
         ChannelFramingTarget.Target,
+        RequestClassifierTarget.Target,
+        CertificateSubjectTarget.Target,
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Sandbox.Workloads;
 /// (<c>--raw-port</c>, default 9443) that writes its responses by hand, because Kestrel will not send what a hostile
 /// server sends (it rewrites <c>Connection</c>): on <c>/connection-headers</c> a 200 whose <c>Connection</c> names
 /// <c>X-Secret</c> and <c>Keep-Alive</c>, on <c>/upgrade-refused</c> a 400 carrying <c>Upgrade</c> and
-/// <c>Connection: Upgrade</c>; anything else is a 404. Every request head it reads is recorded for <c>/requests</c>.
+/// <c>Connection: Upgrade</c>, on <c>/redirect-elsewhere</c> a 302 to the cloud metadata address; anything else is a 404. Every request head it reads is recorded for <c>/requests</c>.
 /// </summary>
 internal static class HostileWorkload
 {
@@ -81,6 +81,7 @@ internal static class HostileWorkload
         {
             "/connection-headers" => With("200 OK", "Connection: X-Secret, Keep-Alive\r\nX-Secret: for-the-proxy-only\r\nKeep-Alive: timeout=5\r\nX-Visible: yes\r\n", "hop-by-hop headers named in Connection"),
             "/upgrade-refused" => With("400 Bad Request", "Connection: Upgrade, X-Secret\r\nUpgrade: websocket\r\nX-Secret: for-the-proxy-only\r\n", "no upgrade for you"),
+            "/redirect-elsewhere" => With("302 Found", "Location: https://169.254.169.254/latest/meta-data/\r\n", "go there instead"),
             _ => With("404 Not Found", "", "not found"),
         };
     }

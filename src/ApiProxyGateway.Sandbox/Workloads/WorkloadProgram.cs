@@ -15,7 +15,7 @@ internal static class WorkloadProgram
           hostile a web workload that misbehaves toward its proxy: the web flags and --raw-port=9443 (0 = off)
                   records every request head it receives: /requests lists them (method, target, headers) as JSON
                   raw HTTPS port: /connection-headers (200 naming X-Secret and Keep-Alive in Connection),
-                  /upgrade-refused (400 with Upgrade and Connection: Upgrade); anything else 404
+                  /upgrade-refused (400 with Upgrade and Connection: Upgrade), /redirect-elsewhere (302 to 169.254.169.254); anything else 404
           logger  one line a second        --interval=1s --count=N (then exit) --exit-code=0 --stderr-every=N --message=TEXT
           idle    does nothing; echoes stdin back when it has one
         """;

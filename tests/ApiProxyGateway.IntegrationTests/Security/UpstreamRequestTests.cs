@@ -88,6 +88,31 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     }
 
     [Fact]
+    public async Task PodProxy_RedirectToAnotherHost_IsReturnedNotFollowedAndNeverAnswersAnUpgrade()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+
+        var (plainStatus, _, plain) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline.Token);
+        var (upgradeStatus, upgradeBody, upgrade) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline.Token, configure: request =>
+        {
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+            request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+            request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        });
+
+        using (plain)
+        using (upgrade)
+        {
+            Assert.Equal(HttpStatusCode.Found, plainStatus);
+            Assert.Equal("https://169.254.169.254/latest/meta-data/", plain.Headers.Location?.ToString());
+            Assert.Equal(HttpStatusCode.BadGateway, upgradeStatus); // CVE-2020-8559
+            Assert.Contains("answered the upgrade with a redirect", upgradeBody, StringComparison.Ordinal);
+            Assert.Null(upgrade.Headers.Location);
+        }
+    }
+
+    [Fact]
     public async Task PodProxy_ClientHostHeader_IsNotWhatTheWorkloadSees()
     {
         using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
