@@ -34,10 +34,9 @@ internal sealed class ApiServerPassThrough(
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Classified();
-        if (context.Request.Headers.Upgrade.Count > 0 && !HttpMethods.IsGet(context.Request.Method))
+        if (ForwardedUpgrade.MethodProblem(context.Request) is { } problem)
         {
-            // YARP sends every upgrade as a GET; a POST upgrade would reach the API server as another verb.
-            await KubernetesStatus.BadRequestAsync(context, $"an upgrade with {context.Request.Method} cannot be forwarded to the API server unchanged; only GET upgrades (WebSockets) are forwarded");
+            await KubernetesStatus.BadRequestAsync(context, problem);
             return;
         }
 

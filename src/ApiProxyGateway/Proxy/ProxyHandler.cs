@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
 using ApiProxyGateway.Streaming;
@@ -53,6 +54,12 @@ internal sealed partial class ProxyHandler(
         if (context.Request.Headers.Upgrade.ToString() is { Length: > 0 } upgrade && !context.WebSockets.IsWebSocketRequest && !string.Equals(upgrade, "SPDY/3.1", StringComparison.OrdinalIgnoreCase))
         {
             await KubernetesStatus.BadRequestAsync(context, $"upgrade to \"{upgrade}\" is not allowed: only SPDY/3.1 and websocket may be proxied");
+            return;
+        }
+
+        if (ForwardedUpgrade.MethodProblem(context.Request) is { } methodProblem)
+        {
+            await KubernetesStatus.BadRequestAsync(context, methodProblem);
             return;
         }
 

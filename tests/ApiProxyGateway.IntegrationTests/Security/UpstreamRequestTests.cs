@@ -112,6 +112,28 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(HostileProxy + "/spdy-post")]
+    [InlineData("/apis/example.io/v1/namespaces/sec/things/x/exec")]
+    public async Task Upgrade_WithPost_IsRefusedRatherThanSentOnAsAGet(string target)
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var started = DateTimeOffset.UtcNow;
+
+        var (status, body, response) = await fixture.SendAsync("admin", HttpMethod.Post, target, deadline.Token, configure: request =>
+        {
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", "SPDY/3.1");
+            request.Headers.TryAddWithoutValidation("X-Stream-Protocol-Version", "v4.channel.k8s.io");
+        });
+        response.Dispose();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("cannot be forwarded unchanged", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Sandbox.Host.RequestLog.Entries, e => e.Time >= started && e.PathAndQuery.Contains("/things/", StringComparison.Ordinal));
+        Assert.Empty(await ReceivedAsync("spdy-post", deadline.Token));
+    }
+
     [Fact]
     public async Task PodProxy_ClientHostHeader_IsNotWhatTheWorkloadSees()
     {
