@@ -85,6 +85,29 @@ public sealed class AccessReviewerTests
         Assert.Equal(2, client.Questions.Count);
     }
 
+    /// <summary>
+    /// Red-team finding: the cache key length-prefixes each string but not the lists, so an extra value spelled like
+    /// the key's own "e:" marker reads as the start of another extra. {k1: [a, "e:k2", b]} and {k1: [a], k2: [b]} are
+    /// different users (a webhook authorizer may decide on extras), yet the second is answered from the first's cache.
+    /// </summary>
+    [Fact]
+    public async Task Review_ExtraValueSpelledLikeAnotherExtraKey_IsADifferentQuestion()
+    {
+        var asked = 0;
+        var client = new RecordingReviewClient(_ => Interlocked.Increment(ref asked) == 1); // only the first user is allowed
+        using var reviewer = CreateReviewer(client, new FakeTimeProvider());
+        var twoExtras = Viewer with { Extra = new Dictionary<string, IReadOnlyList<string>> { ["k1"] = ["a"], ["k2"] = ["b"] } };
+        var oneExtra = Viewer with { Extra = new Dictionary<string, IReadOnlyList<string>> { ["k1"] = ["a", "e:k2", "b"] } };
+
+        var allowed = await reviewer.ReviewAsync(twoExtras, Exec, TestContext.Current.CancellationToken);
+        var other = await reviewer.ReviewAsync(oneExtra, Exec, TestContext.Current.CancellationToken);
+
+        Assert.True(allowed.Allowed);
+        Assert.False(other.FromCache);
+        Assert.False(other.Allowed);
+        Assert.Equal(2, client.Questions.Count);
+    }
+
     internal static AccessReviewer CreateReviewer(ISubjectAccessReviewClient client, TimeProvider time) =>
         new(client, Options.Create(new AccessReviewOptions()), TestMetrics.Create(), time);
 }
