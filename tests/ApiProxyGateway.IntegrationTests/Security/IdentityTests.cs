@@ -60,6 +60,28 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
         Assert.Equal(groups, gateway.Groups);
     }
 
+    /// <summary>
+    /// Red-team finding: kube-apiserver's AuthenticatedGroupAdder (k8s.io/apiserver/pkg/authentication/group) adds
+    /// system:authenticated only when the user is not system:anonymous and neither system:authenticated nor
+    /// system:unauthenticated is among the groups. The gateway adds it to every certificate user, and the API server
+    /// then takes the impersonated group as given: such a certificate gains whatever system:authenticated is granted.
+    /// </summary>
+    [Theory]
+    [InlineData("anonymous-cn", "system:anonymous")]
+    [InlineData("unauthenticated-group", "unauthenticated-group")]
+    public async Task Certificate_ForAnonymousOrUnauthenticated_IsNotMadeSystemAuthenticatedByTheGateway(string user, string name)
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
+
+        var (_, _, response) = await fixture.SendAsync(user, HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token);
+        response.Dispose();
+
+        var forwarded = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery.EndsWith(marker, StringComparison.Ordinal));
+        Assert.Equal([name], forwarded.HeaderValues("Impersonate-User"));
+        Assert.DoesNotContain("system:authenticated", forwarded.HeaderValues("Impersonate-Group"));
+    }
+
     [Fact]
     public async Task Impersonation_RefusedByTheGateway_IsAudited()
     {
