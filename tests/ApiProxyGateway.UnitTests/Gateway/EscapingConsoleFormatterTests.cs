@@ -25,6 +25,22 @@ public sealed class EscapingConsoleFormatterTests
         Assert.Equal(1, line.Count(c => c == '\n'));
     }
 
+    /// <summary>
+    /// Red-team finding: a pod name from a decoded request path (User 'prober' denied create pods/exec 'sec/x\u2028fake')
+    /// reaches the log with U+2028/U+2029 (line and paragraph separators, which many log viewers and JSON-lines tools
+    /// break on) and U+202E (a bidi override that reverses what a reader sees) unescaped: char.IsControl is false for them.
+    /// </summary>
+    [Theory]
+    [InlineData('\u2028')]
+    [InlineData('\u2029')]
+    [InlineData('\u202E')]
+    public void Write_MessageWithUnicodeSeparatorsOrBidiOverrides_HasThemEscaped(char character)
+    {
+        var line = Format($"User 'prober' denied create pods/exec 'sec/x{character}2026-01-01T00:00:00.000Z info: forged'", null);
+
+        Assert.DoesNotContain(character, line);
+    }
+
     private static string Format(string message, Exception? exception)
     {
         using var formatter = new EscapingConsoleFormatter(new StaticMonitor(new SimpleConsoleFormatterOptions { TimestampFormat = null }));
