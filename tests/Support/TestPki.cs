@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -84,6 +85,48 @@ public sealed class TestPki : IDisposable
         KubeletClientCa.Dispose();
         WorkloadCa.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    /// <summary>
+    /// <paramref name="certificate"/> signed again by its (ECDSA) <paramref name="authority"/> with <paramref name="hash"/>
+    /// and, if given, with this serial number's exact bytes: certificates .NET will not issue (SHA-1 signatures,
+    /// negative serials) but a sloppy CA does. The result carries no private key.
+    /// </summary>
+    public static X509Certificate2 Reissue(X509Certificate2 certificate, X509Certificate2 authority, HashAlgorithmName hash, byte[]? serialNumber = null)
+    {
+        var tbs = new AsnReader(certificate.RawData, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        var version = tbs.ReadEncodedValue();
+        var serial = tbs.ReadEncodedValue();
+        _ = tbs.ReadEncodedValue(); // the old signature algorithm
+        var algorithm = new AsnWriter(AsnEncodingRules.DER);
+        using (algorithm.PushSequence())
+        {
+            algorithm.WriteObjectIdentifier(hash == HashAlgorithmName.SHA1 ? "1.2.840.10045.4.1" : "1.2.840.10045.4.3.2");
+        }
+
+        var body = new AsnWriter(AsnEncodingRules.DER);
+        using (body.PushSequence())
+        {
+            body.WriteEncodedValue(version.Span);
+            body.WriteEncodedValue(serialNumber is null ? serial.Span : [0x02, (byte)serialNumber.Length, .. serialNumber]);
+            body.WriteEncodedValue(algorithm.Encode());
+            while (tbs.HasData)
+            {
+                body.WriteEncodedValue(tbs.ReadEncodedValue().Span);
+            }
+        }
+
+        var signed = body.Encode();
+        using var key = authority.GetECDsaPrivateKey() ?? throw new ArgumentException("The authority needs its ECDSA private key.", nameof(authority));
+        var whole = new AsnWriter(AsnEncodingRules.DER);
+        using (whole.PushSequence())
+        {
+            whole.WriteEncodedValue(signed);
+            whole.WriteEncodedValue(algorithm.Encode());
+            whole.WriteBitString(key.SignData(signed, hash, DSASignatureFormat.Rfc3279DerSequence));
+        }
+
+        return X509CertificateLoader.LoadCertificate(whole.Encode());
     }
 
     /// <summary>A client certificate with exactly this subject (RDNs in encoding order), odd subjects included.</summary>

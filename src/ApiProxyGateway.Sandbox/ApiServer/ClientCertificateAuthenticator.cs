@@ -37,9 +37,10 @@ internal sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa,
         }
 
         // CommonNameUserConversion: the groups are the organizations as they are (Go keeps empty and repeated
-        // values); the authenticated group is added once, as the authenticated-group adder does.
+        // values); then AuthenticatedGroupAdder: system:authenticated, except for system:anonymous and when it or
+        // system:unauthenticated is already there.
         List<string> groups = [.. subject.Organizations];
-        if (!groups.Contains(UserInfo.AllAuthenticated, StringComparer.Ordinal))
+        if (subject.CommonName != UserInfo.Anonymous && !groups.Any(g => g is UserInfo.AllAuthenticated or UserInfo.AllUnauthenticated))
         {
             groups.Add(UserInfo.AllAuthenticated);
         }

@@ -66,9 +66,15 @@ internal sealed class Impersonation(RbacAuthorizer authorizer)
             }
         }
 
-        if (user != "system:anonymous" && !groupsToUse.Contains(UserInfo.AllAuthenticated))
+        // kube-apiserver's impersonation filter: a non-anonymous user gets system:authenticated unless it or
+        // system:unauthenticated was asked for; system:anonymous gets system:unauthenticated.
+        if (user != UserInfo.Anonymous && !groupsToUse.Any(g => g is UserInfo.AllAuthenticated or UserInfo.AllUnauthenticated))
         {
             groupsToUse.Add(UserInfo.AllAuthenticated);
+        }
+        else if (user == UserInfo.Anonymous && !groupsToUse.Contains(UserInfo.AllUnauthenticated))
+        {
+            groupsToUse.Add(UserInfo.AllUnauthenticated);
         }
 
         foreach (var header in headers.Keys.Where(k => k.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase)).ToList())

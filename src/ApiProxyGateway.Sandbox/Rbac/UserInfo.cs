@@ -4,6 +4,8 @@ namespace ApiProxyGateway.Sandbox.Rbac;
 public sealed record UserInfo(string Name, IReadOnlyList<string> Groups, string Uid, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra)
 {
     public const string AllAuthenticated = "system:authenticated";
+    public const string AllUnauthenticated = "system:unauthenticated";
+    public const string Anonymous = "system:anonymous";
     public const string SystemMasters = "system:masters";
 
     public UserInfo(string name, IReadOnlyList<string> groups)

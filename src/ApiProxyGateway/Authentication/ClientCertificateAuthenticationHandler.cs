@@ -42,7 +42,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (!result.Succeeded)
         {
             Context.Items[FailureItemKey] = result.Failure;
-            if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject)
+            if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject or ClientCertificateFailure.InsecureCertificate)
             {
                 // Unlike an unknown CA or an expired certificate, this is a certificate the cluster issued that the
                 // gateway cannot use: say why, or its owner has nothing to go on.

@@ -9,6 +9,7 @@ internal enum ClientCertificateFailure
     Expired,
     NotYetValid,
     MissingClientAuthUsage,
+    InsecureCertificate,
     EmptyCommonName,
     UnreadableSubject,
     UnforwardableSubject,

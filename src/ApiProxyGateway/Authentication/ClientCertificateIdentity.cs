@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Authentication;
 /// <summary>
 /// Maps a verified certificate to a user exactly as kube-apiserver's x509 authenticator does: the subject read as Go
 /// reads it (the last CN is the user name, every O a group, multi-valued RDNs included), <c>system:authenticated</c>
-/// added, and the credential id recording the certificate's SHA-256. A subject the API server could not read, or an
+/// added as kube-apiserver adds it, and the credential id recording the certificate's SHA-256. A subject the API server could not read, or an
 /// identity that cannot travel in a header unchanged (a control character, white space at either end), is refused:
 /// the gateway must never act as someone other than the API server would see.
 /// </summary>
@@ -37,6 +37,13 @@ internal static class ClientCertificateIdentity
             return ClientCertificateMapping.Refused(ClientCertificateFailure.UnforwardableSubject, $"the client certificate's common name {nameProblem}");
         }
 
+        if (subject.CommonName == KubernetesUser.AnonymousUser)
+        {
+            // kube-apiserver gives such a certificate no group at all; impersonating system:anonymous always adds
+            // system:unauthenticated, so the gateway cannot act as exactly this user and does not try.
+            return ClientCertificateMapping.Refused(ClientCertificateFailure.UnforwardableSubject, $"the client certificate names the user {KubernetesUser.AnonymousUser}, which the gateway cannot act as");
+        }
+
         var groups = new List<string>(subject.Organizations.Count + 1);
         for (var i = 0; i < subject.Organizations.Count; i++)
         {
@@ -48,7 +55,8 @@ internal static class ClientCertificateIdentity
             groups.Add(subject.Organizations[i]);
         }
 
-        if (!groups.Contains(KubernetesUser.AuthenticatedGroup, StringComparer.Ordinal))
+        // kube-apiserver's AuthenticatedGroupAdder: system:authenticated, unless it or system:unauthenticated is there.
+        if (!groups.Any(group => group is KubernetesUser.AuthenticatedGroup or KubernetesUser.UnauthenticatedGroup))
         {
             groups.Add(KubernetesUser.AuthenticatedGroup);
         }

@@ -35,6 +35,11 @@ internal sealed class ClientCertificateValidator(ServingTlsProvider tls, ClientC
                 var (failure, detail) = Classify(chain);
                 return new ClientCertificateValidation(null, failure, detail, validUntil);
             }
+
+            if (GoCertificateRules.Problem(chain.ChainElements) is { } refused)
+            {
+                return new ClientCertificateValidation(null, ClientCertificateFailure.InsecureCertificate, refused, validUntil);
+            }
         }
         finally
         {

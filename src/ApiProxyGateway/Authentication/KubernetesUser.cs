@@ -11,6 +11,10 @@ internal sealed record KubernetesUser(
 {
     public const string AuthenticatedGroup = "system:authenticated";
 
+    public const string UnauthenticatedGroup = "system:unauthenticated";
+
+    public const string AnonymousUser = "system:anonymous";
+
     /// <summary>The extra key kube-apiserver uses to record which credential authenticated a request.</summary>
     public const string CredentialIdExtra = "authentication.kubernetes.io/credential-id";
 

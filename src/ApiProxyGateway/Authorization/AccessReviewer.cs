@@ -96,18 +96,22 @@ internal sealed class AccessReviewer : IDisposable
 
     private static string Key(KubernetesUser user, ResourceAttributes attributes)
     {
-        // Unambiguous: every part is length-prefixed, so no user-controlled value can imitate a separator.
+        // Unambiguous: every string is length-prefixed and every list count-prefixed, so no value a caller controls
+        // (a group, an extra key or value) can pass for a separator or for another part of the question.
         var builder = new StringBuilder();
         Append(builder, user.Name);
         Append(builder, user.Uid ?? "");
+        Count(builder, user.Groups.Count);
         foreach (var group in user.Groups.Order(StringComparer.Ordinal))
         {
-            Append(builder, "g:" + group);
+            Append(builder, group);
         }
 
+        Count(builder, user.Extra.Count);
         foreach (var (extraKey, values) in user.Extra.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            Append(builder, "e:" + extraKey);
+            Append(builder, extraKey);
+            Count(builder, values.Count);
             foreach (var value in values)
             {
                 Append(builder, value);
@@ -122,6 +126,8 @@ internal sealed class AccessReviewer : IDisposable
         Append(builder, attributes.Name);
         return builder.ToString();
     }
+
+    private static void Count(StringBuilder builder, int count) => builder.Append('#').Append(count).Append('|');
 
     private static void Append(StringBuilder builder, string value) =>
         builder.Append(value.Length).Append(':').Append(value).Append('|');

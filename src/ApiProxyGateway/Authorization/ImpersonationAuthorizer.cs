@@ -10,8 +10,8 @@ namespace ApiProxyGateway.Authorization;
 internal sealed class ImpersonationAuthorizer(AccessReviewer reviewer)
 {
     private const string ServiceAccountPrefix = "system:serviceaccount:";
-    private const string AnonymousUser = "system:anonymous";
-    private const string UnauthenticatedGroup = "system:unauthenticated";
+    private const string AnonymousUser = KubernetesUser.AnonymousUser;
+    private const string UnauthenticatedGroup = KubernetesUser.UnauthenticatedGroup;
     private const string AuthenticationGroup = "authentication.k8s.io";
 
     public async Task<ImpersonationOutcome> AuthorizeAsync(KubernetesUser caller, ImpersonationRequest request, CancellationToken cancellationToken)

@@ -61,14 +61,14 @@ internal sealed class EscapingConsoleFormatter : ConsoleFormatter, IDisposable
         textWriter.Write('\n');
     }
 
-    /// <summary>Writes <paramref name="text"/> with control characters as <c>\n</c>, <c>\r</c>, <c>\t</c> or <c>\uXXXX</c>.</summary>
+    /// <summary>Writes <paramref name="text"/> with control, separator and format characters as <c>\n</c>, <c>\r</c>, <c>\t</c> or <c>\uXXXX</c>.</summary>
     internal static void WriteEscaped(TextWriter writer, string text)
     {
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (!char.IsControl(c))
+            if (!NeedsEscape(c))
             {
                 continue;
             }
@@ -86,6 +86,15 @@ internal sealed class EscapingConsoleFormatter : ConsoleFormatter, IDisposable
 
         writer.Write(text.AsSpan(start));
     }
+
+    /// <summary>
+    /// Control characters, and the ones that move or reorder text on a terminal or in a viewer without being
+    /// controls: line and paragraph separators (U+2028, U+2029) and format characters (bidi overrides such as U+202E,
+    /// zero-width ones).
+    /// </summary>
+    private static bool NeedsEscape(char c) =>
+        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 
     private static string Level(LogLevel level) => level switch
     {

@@ -13,7 +13,7 @@ namespace ApiProxyGateway.Proxy;
 /// services: the service port mapped to a ready endpoint whose target is a pod of the same namespace with that IP;
 /// nodes: the kubelet (over the kubelet connection) for its own port, the node address otherwise.
 /// </summary>
-internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetResolver kubelets, WorkloadTrust trust, EgressPolicy egress, IOptions<ProxyOptions> options)
+internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetResolver kubelets, WorkloadTrust trust, EgressPolicy egress, IOptions<ProxyOptions> options, IOptions<KubeletOptions> kubeletOptions)
 {
     public async Task<ProxyResolution> ResolveAsync(ProxyKind kind, string ns, ProxyTargetName name, CancellationToken cancellationToken) => kind switch
     {
@@ -126,14 +126,16 @@ internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetReso
             return Refused($"node \"{node.Name}\"", kubelet.Address, refusal);
         }
 
-        if (name.Port.Length == 0 || name.Port == kubelet.Port.ToString(CultureInfo.InvariantCulture))
-        {
-            return new ProxyTarget(kubelet.Display, kubelet.Address, kubelet.Port, "https", [kubelet.TlsName], null, "the kubelet CA", kubelet);
-        }
-
-        if (!int.TryParse(name.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        var port = kubelet.Port;
+        if (name.Port.Length > 0 && (!int.TryParse(name.Port, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
         {
             return ProxyRefusal.BadRequest($"\"{name.Port}\" is not a port number; nodes/proxy takes a numbered port");
+        }
+
+        // The kubelet's port however it is written (10250, 010250) is the kubelet, with every kubelet check.
+        if (port == kubelet.Port)
+        {
+            return new ProxyTarget(kubelet.Display, kubelet.Address, kubelet.Port, "https", [kubelet.TlsName], null, "the kubelet CA", kubelet);
         }
 
         return await WorkloadAsync($"node \"{node.Name}\"", "", null, kubelet.Address, port, name.Scheme.Length == 0 ? "https" : name.Scheme, [kubelet.TlsName], cancellationToken);
@@ -144,6 +146,13 @@ internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetReso
         if (egress.Refusal(address) is { } refusal)
         {
             return Refused(display, address, refusal);
+        }
+
+        if (KubeletAt(address, port) is { } node)
+        {
+            // A hostNetwork pod or an endpoint on a node's kubelet port is the kubelet: reached as a workload it would
+            // skip the kubelet checks (node identity, the refused endpoints, the fine-grained node subresources).
+            return ProxyRefusal.BadRequest($"{display} at {new IPEndPoint(address, port)} is the kubelet of node \"{node}\", which is reached only through nodes/{node}/proxy");
         }
 
         scheme = scheme.Length == 0 ? "http" : scheme;
@@ -159,6 +168,14 @@ internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetReso
         return bundle is null
             ? ProxyRefusal.BadGateway($"cannot verify {display}: {source}")
             : new ProxyTarget(display, address, port, "https", names, bundle, source);
+    }
+
+    /// <summary>The node whose kubelet listens at <paramref name="address"/>:<paramref name="port"/>, if any.</summary>
+    private string? KubeletAt(IPAddress address, int port)
+    {
+        var text = address.ToString();
+        return cluster.Nodes.Values.FirstOrDefault(node => (node.KubeletPort > 0 ? node.KubeletPort : kubeletOptions.Value.Port) == port
+            && node.Addresses.Any(a => IPAddress.TryParse(a.Address, out var ip) && ip.ToString() == text))?.Name;
     }
 
     private static ProxyRefusal Refused(string display, IPAddress address, string reason) =>

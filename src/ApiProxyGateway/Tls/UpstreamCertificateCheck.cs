@@ -47,6 +47,11 @@ internal sealed class UpstreamCertificateCheck(Func<X509Certificate2, string?>? 
             return Fail(UpstreamTlsFailure.Invalid, errors.ToString());
         }
 
+        if (chain is not null && GoCertificateRules.Problem(chain.ChainElements) is { } refused)
+        {
+            return Fail(UpstreamTlsFailure.InsecureCertificate, refused);
+        }
+
         return identityCheck?.Invoke(peer) is { } identityProblem ? Fail(UpstreamTlsFailure.WrongIdentity, identityProblem) : true;
     }
 

@@ -11,5 +11,6 @@ internal enum UpstreamTlsFailure
     Expired,
     NotYetValid,
     WrongUsage,
+    InsecureCertificate,
     Invalid,
 }

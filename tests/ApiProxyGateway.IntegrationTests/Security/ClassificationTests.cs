@@ -58,6 +58,25 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
         Assert.Contains(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.Time >= started && e.PathAndQuery.StartsWith("/containerLogs/sec/logger/logger", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task NodeProxy_KubeletPortWrittenAnotherWay_IsStillTheKubeletWithItsChecks()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var started = DateTimeOffset.UtcNow;
+
+        var (healthStatus, _, health) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a:010250/proxy/healthz", deadline.Token);
+        health.Dispose();
+        var (runStatus, runBody, run) = await fixture.SendAsync("admin", HttpMethod.Post, "/api/v1/nodes/https:node-a:010250/proxy/run/sec/shell/shell?cmd=id", deadline.Token);
+        run.Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, healthStatus);
+        Assert.Contains(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.Time >= started && e.PathAndQuery == "/healthz"
+            && e.ClientCertificateSubject?.Contains("apiproxygateway-kubelet-client", StringComparison.Ordinal) == true);
+        Assert.Equal(HttpStatusCode.Forbidden, runStatus);
+        Assert.Contains("/run", runBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.Time >= started && e.PathAndQuery.StartsWith("/run", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("POST", "/api/v1/nodes/node-a/proxy/checkpoint/sec/shell/shell", "/checkpoint", "CVE-2025-0426")]
     [InlineData("GET", "/api/v1/nodes/node-a/proxy/logs/?query=kubelet", "/logs", "CVE-2024-9042")]

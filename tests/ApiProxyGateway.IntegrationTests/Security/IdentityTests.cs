@@ -63,23 +63,46 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     /// <summary>
     /// Red-team finding: kube-apiserver's AuthenticatedGroupAdder (k8s.io/apiserver/pkg/authentication/group) adds
     /// system:authenticated only when the user is not system:anonymous and neither system:authenticated nor
-    /// system:unauthenticated is among the groups. The gateway adds it to every certificate user, and the API server
-    /// then takes the impersonated group as given: such a certificate gains whatever system:authenticated is granted.
+    /// system:unauthenticated is among the groups; the gateway added it to every certificate user, and the API server
+    /// takes an impersonated group as given.
     /// </summary>
-    [Theory]
-    [InlineData("anonymous-cn", "system:anonymous")]
-    [InlineData("unauthenticated-group", "unauthenticated-group")]
-    public async Task Certificate_ForAnonymousOrUnauthenticated_IsNotMadeSystemAuthenticatedByTheGateway(string user, string name)
+    [Fact]
+    public async Task Certificate_InSystemUnauthenticated_IsNotMadeSystemAuthenticatedByTheGateway()
     {
         using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
-        var (_, _, response) = await fixture.SendAsync(user, HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token);
-        response.Dispose();
+        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token)).Response.Dispose();
+        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline.Token, direct: true)).Response.Dispose();
 
-        var forwarded = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery.EndsWith(marker, StringComparison.Ordinal));
-        Assert.Equal([name], forwarded.HeaderValues("Impersonate-User"));
-        Assert.DoesNotContain("system:authenticated", forwarded.HeaderValues("Impersonate-Group"));
+        var forwarded = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?" + marker);
+        var direct = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?direct&" + marker);
+        Assert.Equal(["unauthenticated-group"], forwarded.HeaderValues("Impersonate-User"));
+        Assert.Equal(["system:unauthenticated"], forwarded.HeaderValues("Impersonate-Group"));
+        Assert.Equal(["system:unauthenticated"], direct.AuthenticatedUser!.Groups);
+        Assert.Equal(direct.AuthenticatedUser.Groups, forwarded.EffectiveUser!.Groups);
+    }
+
+    /// <summary>
+    /// kube-apiserver gives a certificate for system:anonymous no group at all, which impersonation cannot express
+    /// (it adds system:unauthenticated): the gateway refuses rather than act as a different anonymous.
+    /// </summary>
+    [Fact]
+    public async Task Certificate_ForSystemAnonymous_Gets401AndNothingIsForwarded()
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
+
+        var (status, body, response) = await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token);
+        response.Dispose();
+        (await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline.Token, direct: true)).Response.Dispose();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("system:anonymous, which the gateway cannot act as", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?" + marker);
+        var direct = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?direct&" + marker);
+        Assert.Equal("system:anonymous", direct.AuthenticatedUser!.Name);
+        Assert.Empty(direct.AuthenticatedUser.Groups);
     }
 
     [Fact]

@@ -28,6 +28,39 @@ public sealed class ClientCertificateValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Validate_SignedWithSha1_IsRefusedAsKubernetesRefusesIt()
+    {
+        using var issued = TestPki.IssueClient(_pki.ClusterCa, "sha1user");
+        using var certificate = TestPki.Reissue(issued, _pki.ClusterCa, System.Security.Cryptography.HashAlgorithmName.SHA1);
+
+        var result = _validator.Validate(certificate);
+
+        Assert.Equal(ClientCertificateFailure.InsecureCertificate, result.Failure);
+        Assert.Contains("ECDSA with SHA-1", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_NegativeSerialNumber_IsRefusedAsKubernetesRefusesIt()
+    {
+        using var issued = TestPki.IssueClient(_pki.ClusterCa, "negative");
+        using var certificate = TestPki.Reissue(issued, _pki.ClusterCa, System.Security.Cryptography.HashAlgorithmName.SHA256, [0x80, 0x01, 0x02, 0x03]);
+
+        var result = _validator.Validate(certificate);
+
+        Assert.Equal(ClientCertificateFailure.InsecureCertificate, result.Failure);
+        Assert.Contains("negative serial number", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ReissuedWithSha256_StillSucceeds()
+    {
+        using var issued = TestPki.IssueClient(_pki.ClusterCa, "reissued");
+        using var certificate = TestPki.Reissue(issued, _pki.ClusterCa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        Assert.True(_validator.Validate(certificate).Succeeded); // so the two refusals above are about SHA-1 and the serial alone
+    }
+
+    [Fact]
     public void Validate_CertificateFromTheClientCa_Succeeds()
     {
         using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", ["dev"]);
