@@ -130,8 +130,10 @@ internal sealed class ScenarioMaterializer(AddressPlan plan, ResourceStore store
             return pod;
         }
 
-        var podNumber = _podsPerNode[nodeName] = _podsPerNode.GetValueOrDefault(nodeName) + 1;
-        var ip = plan.PodAddress(node.Number, podNumber).ToString();
+        // A hostNetwork pod shares its node's address, as on a real node.
+        var ip = pod.Spec.HostNetwork == true
+            ? node.Address
+            : plan.PodAddress(node.Number, _podsPerNode[nodeName] = _podsPerNode.GetValueOrDefault(nodeName) + 1).ToString();
         var now = timeProvider.GetUtcNow().UtcDateTime;
         pod.Status = new V1PodStatus
         {

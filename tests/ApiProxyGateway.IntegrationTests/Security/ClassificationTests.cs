@@ -78,6 +78,22 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     }
 
     [Theory]
+    [InlineData("https:hostnet:10250")]
+    [InlineData("hostnet:10250")]
+    public async Task PodProxy_ToTheKubeletThroughAHostNetworkPod_IsRefused(string target)
+    {
+        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var started = DateTimeOffset.UtcNow;
+
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Post, $"/api/v1/namespaces/sec/pods/{target}/proxy/run/sec/shell/shell?cmd=id", deadline.Token);
+        response.Dispose();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.EndsWith("is the kubelet of node \"node-a\", which is reached only through nodes/node-a/proxy", (string?)System.Text.Json.Nodes.JsonNode.Parse(body)!["message"], StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.Time >= started);
+    }
+
+    [Theory]
     [InlineData("POST", "/api/v1/nodes/node-a/proxy/checkpoint/sec/shell/shell", "/checkpoint", "CVE-2025-0426")]
     [InlineData("GET", "/api/v1/nodes/node-a/proxy/logs/?query=kubelet", "/logs", "CVE-2024-9042")]
     [InlineData("GET", "/api/v1/nodes/node-a/proxy/logs?pattern=x", "/logs", "CVE-2024-9042")]
