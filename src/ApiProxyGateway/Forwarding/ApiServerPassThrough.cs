@@ -83,8 +83,8 @@ internal sealed class ApiServerPassThrough(
     private async Task ReportAsync(HttpContext context, ClassifiedRequest request, ForwarderError error)
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
-        var connect = Find<UpstreamConnectException>(exception);
-        var refused = Find<UpstreamRequestRefusedException>(exception);
+        var connect = UpstreamErrors.Find<UpstreamConnectException>(exception);
+        var refused = UpstreamErrors.Find<UpstreamRequestRefusedException>(exception);
         var reason = connect?.Reason ?? exception?.Message ?? error.ToString();
         ForwardingLog.ForwardFailed(logger, context.Request.Method, request.EscapedPath, error.ToString(), reason);
         if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted)
@@ -118,18 +118,4 @@ internal sealed class ApiServerPassThrough(
         VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         AllowResponseBuffering = false,
     };
-
-    private static T? Find<T>(Exception? exception)
-        where T : Exception
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
 }

@@ -173,11 +173,11 @@ internal sealed partial class ProxyHandler(
         }
 
         var exception = context.GetForwarderErrorFeature()?.Exception;
-        var connect = exception is null ? null : KubeletResponses.FindConnectFailure(exception);
+        var connect = UpstreamErrors.Find<UpstreamConnectException>(exception);
         ProxyFailed(logger, target.Display, error.ToString(), connect?.Reason ?? exception?.Message ?? error.ToString());
-        if (exception is UpstreamRequestRefusedException or { InnerException: UpstreamRequestRefusedException })
+        if (UpstreamErrors.Find<UpstreamRequestRefusedException>(exception) is { } refused)
         {
-            await KubernetesStatus.BadRequestAsync(context, (exception as UpstreamRequestRefusedException ?? (UpstreamRequestRefusedException)exception.InnerException!).Message);
+            await KubernetesStatus.BadRequestAsync(context, refused.Message);
         }
         else if (connect is { Failure: UpstreamFailure.TlsVerification or UpstreamFailure.TlsHandshake })
         {

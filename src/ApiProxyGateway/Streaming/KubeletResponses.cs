@@ -46,19 +46,6 @@ internal static class KubeletResponses
         return KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, reason, $"error dialing the {failure.Target}: {failure.Reason}"));
     }
 
-    public static UpstreamConnectException? FindConnectFailure(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is UpstreamConnectException connect)
-            {
-                return connect;
-            }
-        }
-
-        return null;
-    }
-
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxErrorBody];

@@ -50,11 +50,12 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                     break;
             }
         }
-        catch (UpstreamRequestRefusedException e) when (!http.Response.HasStarted)
+        catch (Exception e) when (UpstreamErrors.Find<UpstreamRequestRefusedException>(e) is { } refused && !http.Response.HasStarted)
         {
-            await KubernetesStatus.BadRequestAsync(http, e.Message);
+            // Also when ClientWebSocket wrapped it in a WebSocketException.
+            await KubernetesStatus.BadRequestAsync(http, refused.Message);
         }
-        catch (Exception e) when (KubeletResponses.FindConnectFailure(e) is { } failure && !http.Response.HasStarted)
+        catch (Exception e) when (UpstreamErrors.Find<UpstreamConnectException>(e) is { } failure && !http.Response.HasStarted)
         {
             StreamingLog.KubeletUnreachable(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, failure.Message);
             await KubeletResponses.WriteConnectFailureAsync(http, failure);
