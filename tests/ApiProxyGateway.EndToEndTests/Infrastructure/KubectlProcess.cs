@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 
-/// <summary>A running kubectl whose output lines can be awaited; disposing kills its process tree.</summary>
+/// <summary>A running kubectl (or client script) whose output lines can be awaited; disposing kills its process tree.</summary>
 public sealed class KubectlProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -23,6 +23,9 @@ public sealed class KubectlProcess : IAsyncDisposable
     public string Command { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code, once <see cref="WaitForExitAsync"/> returned true.</summary>
+    public int ExitCode => _process.ExitCode;
 
     public string Output
     {
@@ -77,6 +80,21 @@ public sealed class KubectlProcess : IAsyncDisposable
             {
                 throw new TimeoutException($"{Command} did not print the expected line within {timeout}.{Environment.NewLine}{this}");
             }
+        }
+    }
+
+    /// <summary>Waits for the process to exit and its output to be read: false (still running) after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+            await _pumps.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
