@@ -32,26 +32,25 @@ internal static class ChannelFraming
 
     /// <summary>
     /// Returns null for an empty message (the v5 server's "connection is open" notice carries one byte, not zero).
-    /// A message that breaks the protocol throws <see cref="ChannelProtocolException"/>, and nothing else.
+    /// The WebSocket message type does not matter, only the negotiated codec: Kubernetes reads every message with
+    /// x/net/websocket's <c>Message.Receive</c> into a byte slice, text or binary alike (the Python client sends its
+    /// stdin as text frames). In the base64 codecs the channel is the first byte minus <c>'0'</c>; a byte that is no
+    /// digit names a channel nobody reads, which the caller ignores as Kubernetes does. A message that breaks the
+    /// protocol throws <see cref="ChannelProtocolException"/>, and nothing else.
     /// </summary>
-    public static ChannelMessage? Decode(ReadOnlySpan<byte> message, WebSocketMessageType type, bool base64, bool closeSignals)
+    public static ChannelMessage? Decode(ReadOnlySpan<byte> message, bool base64, bool closeSignals)
     {
         if (message.IsEmpty)
         {
             return null;
         }
 
-        if (type == WebSocketMessageType.Text || base64)
+        if (base64)
         {
-            if (!base64 || type != WebSocketMessageType.Text || message[0] is < (byte)'0' or > (byte)'9')
-            {
-                throw new ChannelProtocolException(WebSocketCloseStatus.InvalidMessageType, "Unexpected WebSocket message type for the negotiated channel protocol.");
-            }
-
             var text = Encoding.ASCII.GetString(message[1..]);
             try
             {
-                return new ChannelMessage((byte)(message[0] - '0'), Convert.FromBase64String(text), false);
+                return new ChannelMessage(unchecked((byte)(message[0] - '0')), Convert.FromBase64String(text), false);
             }
             catch (FormatException ex)
             {

@@ -81,7 +81,7 @@ public sealed class ChannelWebSocket : IDisposable
                 var (buffer, length, type) = received;
                 try
                 {
-                    if (ChannelFraming.Decode(buffer.AsSpan(0, length), type, _base64, SupportsCloseSignal) is { } message)
+                    if (ChannelFraming.Decode(buffer.AsSpan(0, length), _base64, SupportsCloseSignal) is { } message)
                     {
                         return message;
                     }
@@ -119,11 +119,13 @@ public sealed class ChannelWebSocket : IDisposable
     public void Dispose() => _sendLock.Dispose();
 
     /// <summary>
-    /// Ends the connection politely: sends our close (if not yet sent), waits a bounded time for the peer's
-    /// close to end <paramref name="receiving"/>, then releases the WebSocket and its transport. Never throws:
-    /// a peer that is already gone is the normal end of the story here.
+    /// Ends the connection: sends our close (if not yet sent), then releases the WebSocket and its transport. Never
+    /// throws: a peer that is already gone is the normal end of the story here.
     /// </summary>
-    internal async Task ShutdownAsync(Task receiving, CancellationTokenSource stopReceiving)
+    /// <param name="receiving">The receive loop, stopped through <paramref name="stopReceiving"/>.</param>
+    /// <param name="stopReceiving">Stops the receive loop.</param>
+    /// <param name="awaitPeerClose">Wait (up to 5 s) for the peer's close before the connection ends.</param>
+    internal async Task ShutdownAsync(Task receiving, CancellationTokenSource stopReceiving, bool awaitPeerClose)
     {
         try
         {
@@ -134,7 +136,11 @@ public sealed class ChannelWebSocket : IDisposable
             // The peer is gone already.
         }
 
-        await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        if (awaitPeerClose)
+        {
+            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        }
+
         await stopReceiving.CancelAsync().ConfigureAwait(false);
         await receiving.ConfigureAwait(false);
         WebSocket.Dispose();
@@ -165,7 +171,7 @@ public sealed class ChannelWebSocket : IDisposable
                 var result = await WebSocket.ReceiveAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    await CloseOutputAsync(cancellationToken).ConfigureAwait(false);
+                    await ReplyToCloseAsync(cancellationToken).ConfigureAwait(false);
                     return null;
                 }
 
@@ -188,6 +194,22 @@ public sealed class ChannelWebSocket : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// Answers the peer's close. A Kubernetes server closes the connection right after its close frame, so the
+    /// answer may find the connection gone; the close was clean all the same.
+    /// </summary>
+    private async Task ReplyToCloseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CloseOutputAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException)
+        {
+            // The peer has already gone, as it may.
         }
     }
 

@@ -109,7 +109,7 @@ public sealed class RemoteCommandClient : IAsyncDisposable
             resize is null ? null : (size, ct) => WriteResizeAsync(resize, size, ct),
             async () =>
             {
-                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
+                await socket.ShutdownAsync(receiving, stop, awaitPeerClose: true).ConfigureAwait(false);
                 stop.Dispose();
                 socket.Dispose();
             });

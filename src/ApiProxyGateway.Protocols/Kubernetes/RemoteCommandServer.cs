@@ -120,9 +120,26 @@ public sealed class RemoteCommandServer : IAsyncDisposable
     /// <summary>
     /// Serves an accepted WebSocket (v4/v5 channel protocols or their base64 forms). Like the API server it
     /// first sends an empty message on the lowest channel it writes to, so the client knows the stream is up.
+    /// The connection ends politely: see the overload with <c>waitForClientClose</c>.
     /// </summary>
+    public static Task<RemoteCommandServer> AcceptWebSocketAsync(
+        WebSocket webSocket, string protocol, RemoteCommandOptions options, CancellationToken cancellationToken = default) =>
+        AcceptWebSocketAsync(webSocket, protocol, options, waitForClientClose: true, cancellationToken);
+
+    /// <summary>Serves an accepted WebSocket, choosing how the connection ends.</summary>
+    /// <param name="webSocket">The accepted WebSocket.</param>
+    /// <param name="protocol">The negotiated channel protocol.</param>
+    /// <param name="options">The streams the client asked for.</param>
+    /// <param name="waitForClientClose">
+    /// After the status and our close frame, wait (up to 5 s) for the client's close before the connection ends, as
+    /// RFC 6455 has it: no client data can then arrive on a closed socket and make TCP reset the connection under
+    /// the client's last reads. False ends the connection at once, as x/net/websocket (the kubelet's stream server)
+    /// does; a client that looks at its socket only once it becomes readable (the Python client) then sees the close
+    /// without waiting.
+    /// </param>
+    /// <param name="cancellationToken">Ends the wait for the first send.</param>
     public static async Task<RemoteCommandServer> AcceptWebSocketAsync(
-        WebSocket webSocket, string protocol, RemoteCommandOptions options, CancellationToken cancellationToken = default)
+        WebSocket webSocket, string protocol, RemoteCommandOptions options, bool waitForClientClose, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var socket = new ChannelWebSocket(webSocket, protocol);
@@ -153,13 +170,13 @@ public sealed class RemoteCommandServer : IAsyncDisposable
             receiving,
             async (status, ct) =>
             {
-                // Like the API server: status on the error channel, then close and wait for the client's close.
+                // Like the API server: status on the error channel, then our close.
                 await socket.SendAsync(ChannelWebSocket.Error, status, ct).ConfigureAwait(false);
-                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
+                await socket.ShutdownAsync(receiving, stop, waitForClientClose).ConfigureAwait(false);
             },
             async () =>
             {
-                await socket.ShutdownAsync(receiving, stop).ConfigureAwait(false);
+                await socket.ShutdownAsync(receiving, stop, waitForClientClose).ConfigureAwait(false);
                 stop.Dispose();
                 socket.Dispose();
             });

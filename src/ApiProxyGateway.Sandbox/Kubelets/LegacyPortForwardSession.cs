@@ -9,26 +9,32 @@ using ApiProxyGateway.Sandbox.Runtime;
 namespace ApiProxyGateway.Sandbox.Kubelets;
 
 /// <summary>
-/// The CRI streaming server's WebSocket port-forward (<c>portforward.k8s.io</c>, <c>base64.portforward.k8s.io</c>),
-/// which every kubelet serves: the ports come from <c>?port=A,B</c>; port i has data channel 2i and error channel
-/// 2i+1, each opened by a message holding the port as two little-endian bytes.
+/// The CRI streaming server's WebSocket port-forward (pkg/kubelet/cri/streaming/portforward/websocket.go), which every
+/// kubelet serves with the channel framing: binary with no sub-protocol or <c>v4.channel.k8s.io</c>, base64 with
+/// <c>v4.base64.channel.k8s.io</c>. The ports come from <c>?port=A,B</c> (repeatable); port i has data channel 2i and
+/// error channel 2i+1, each opened by a message holding the port as two little-endian bytes.
 /// </summary>
 internal static class LegacyPortForwardSession
 {
-    public const string Binary = "portforward.k8s.io";
-    public const string Base64 = "base64.portforward.k8s.io";
+    /// <summary>What the kubelet accepts, in its order: "" is a WebSocket that asked for no sub-protocol.</summary>
+    public static IReadOnlyList<string> Protocols { get; } = ["", StreamProtocols.RemoteCommandV4, StreamProtocols.RemoteCommandBase64V4];
 
-    /// <summary>The ports of <c>?port=</c>, or the kubelet's error text.</summary>
-    public static (ushort[]? Ports, string? Error) ParsePorts(string? query)
+    /// <summary>The ports of every <c>?port=</c> (each may list several), or the kubelet's error text.</summary>
+    public static (ushort[]? Ports, string? Error) ParsePorts(IReadOnlyList<string?> values)
     {
-        if (string.IsNullOrEmpty(query))
+        if (values.Count == 0)
         {
             return (null, "query parameter \"port\" is required");
         }
 
         var ports = new List<ushort>();
-        foreach (var text in query.Split(','))
+        foreach (var text in values.SelectMany(v => string.IsNullOrEmpty(v) ? [""] : v.Split(',')))
         {
+            if (text.Length == 0)
+            {
+                return (null, "query parameter \"port\" cannot be empty");
+            }
+
             if (!ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
                 return (null, $"unable to parse \"{text}\" as a port: invalid syntax");
@@ -45,10 +51,15 @@ internal static class LegacyPortForwardSession
         return ([.. ports], null);
     }
 
+    /// <summary>
+    /// Serves the ports until the client closes or, as the kubelet does, every port's pod connection has ended (or
+    /// never opened): then the WebSocket is closed from here.
+    /// </summary>
     public static async Task RunAsync(WebSocket webSocket, string protocol, ushort[] ports, PodContext pod, CancellationToken aborted)
     {
         // The channel framing is the remote-command one; only the base64 choice matters to ChannelWebSocket.
-        using var channels = new ChannelWebSocket(webSocket, protocol == Base64 ? StreamProtocols.RemoteCommandBase64V1 : StreamProtocols.RemoteCommandV1);
+        using var channels = new ChannelWebSocket(webSocket, protocol.Length == 0 ? StreamProtocols.RemoteCommandV4 : protocol);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var sockets = new Socket?[ports.Length];
         var pumps = new List<Task>();
         try
@@ -62,18 +73,18 @@ internal static class LegacyPortForwardSession
                 sockets[i] = await ConnectAsync(channels, i, ports[i], pod, aborted);
                 if (sockets[i] is { } socket)
                 {
-                    pumps.Add(PumpFromPodAsync(socket, channels, (byte)(2 * i), aborted));
+                    pumps.Add(PumpFromPodAsync(socket, channels, (byte)(2 * i), session.Token));
                 }
             }
 
-            while (await channels.ReceiveAsync(aborted) is { } message)
+            var receiving = ReceiveAsync(channels, sockets, session.Token);
+            if (await Task.WhenAny(receiving, Task.WhenAll(pumps)) != receiving)
             {
-                var index = message.Channel / 2;
-                if (message.Channel % 2 == 0 && index < sockets.Length && sockets[index] is { } socket && !message.Data.IsEmpty)
-                {
-                    await socket.SendAsync(message.Data, SocketFlags.None, aborted);
-                }
+                await channels.CloseOutputAsync(aborted);
             }
+
+            await session.CancelAsync();
+            await receiving;
         }
         catch (Exception e) when (e is IOException or WebSocketException or SocketException or OperationCanceledException or InvalidDataException)
         {
@@ -81,12 +92,33 @@ internal static class LegacyPortForwardSession
         }
         finally
         {
+            await session.CancelAsync();
             foreach (var socket in sockets)
             {
                 socket?.Dispose();
             }
 
             await Task.WhenAll(pumps);
+        }
+    }
+
+    /// <summary>Writes each data channel's messages to its pod connection until the client closes or the session ends.</summary>
+    private static async Task ReceiveAsync(ChannelWebSocket channels, Socket?[] sockets, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await channels.ReceiveAsync(cancellationToken) is { } message)
+            {
+                var index = message.Channel / 2;
+                if (message.Channel % 2 == 0 && index < sockets.Length && sockets[index] is { } socket && !message.Data.IsEmpty)
+                {
+                    await socket.SendAsync(message.Data, SocketFlags.None, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the session ended from the pod's side.
         }
     }
 

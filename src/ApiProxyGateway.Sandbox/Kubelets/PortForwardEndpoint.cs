@@ -55,24 +55,21 @@ internal sealed class PortForwardEndpoint(KubeletContext kubelet)
     /// <summary>Any other WebSocket goes to the CRI's legacy port-forward, which needs <c>?port=</c> and knows no tunnel.</summary>
     private async Task LegacyWebSocketAsync(HttpContext http, RunningPod pod)
     {
-        var (ports, error) = LegacyPortForwardSession.ParsePorts(http.Request.Query["port"].ToString());
+        var (ports, error) = LegacyPortForwardSession.ParsePorts(http.Request.Query["port"]);
         if (ports is null)
         {
             await KubeletResponses.TextAsync(http, 400, error!); // ! ParsePorts gives an error whenever it gives no ports
             return;
         }
 
-        IReadOnlyList<string> offered = UpgradeRequest.WebSocketProtocols(http.Request) is { Count: > 0 } list ? list : [""];
-        string[] supported = ["", LegacyPortForwardSession.Binary, LegacyPortForwardSession.Base64];
-        if (offered.FirstOrDefault(supported.Contains) is not { } protocol || !ServerUpgrade.HasWebSocketKey(http.Request))
+        if (await StreamNegotiation.NegotiateAsync(http, [], LegacyPortForwardSession.Protocols) is not { } negotiated)
         {
-            await KubeletResponses.ErrorAsync(http, 403, $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{string.Join(' ', supported[1..])}]");
             return;
         }
 
-        KubeletLog.Streaming(kubelet.Logger, kubelet.NodeName, "portForward", pod.Context.ToString(), "", "websocket " + protocol);
-        using var socket = await ServerUpgrade.AcceptWebSocketAsync(http, protocol);
-        await LegacyPortForwardSession.RunAsync(socket, protocol, ports, pod.Context, http.RequestAborted);
+        KubeletLog.Streaming(kubelet.Logger, kubelet.NodeName, "portForward", pod.Context.ToString(), "", "websocket " + negotiated.Protocol);
+        using var socket = await ServerUpgrade.AcceptWebSocketAsync(http, negotiated.Protocol);
+        await LegacyPortForwardSession.RunAsync(socket, negotiated.Protocol, ports, pod.Context, http.RequestAborted);
     }
 
     private static async Task ServeAsync(SpdySession session, PodContext pod, CancellationToken aborted)

@@ -59,7 +59,7 @@ internal sealed class RemoteCommandEndpoint(KubeletContext kubelet)
         if (negotiated.IsWebSocket)
         {
             using var socket = await ServerUpgrade.AcceptWebSocketAsync(http, negotiated.Protocol);
-            await using var remote = await RemoteCommandServer.AcceptWebSocketAsync(socket, negotiated.Protocol, options, http.RequestAborted);
+            await using var remote = await RemoteCommandServer.AcceptWebSocketAsync(socket, negotiated.Protocol, options, waitForClientClose: false, http.RequestAborted); // as the kubelet's x/net/websocket
             await RunAsync(remote, route, found, command, http.RequestAborted);
             return;
         }

@@ -48,7 +48,7 @@ internal sealed class ApiServerPassThrough(
 
         if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
-            await ForwardAsync(context, effective, request, _ordinary, context.RequestAborted);
+            await ForwardAsync(context, effective, request, longRunning: false, context.RequestAborted);
             return;
         }
 
@@ -63,7 +63,7 @@ internal sealed class ApiServerPassThrough(
         metrics.StreamStarted("watch", "http");
         try
         {
-            await ForwardAsync(context, effective, request, _longRunning, closing.Token);
+            await ForwardAsync(context, effective, request, longRunning: true, closing.Token);
         }
         finally
         {
@@ -71,9 +71,10 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, ForwarderRequestConfig config, CancellationToken cancellationToken)
+    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken)
     {
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath), cancellationToken);
+        var config = longRunning ? _longRunning : _ordinary;
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, longRunning), cancellationToken);
         if (error != ForwarderError.None)
         {
             await ReportAsync(context, request, error);

@@ -27,6 +27,14 @@ internal static class KubeletResponses
 
         var body = await ReadBodyAsync(response, context.RequestAborted);
         var message = MessageOf(body);
+        if (response.StatusCode == HttpStatusCode.Forbidden && IsProtocolRefusal(context.Request, response, body))
+        {
+            // Not about anyone's identity: the kubelet speaks none of the stream protocols the client offered.
+            // kube-apiserver hands this 403 on as it is; it is named for what it is here.
+            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, "Forbidden", $"the {target.Display} does not speak the stream protocol the client asked for: {message}"));
+            return;
+        }
+
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             // The kubelet judged the gateway's own certificate, not the user: an operator has to act.
@@ -36,6 +44,15 @@ internal static class KubeletResponses
 
         await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, ReasonFor(response.StatusCode), message));
     }
+
+    /// <summary>
+    /// A kubelet answers 403 both when its authorizer refuses the gateway (body <c>Forbidden (user=…</c>) and when a
+    /// stream's protocol cannot be agreed: SPDY's refusal names what it accepts in
+    /// <c>X-Accepted-Stream-Protocol-Versions</c>, and a WebSocket handshake refusal (x/net/websocket) has no body.
+    /// </summary>
+    private static bool IsProtocolRefusal(HttpRequest request, HttpResponseMessage response, string body) =>
+        !body.StartsWith("Forbidden (user=", StringComparison.Ordinal)
+        && (response.Headers.Contains("X-Accepted-Stream-Protocol-Versions") || request.Headers.SecWebSocketKey.Count > 0 || HttpMethods.IsConnect(request.Method));
 
     /// <summary>A connection that could not be made, naming the node and the precise reason.</summary>
     public static Task WriteConnectFailureAsync(HttpContext context, UpstreamConnectException failure)

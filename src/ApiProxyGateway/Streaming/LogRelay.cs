@@ -34,7 +34,8 @@ internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider 
         http.Features.Get<IHttpMinResponseDataRateFeature>()?.MinDataRate = null;
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "text/plain";
-        await http.Response.StartAsync(http.RequestAborted);
+        // The headers go now, not with the first line: a followed log of a quiet container is open all the same.
+        await http.Response.Body.FlushAsync(http.RequestAborted);
         await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
         stream.Tracker.Started("http");
         stream.Tracker.Finished(await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, stream.Closing));

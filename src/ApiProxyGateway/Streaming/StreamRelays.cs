@@ -28,7 +28,7 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                     await KubernetesStatus.BadRequestAsync(http, "Upgrade request required");
                     break;
                 case (_, ClientStreamProtocol.Spdy):
-                    await upgrades.RunAsync(stream, "spdy");
+                    await upgrades.RunAsync(stream);
                     break;
                 case (PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel) when !stream.Node.SpeaksWebSockets || !IsUpgradable(http):
                     await tunnel.RunAsync(stream);
@@ -36,13 +36,14 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                 case (PodSubresource.Exec or PodSubresource.Attach, ClientStreamProtocol.WebSocketV5) when !stream.Node.SpeaksWebSockets || !IsUpgradable(http):
                     await translator.RunAsync(stream);
                     break;
-                case (PodSubresource.PortForward, ClientStreamProtocol.WebSocketV5) or (not PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel):
-                    // The tunnel is for port-forward and v5 for exec/attach; anything else is not a stream we know.
-                    await KubernetesStatus.BadRequestAsync(http, $"the WebSocket protocol {http.Request.Headers.SecWebSocketProtocol} does not apply to this subresource");
+                case (not PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel):
+                    await KubernetesStatus.BadRequestAsync(http, $"the WebSocket protocol {StreamRequest.PortForwardTunnelProtocol} applies to port-forward only");
                     break;
                 case (_, _) when IsUpgradable(http):
-                    // An HTTP/1.1 WebSocket goes to the kubelet byte for byte, handshake included.
-                    await upgrades.RunAsync(stream, StreamRequest.ProtocolLabel(StreamRequest.SubProtocols(http.Request.Headers.SecWebSocketProtocol).FirstOrDefault()));
+                    // Any other HTTP/1.1 WebSocket goes to the kubelet byte for byte, handshake included, as
+                    // kube-apiserver passes it: the kubelet chooses among the offered protocols (its port-forward takes
+                    // v4.channel.k8s.io, v4.base64.channel.k8s.io or none, whatever else a client offers first).
+                    await upgrades.RunAsync(stream);
                     break;
                 default:
                     // A WebSocket over HTTP/2 cannot be relayed as bytes: it is accepted here and re-originated.

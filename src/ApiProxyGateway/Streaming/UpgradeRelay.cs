@@ -20,7 +20,7 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
     private static readonly string[] ReturnedResponseHeaders =
         ["Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "X-Stream-Protocol-Version"];
 
-    public async Task RunAsync(StreamContext stream, string protocolLabel)
+    public async Task RunAsync(StreamContext stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
@@ -77,7 +77,9 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
         }
 
         await using var client = await upgrade.UpgradeAsync();
-        stream.Tracker.Started(protocolLabel);
+        stream.Tracker.Started(string.Equals(token, "websocket", StringComparison.OrdinalIgnoreCase)
+            ? StreamRequest.ProtocolLabel(response.Headers.TryGetValues("Sec-WebSocket-Protocol", out var chosen) ? chosen.FirstOrDefault() : null)
+            : "spdy");
         stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
 }

@@ -173,6 +173,87 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
     }
 
+    [Theory]
+    [InlineData("v5.channel.k8s.io,v4.channel.k8s.io,v3.channel.k8s.io,v2.channel.k8s.io,channel.k8s.io", "v4.channel.k8s.io")] // JavaScript
+    [InlineData("v4.channel.k8s.io", "v4.channel.k8s.io")] // Python
+    [InlineData("", null)] // no sub-protocol at all, which the kubelet also serves
+    public async Task PortForwardOverWebSocket_AsTheClientLibrariesAskForIt_ReachesTheKubeletAsItIs(string offered, string? chosen)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var ct = deadline.Token;
+        using var socket = new ClientWebSocket();
+        foreach (var protocol in offered.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
+        using var invoker = fixture.Invoker("admin");
+        var uid = fixture.PodUid("demo", "server");
+        var uri = new Uri(fixture.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "api/v1/namespaces/demo/pods/server/portforward?ports=8080");
+
+        await socket.ConnectAsync(uri, invoker, ct);
+        var opening = new[] { await ReceiveBinaryAsync(socket, ct), await ReceiveBinaryAsync(socket, ct) };
+        await socket.SendAsync((byte[])[0, .. "GET /healthz HTTP/1.1\r\nHost: server\r\nConnection: close\r\n\r\n"u8], WebSocketMessageType.Binary, true, ct);
+        var answer = new StringBuilder();
+        while (await ReceiveBinaryAsync(socket, ct) is { Length: > 0 } message)
+        {
+            Assert.Equal(0, message[0]);
+            answer.Append(Encoding.ASCII.GetString(message, 1, message.Length - 1));
+        }
+
+        Assert.Equal(chosen, socket.SubProtocol);
+        Assert.Equal([[0, 0x90, 0x1f], [1, 0x90, 0x1f]], opening); // each channel opens with the port, little-endian
+        Assert.StartsWith("HTTP/1.1 200 OK", answer.ToString(), StringComparison.Ordinal);
+        var received = fixture.KubeletRequests($"/portForward/demo/server/{uid}")[^1];
+        Assert.Equal($"/portForward/demo/server/{uid}?port=8080", received.PathAndQuery);
+        Assert.StartsWith(GatewayKubeletClient, received.ClientCertificateSubject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebSocket_WithAProtocolTheKubeletDoesNotSpeak_IsNamedAsSuchNotAsACertificateProblem()
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var ct = deadline.Token;
+        using var invoker = fixture.Invoker("admin");
+        using var request = fixture.Request(HttpMethod.Get, "/api/v1/namespaces/demo/pods/server/portforward?ports=8080");
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "base64.portforward.k8s.io");
+
+        using var response = await invoker.SendAsync(request, ct);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("Forbidden", (string?)status["reason"]);
+        Assert.Contains("does not speak the stream protocol the client asked for: requested protocol(s) are not supported", (string?)status["message"], StringComparison.Ordinal);
+        Assert.DoesNotContain("certificate", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    /// <summary>The next whole binary message; empty once the peer has closed.</summary>
+    private static async Task<byte[]> ReceiveBinaryAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        using var message = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(), ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return [];
+            }
+
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return message.ToArray();
+    }
+
     private static async Task<string> ReadAllAsync(Stream stream)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);

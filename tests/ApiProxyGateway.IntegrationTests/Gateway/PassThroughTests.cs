@@ -150,6 +150,24 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Contains("\"second\"", second, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task Watch_OnAQuietResource_GetsItsResponseHeadersBeforeAnyEvent(string version)
+    {
+        // The API server sends a watch's headers at once; clients wait for them to know the watch is open. Nothing
+        // ever happens on this watch, so its headers can only come from that first flush, passed on as it is.
+        using var developer = _gateway.User("developer");
+        using var client = _gateway.CreateClient(developer, Version.Parse(version));
+
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/configmaps?watch=true", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Version.Parse(version), response.Version);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task ApiServerDown_Gets503Status()
     {

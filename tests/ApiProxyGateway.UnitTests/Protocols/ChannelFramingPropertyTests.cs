@@ -16,7 +16,7 @@ public sealed class ChannelFramingPropertyTests
         {
             var (payload, type) = ChannelFraming.Encode(channel, data, base64: false);
 
-            var decoded = ChannelFraming.Decode(payload, type, base64: false, closeSignals: v5 && channel != ChannelFraming.CloseSignal);
+            var decoded = ChannelFraming.Decode(payload, base64: false, closeSignals: v5 && channel != ChannelFraming.CloseSignal);
 
             Assert.Equal(WebSocketMessageType.Binary, type);
             Assert.Equal((channel, false), (decoded!.Value.Channel, decoded.Value.IsCloseSignal));
@@ -31,7 +31,7 @@ public sealed class ChannelFramingPropertyTests
         {
             var (payload, type) = ChannelFraming.Encode(channel, data, base64: true);
 
-            var decoded = ChannelFraming.Decode(payload, type, base64: true, closeSignals: false);
+            var decoded = ChannelFraming.Decode(payload, base64: true, closeSignals: false);
 
             Assert.Equal(WebSocketMessageType.Text, type);
             Assert.Equal(channel, decoded!.Value.Channel);
@@ -44,24 +44,23 @@ public sealed class ChannelFramingPropertyTests
     {
         Gen.Byte.Sample(channel =>
         {
-            var decoded = ChannelFraming.Decode([ChannelFraming.CloseSignal, channel], WebSocketMessageType.Binary, base64: false, closeSignals: true);
+            var decoded = ChannelFraming.Decode([ChannelFraming.CloseSignal, channel], base64: false, closeSignals: true);
 
             Assert.Equal((channel, true, 0), (decoded!.Value.Channel, decoded.Value.IsCloseSignal, decoded.Value.Data.Length));
         });
     }
 
     [Fact]
-    public void Decode_ArbitraryMessageForEveryProtocolAndType_IsAMessageOrAChannelProtocolException()
+    public void Decode_ArbitraryMessageForEveryProtocol_IsAMessageOrAChannelProtocolException()
     {
         var message = Gen.OneOf(Data, Gen.Select(Gen.Char['0', '9'], Gen.Char.AlphaNumeric.Array[0, 40], (c, text) => System.Text.Encoding.ASCII.GetBytes(c + new string(text))));
         var protocols = StreamProtocols.RemoteCommandWebSocket;
         var protocolGen = Gen.Int[0, protocols.Count - 1].Select(i => protocols[i]);
-        var typeGen = Gen.Bool.Select(text => text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
-        Gen.Select(message, protocolGen, typeGen).Sample((bytes, protocol, type) =>
+        Gen.Select(message, protocolGen).Sample((bytes, protocol) =>
         {
             try
             {
-                var decoded = ChannelFraming.Decode(bytes, type, StreamProtocols.IsBase64(protocol), protocol == StreamProtocols.RemoteCommandV5);
+                var decoded = ChannelFraming.Decode(bytes, StreamProtocols.IsBase64(protocol), protocol == StreamProtocols.RemoteCommandV5);
 
                 Assert.Equal(bytes.Length == 0, decoded is null);
             }

@@ -48,7 +48,6 @@ public sealed class ChannelWebSocketLimitTests
     }
 
     [Theory]
-    [InlineData(StreamProtocols.RemoteCommandV5, WebSocketMessageType.Text, "1hello", WebSocketCloseStatus.InvalidMessageType)]
     [InlineData(StreamProtocols.RemoteCommandBase64V4, WebSocketMessageType.Text, "0not*base64", WebSocketCloseStatus.InvalidPayloadData)]
     [InlineData(StreamProtocols.RemoteCommandV5, WebSocketMessageType.Binary, "\u00FF\u0000\u0000", WebSocketCloseStatus.ProtocolError)]
     public async Task Receive_MessageBreakingTheProtocol_ClosesWithTheMatchingStatusAndReason(string protocol, WebSocketMessageType type, string text, WebSocketCloseStatus expected)
@@ -64,6 +63,25 @@ public sealed class ChannelWebSocketLimitTests
 
         Assert.Equal(expected, peer.CloseStatus);
         Assert.Equal(error.Message, peer.CloseStatusDescription);
+    }
+
+    [Theory]
+    [InlineData(StreamProtocols.RemoteCommandV5)]
+    [InlineData(StreamProtocols.RemoteCommandV4)]
+    [InlineData(StreamProtocols.RemoteCommandV1)]
+    public async Task Receive_TextMessageOnABinaryProtocol_IsReadAsBinary(string protocol)
+    {
+        // The Python client's write_stdin("text\n") sends a text frame; Kubernetes reads the bytes whatever the frame type.
+        var ct = TestWait.Timeout();
+        var (server, peer) = Connect();
+        using var channels = new ChannelWebSocket(server, protocol);
+
+        var receiving = channels.ReceiveAsync(ct);
+        await peer.SendAsync("\u0000text\n"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, ct);
+        var message = await receiving;
+
+        Assert.Equal(ChannelWebSocket.Stdin, message!.Value.Channel);
+        Assert.Equal("text\n"u8.ToArray(), message.Value.Data.ToArray());
     }
 
     [Fact]

@@ -82,10 +82,10 @@ public sealed class KubernetesProtocolTests
         Assert.Equal([1, (byte)'h', (byte)'i'], binary);
         Assert.Equal(WebSocketMessageType.Binary, binaryType);
         Assert.Equal(("2aGk=", WebSocketMessageType.Text), (Encoding.ASCII.GetString(text), textType));
-        Assert.Equal(new ChannelMessage(0, ReadOnlyMemory<byte>.Empty, true), ChannelFraming.Decode([255, 0], WebSocketMessageType.Binary, false, closeSignals: true));
-        Assert.Equal("hi", Encoding.ASCII.GetString(ChannelFraming.Decode(text, WebSocketMessageType.Text, true, false)!.Value.Data.Span));
-        Assert.Equal(255, ChannelFraming.Decode([255, 0], WebSocketMessageType.Binary, false, closeSignals: false)!.Value.Channel);
-        Assert.Null(ChannelFraming.Decode([], WebSocketMessageType.Binary, false, true));
+        Assert.Equal(new ChannelMessage(0, ReadOnlyMemory<byte>.Empty, true), ChannelFraming.Decode([255, 0], false, closeSignals: true));
+        Assert.Equal("hi", Encoding.ASCII.GetString(ChannelFraming.Decode(text, true, false)!.Value.Data.Span));
+        Assert.Equal(255, ChannelFraming.Decode([255, 0], false, closeSignals: false)!.Value.Channel);
+        Assert.Null(ChannelFraming.Decode([], false, true));
     }
 
     [Fact]
@@ -101,6 +101,21 @@ public sealed class KubernetesProtocolTests
         }
 
         Assert.Equal([new TerminalSize(80, 24), new TerminalSize(120, 40)], sizes);
+    }
+
+    [Theory]
+    [InlineData("""{"height":40,"width":100}""")] // the JavaScript client
+    [InlineData("""{"WIDTH":100,"hEiGhT":40}""")]
+    [InlineData("""{"Width":100,"Height":40}""")] // client-go
+    public async Task TerminalSizeReader_FieldNamesInAnyCase_AreReadAsGoReadsThem(string json)
+    {
+        var sizes = new List<TerminalSize>();
+        await foreach (var size in TerminalSizeReader.ReadAllAsync(new MemoryStream(Encoding.ASCII.GetBytes(json)), TestContext.Current.CancellationToken))
+        {
+            sizes.Add(size);
+        }
+
+        Assert.Equal([new TerminalSize(100, 40)], sizes);
     }
 
     /// <summary>Returns at most <paramref name="chunk"/> bytes per read, as a network stream may.</summary>
