@@ -52,7 +52,9 @@ internal sealed class ContainerLogsEndpoint(NodeRuntime runtime, TimeProvider ti
         }
 
         http.Response.ContentType = "text/plain";
-        await http.Response.StartAsync(http.RequestAborted); // chunked from here on, like the kubelet's flushwriter
+        // Chunked from here on, like the kubelet's flushwriter; the headers go now (a real kubelet sends them with the
+        // first log bytes), so a followed log of a quiet container shows whether each hop passes them on at once.
+        await http.Response.Body.FlushAsync(http.RequestAborted);
         await StreamAsync(http, log, options);
     }
 

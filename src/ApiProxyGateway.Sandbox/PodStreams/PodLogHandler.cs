@@ -54,7 +54,7 @@ internal sealed class PodLogHandler(ResourceStore store, KubeletClient kubelets)
             }
 
             http.Response.ContentType = "text/plain";
-            await http.Response.StartAsync(http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted); // the headers now, as kube-apiserver's StreamObject flushes them
             await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
             var buffer = new byte[16 * 1024];
             int read;
