@@ -195,19 +195,6 @@ public abstract class JavaScriptClientTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task ServiceProxy_WebServiceOverHttps_ReachesThePod()
-    {
-        // client-node escapes the name into the path (https%3Aweb%3Ahttps); the server unescapes it.
-        var run = await RunAsync("serviceProxy", new { @namespace = "demo", name = "https:web:https", path = "anything" });
-
-        Assert.True(run.Succeeded, run.ToString());
-        var body = run.Result.GetProperty("body");
-        Assert.Equal("web", body.GetProperty("pod").GetString());
-        Assert.Equal("/anything", body.GetProperty("path").GetString());
-        Assert.Equal("https", body.GetProperty("scheme").GetString());
-    }
-
-    [Fact]
     public async Task Exec_Viewer_IsRefusedWithAForbiddenStatus()
     {
         var run = await RunAsync("exec", new { @namespace = "demo", pod = "shell", container = "shell", command = new[] { "true" } }, user: "viewer");
@@ -223,7 +210,7 @@ public abstract class JavaScriptClientTests(SandboxFixture fixture)
         Assert.Contains("resource \"pods/exec\"", status.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    private Task<ClientRun> RunAsync(string operation, object arguments, string user = "admin") =>
+    protected Task<ClientRun> RunAsync(string operation, object arguments, string user = "admin") =>
         OfficialClient.JavaScript.RunAsync(fixture.Environment, As(user), operation, arguments, TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken);
 
     /// <summary>Deletes a pod this test created, which stops its processes.</summary>

@@ -109,7 +109,7 @@ public abstract class PythonClientTests(SandboxFixture fixture)
 
         Assert.Equal(0, result.GetProperty("returncode").GetInt32());
         var seconds = result.GetProperty("statusToCloseSeconds");
-        Assert.True(seconds.ValueKind == JsonValueKind.Number && seconds.GetDouble() < 2, $"status to close: {result}");
+        Assert.True(seconds.ValueKind == JsonValueKind.Number && seconds.GetDouble() < 4, $"status to close (a server that waits for the client's close reply takes 5 s): {result}");
     }
 
     [Theory]

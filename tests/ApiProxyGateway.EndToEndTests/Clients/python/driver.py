@@ -5,7 +5,8 @@ line: the operation's result, or {"error": ...} for an ApiException ({"status", 
 server stopped answering for STALL seconds: {"stalled": "what the driver was waiting for"}).
 
 The client is used as shipped, flaws included (exec waits on poll(), see Session), except that port-forward gets a
-select() that sees frames buffered in the SSL socket (PendingAwareSelect): without it the forward stalls at random.
+select() that sees frames buffered in the SSL socket (PendingAwareSelect): without it the forward stalls at random
+(the client's own bug, kubernetes-client/python#2414; it happens against kube-apiserver too).
 """
 import hashlib
 import http.client
