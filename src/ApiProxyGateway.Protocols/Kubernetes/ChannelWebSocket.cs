@@ -64,7 +64,7 @@ public sealed class ChannelWebSocket : IDisposable
 
     /// <summary>
     /// The next message, or null once the peer has closed the WebSocket (our close is then sent back). A message
-    /// that breaks the protocol (over the size limit, wrong type, bad base64) closes the WebSocket with the
+    /// that breaks the protocol (over the size limit, a bad close signal, bad base64) closes the WebSocket with the
     /// matching status and a reason naming the rule, then throws that <see cref="ChannelProtocolException"/>.
     /// </summary>
     public async Task<ChannelMessage?> ReceiveAsync(CancellationToken cancellationToken = default)
@@ -78,7 +78,7 @@ public sealed class ChannelWebSocket : IDisposable
                     return null;
                 }
 
-                var (buffer, length, type) = received;
+                var (buffer, length) = received;
                 try
                 {
                     if (ChannelFraming.Decode(buffer.AsSpan(0, length), _base64, SupportsCloseSignal) is { } message)
@@ -148,9 +148,9 @@ public sealed class ChannelWebSocket : IDisposable
 
     /// <summary>
     /// Reads one whole message into a pooled buffer that grows as the message does, but never past one byte over
-    /// the limit: the buffer the caller must return, the message length and type; null on the peer's close.
+    /// the limit: the buffer the caller must return and the message length (its type plays no part); null on the peer's close.
     /// </summary>
-    private async Task<(byte[] Buffer, int Length, WebSocketMessageType Type)?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    private async Task<(byte[] Buffer, int Length)?> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
         var length = 0;
@@ -184,7 +184,7 @@ public sealed class ChannelWebSocket : IDisposable
                 if (result.EndOfMessage)
                 {
                     handedOut = true;
-                    return (buffer, length, result.MessageType);
+                    return (buffer, length);
                 }
             }
         }

@@ -62,6 +62,7 @@ internal static class LegacyPortForwardSession
         using var session = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var sockets = new Socket?[ports.Length];
         var pumps = new List<Task>();
+        var receiving = Task.CompletedTask;
         try
         {
             for (var i = 0; i < ports.Length; i++)
@@ -77,14 +78,11 @@ internal static class LegacyPortForwardSession
                 }
             }
 
-            var receiving = ReceiveAsync(channels, sockets, session.Token);
+            receiving = ReceiveAsync(channels, sockets, session.Token);
             if (await Task.WhenAny(receiving, Task.WhenAll(pumps)) != receiving)
             {
                 await channels.CloseOutputAsync(aborted);
             }
-
-            await session.CancelAsync();
-            await receiving;
         }
         catch (Exception e) when (e is IOException or WebSocketException or SocketException or OperationCanceledException or InvalidDataException)
         {
@@ -93,6 +91,7 @@ internal static class LegacyPortForwardSession
         finally
         {
             await session.CancelAsync();
+            await receiving;
             foreach (var socket in sockets)
             {
                 socket?.Dispose();
@@ -118,7 +117,7 @@ internal static class LegacyPortForwardSession
         }
         catch (Exception e) when (e is IOException or WebSocketException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away, or the session ended from the pod's side.
+            // The client went away (or broke the protocol: an IOException too, and its close says why), or the session ended from the pod's side.
         }
     }
 

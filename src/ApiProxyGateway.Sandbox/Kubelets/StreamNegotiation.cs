@@ -5,7 +5,7 @@ namespace ApiProxyGateway.Sandbox.Kubelets;
 
 /// <summary>
 /// How the kubelet (and the CRI streaming server behind it) picks a transport: a WebSocket must offer one of the
-/// protocols it knows (else 403, as x/net/websocket's handshake refuses), SPDY must agree on an
+/// protocols it knows (else a bare 403, as x/net/websocket's handshake refuses), SPDY must agree on an
 /// <c>X-Stream-Protocol-Version</c> (else 403 with <c>X-Accepted-Stream-Protocol-Versions</c>), and anything that is not
 /// an upgrade gets "Upgrade request required" (the kubelet's responder writes it as a 500).
 /// </summary>
@@ -22,7 +22,8 @@ internal static class StreamNegotiation
                 return new NegotiatedStream(true, protocol);
             }
 
-            await KubeletResponses.ErrorAsync(http, 403, $"requested protocol(s) are not supported: [{string.Join(' ', offered)}]; supports [{string.Join(' ', webSocket)}]");
+            // x/net/websocket refuses the handshake with a bare 403: no body, no reason.
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
             return null;
         }
 

@@ -8,11 +8,11 @@ namespace ApiProxyGateway.Forwarding;
 /// <summary>
 /// Copies the caller's request for the API server (YARP's base copy: headers, query) to the classified path, then
 /// removes every client-supplied identity header and adds the gateway's own credentials and the identity to act as;
-/// the response loses the headers the API server's <c>Connection</c> header names. The headers of a long-running
-/// answer (a watch, a followed log) are sent at once, as the API server sends them: YARP would hold them until the
-/// first body bytes, and a client waiting for its watch to open would wait for the first event.
+/// the response loses the headers the API server's <c>Connection</c> header names. The headers of a watch or a
+/// followed log are sent at once, as the API server sends them: YARP would hold them until the first body bytes, and
+/// a client waiting for its watch to open would wait for the first event.
 /// </summary>
-internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool longRunning) : HttpTransformer
+internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool streamsEvents) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -45,10 +45,11 @@ internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string?
         if (proxyResponse is not null)
         {
             ResponseHeaderSanitizer.Apply(proxyResponse, httpContext.Response);
-            if (copyBody && longRunning && proxyResponse.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
+            if (copyBody && streamsEvents && proxyResponse.IsSuccessStatusCode)
             {
-                // StartAsync alone only buffers the headers in Kestrel; a flush sends them.
-                await httpContext.Response.Body.FlushAsync(cancellationToken);
+                // StartAsync alone only buffers the headers in Kestrel; a flush sends them. Not with the request's token:
+                // YARP clears the response when this method throws, which a started response cannot survive.
+                await httpContext.Response.Body.FlushAsync(CancellationToken.None);
             }
         }
 

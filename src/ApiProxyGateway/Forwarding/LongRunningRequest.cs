@@ -19,6 +19,14 @@ internal static class LongRunningRequest
             || request.Headers.Upgrade.Count > 0;
     }
 
+    /// <summary>A watch or a followed log: an answer whose headers must go out before its first event or line.</summary>
+    public static bool StreamsEvents(HttpRequest request, RequestInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(info);
+        return info.Verb == "watch" || IsTrue(request.Query["follow"]);
+    }
+
     private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues values) =>
         values.Count > 0 && (values[0] is "1" || string.Equals(values[0], "true", StringComparison.OrdinalIgnoreCase));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
@@ -27,11 +28,11 @@ internal static class KubeletResponses
 
         var body = await ReadBodyAsync(response, context.RequestAborted);
         var message = MessageOf(body);
-        if (response.StatusCode == HttpStatusCode.Forbidden && IsProtocolRefusal(context.Request, response, body))
+        if (response.StatusCode == HttpStatusCode.Forbidden && ProtocolRefusal(response, body) is { } refused)
         {
             // Not about anyone's identity: the kubelet speaks none of the stream protocols the client offered.
             // kube-apiserver hands this 403 on as it is; it is named for what it is here.
-            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, "Forbidden", $"the {target.Display} does not speak the stream protocol the client asked for: {message}"));
+            await KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, "Forbidden", $"the {target.Display} speaks none of the {refused}"));
             return;
         }
 
@@ -47,12 +48,23 @@ internal static class KubeletResponses
 
     /// <summary>
     /// A kubelet answers 403 both when its authorizer refuses the gateway (body <c>Forbidden (user=…</c>) and when a
-    /// stream's protocol cannot be agreed: SPDY's refusal names what it accepts in
-    /// <c>X-Accepted-Stream-Protocol-Versions</c>, and a WebSocket handshake refusal (x/net/websocket) has no body.
+    /// stream's protocol cannot be agreed. Only the two refusals Kubernetes writes count as the latter: SPDY's names what
+    /// it accepts in <c>X-Accepted-Stream-Protocol-Versions</c>, and x/net/websocket refuses a WebSocket handshake with an
+    /// empty body. What the gateway sent decides which applies, never what the client sent. Returns what was refused,
+    /// or null.
     /// </summary>
-    private static bool IsProtocolRefusal(HttpRequest request, HttpResponseMessage response, string body) =>
-        !body.StartsWith("Forbidden (user=", StringComparison.Ordinal)
-        && (response.Headers.Contains("X-Accepted-Stream-Protocol-Versions") || request.Headers.SecWebSocketKey.Count > 0 || HttpMethods.IsConnect(request.Method));
+    private static string? ProtocolRefusal(HttpResponseMessage response, string body)
+    {
+        var upgrade = response.RequestMessage?.Headers.TryGetValues("Upgrade", out var values) == true ? values.FirstOrDefault() : null;
+        if (string.Equals(upgrade, StreamProtocols.SpdyUpgrade, StringComparison.OrdinalIgnoreCase) && response.Headers.Contains(StreamProtocols.AcceptedProtocolVersionsHeader))
+        {
+            return $"stream protocol versions the client offered ({MessageOf(body)})";
+        }
+
+        return string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase) && body.Length == 0
+            ? "WebSocket sub-protocols the client offered"
+            : null;
+    }
 
     /// <summary>A connection that could not be made, naming the node and the precise reason.</summary>
     public static Task WriteConnectFailureAsync(HttpContext context, UpstreamConnectException failure)

@@ -210,26 +210,28 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
         Assert.StartsWith(GatewayKubeletClient, received.ClientCertificateSubject, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WebSocket_WithAProtocolTheKubeletDoesNotSpeak_IsNamedAsSuchNotAsACertificateProblem()
+    [Theory]
+    [InlineData("websocket", "Sec-WebSocket-Protocol", "base64.portforward.k8s.io", "speaks none of the WebSocket sub-protocols the client offered")]
+    [InlineData("SPDY/3.1", "X-Stream-Protocol-Version", "v9.portforward.k8s.io", "speaks none of the stream protocol versions the client offered (unable to upgrade: unable to negotiate protocol")]
+    public async Task Stream_WithAProtocolTheKubeletDoesNotSpeak_IsNamedAsSuchNotAsACertificateProblem(string upgrade, string header, string protocol, string expected)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         var ct = deadline.Token;
         using var invoker = fixture.Invoker("admin");
-        using var request = fixture.Request(HttpMethod.Get, "/api/v1/namespaces/demo/pods/server/portforward?ports=8080");
+        using var request = fixture.Request(upgrade == "websocket" ? HttpMethod.Get : HttpMethod.Post, "/api/v1/namespaces/demo/pods/server/portforward?ports=8080");
         request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Upgrade", upgrade);
         request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
         request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
-        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "base64.portforward.k8s.io");
+        request.Headers.TryAddWithoutValidation(header, protocol);
 
         using var response = await invoker.SendAsync(request, ct);
         var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("Forbidden", (string?)status["reason"]);
-        Assert.Contains("does not speak the stream protocol the client asked for: requested protocol(s) are not supported", (string?)status["message"], StringComparison.Ordinal);
+        Assert.Contains(expected, (string?)status["message"], StringComparison.Ordinal);
         Assert.DoesNotContain("certificate", (string?)status["message"], StringComparison.Ordinal);
     }
 
