@@ -8,8 +8,11 @@ namespace ApiProxyGateway.Authentication;
 
 /// <summary>
 /// Authenticates callers by the TLS client certificate presented in the handshake, in the shape of ASP.NET Core's
-/// certificate handler (whose package our source does not serve). A missing or invalid certificate leads to a 401
-/// Kubernetes Status, so kubectl says "You must be logged in to the server (Unauthorized)".
+/// certificate handler. That handler (Microsoft.AspNetCore.Authentication.Certificate) is not used because it builds
+/// the client's chain with certificate downloads on (a client-chosen AIA URL would be fetched) and at the wall-clock
+/// time rather than an injected <see cref="TimeProvider"/>; <see cref="ClientCertificateValidator"/> does neither. A
+/// missing or invalid certificate leads to a 401 Kubernetes Status, so kubectl says "You must be logged in to the
+/// server (Unauthorized)".
 /// </summary>
 internal sealed class ClientCertificateAuthenticationHandler(
     IOptionsMonitor<ClientCertificateAuthenticationOptions> options,
