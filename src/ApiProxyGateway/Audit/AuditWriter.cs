@@ -67,6 +67,6 @@ internal sealed partial class AuditWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(800, LogLevel.Error, "Could not write an audit event to '{Path}': {Reason}")]
+    [LoggerMessage(EventIds.AuditWriteFailed, LogLevel.Error, "Could not write an audit event to '{Path}': {Reason}")]
     private static partial void WriteFailed(ILogger logger, string path, string reason);
 }

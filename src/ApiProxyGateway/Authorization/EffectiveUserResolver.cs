@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Authorization;
 
@@ -64,12 +65,12 @@ internal sealed partial class EffectiveUserResolver(ImpersonationAuthorizer impe
         return outcome.Effective;
     }
 
-    [LoggerMessage(200, LogLevel.Information, "User '{User}' denied impersonating: {Verb} {Resource} '{Name}'")]
+    [LoggerMessage(EventIds.ImpersonationDenied, LogLevel.Information, "User '{User}' denied impersonating: {Verb} {Resource} '{Name}'")]
     private static partial void ImpersonationDenied(ILogger logger, string user, string verb, string resource, string name);
 
-    [LoggerMessage(201, LogLevel.Warning, "Impersonation for user '{User}' could not be authorized: {Reason}")]
+    [LoggerMessage(EventIds.ImpersonationUnavailable, LogLevel.Warning, "Impersonation for user '{User}' could not be authorized: {Reason}")]
     private static partial void ImpersonationUnavailable(ILogger logger, string user, string reason);
 
-    [LoggerMessage(202, LogLevel.Information, "User '{User}' acts as '{Impersonated}'")]
+    [LoggerMessage(EventIds.Impersonating, LogLevel.Information, "User '{User}' acts as '{Impersonated}'")]
     private static partial void Impersonating(ILogger logger, string user, string impersonated);
 }

@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Authorization;
 
@@ -41,9 +42,9 @@ internal sealed partial class RequestAuthorizer(AccessReviewer reviewer, ILogger
         return false;
     }
 
-    [LoggerMessage(203, LogLevel.Information, "User '{User}' denied {Verb} {Resource} '{Namespace}/{Name}'")]
+    [LoggerMessage(EventIds.RequestDenied, LogLevel.Information, "User '{User}' denied {Verb} {Resource} '{Namespace}/{Name}'")]
     private static partial void Denied(ILogger logger, string user, string verb, string resource, string @namespace, string name);
 
-    [LoggerMessage(204, LogLevel.Warning, "Authorizing {Verb} {Resource} for user '{User}' failed: {Reason}")]
+    [LoggerMessage(EventIds.AuthorizationUnavailable, LogLevel.Warning, "Authorizing {Verb} {Resource} for user '{User}' failed: {Reason}")]
     private static partial void Unavailable(ILogger logger, string user, string verb, string resource, string reason);
 }

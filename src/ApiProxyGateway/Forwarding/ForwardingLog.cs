@@ -1,8 +1,9 @@
+using ApiProxyGateway.Telemetry;
 namespace ApiProxyGateway.Forwarding;
 
 /// <summary>Pass-through log messages (event ids 300–399).</summary>
 internal static partial class ForwardingLog
 {
-    [LoggerMessage(300, LogLevel.Warning, "Forwarding {Method} {Path} to the API server failed ({Error}): {Reason}")]
+    [LoggerMessage(EventIds.ForwardFailed, LogLevel.Warning, "Forwarding {Method} {Path} to the API server failed ({Error}): {Reason}")]
     public static partial void ForwardFailed(ILogger logger, string method, string path, string error, string reason);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -44,6 +45,6 @@ internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options
 
     public void Dispose() => _drained.Dispose();
 
-    [LoggerMessage(3, LogLevel.Information, "Shutting down: not ready now, accepting connections for {GraceSeconds}s more, then {DrainSeconds}s for requests and streams to finish")]
+    [LoggerMessage(EventIds.ShuttingDown, LogLevel.Information, "Shutting down: not ready now, accepting connections for {GraceSeconds}s more, then {DrainSeconds}s for requests and streams to finish")]
     private static partial void ShuttingDown(ILogger logger, double graceSeconds, double drainSeconds);
 }

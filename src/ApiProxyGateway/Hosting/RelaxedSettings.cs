@@ -1,6 +1,7 @@
 using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -47,6 +48,6 @@ internal static partial class RelaxedSettings
         }
     }
 
-    [LoggerMessage(4, LogLevel.Warning, "Less strict than the default: {Setting}: {Effect}")]
+    [LoggerMessage(EventIds.RelaxedSetting, LogLevel.Warning, "Less strict than the default: {Setting}: {Effect}")]
     private static partial void Relaxed(ILogger logger, string setting, string effect);
 }

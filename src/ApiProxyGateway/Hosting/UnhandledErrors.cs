@@ -1,4 +1,5 @@
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -23,6 +24,6 @@ internal static partial class UnhandledErrors
             }
         });
 
-    [LoggerMessage(2, LogLevel.Error, "Unhandled error serving {Method} {Path}")]
+    [LoggerMessage(EventIds.UnhandledError, LogLevel.Error, "Unhandled error serving {Method} {Path}")]
     private static partial void Unhandled(ILogger logger, string method, string path, Exception exception);
 }

@@ -198,6 +198,6 @@ internal sealed partial class ProxyHandler(
     private static string FormatHost(ProxyTarget target) =>
         target.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString();
 
-    [LoggerMessage(1100, LogLevel.Warning, "Proxying to {Target} failed ({Error}): {Reason}")]
+    [LoggerMessage(EventIds.ProxyFailed, LogLevel.Warning, "Proxying to {Target} failed ({Error}): {Reason}")]
     private static partial void ProxyFailed(ILogger logger, string target, string error, string reason);
 }

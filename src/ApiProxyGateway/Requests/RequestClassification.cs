@@ -1,5 +1,6 @@
 using ApiProxyGateway.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Requests;
 
@@ -33,6 +34,6 @@ internal static partial class RequestClassification
     public static IApplicationBuilder MapRoute(this IApplicationBuilder app, RouteKind route, RequestDelegate handler) =>
         app.Use(next => context => context.Classified().Route == route ? handler(context) : next(context));
 
-    [LoggerMessage(1200, LogLevel.Information, "Refused {Method} {Target}: {Reason}")]
+    [LoggerMessage(EventIds.RequestRefused, LogLevel.Information, "Refused {Method} {Target}: {Reason}")]
     private static partial void Refused(ILogger logger, string method, string target, string reason);
 }

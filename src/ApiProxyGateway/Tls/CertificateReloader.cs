@@ -114,9 +114,9 @@ internal sealed partial class CertificateReloader(
         return watcher;
     }
 
-    [LoggerMessage(500, LogLevel.Information, "Reloaded the {Plane} certificate material; new connections use it")]
+    [LoggerMessage(EventIds.CertificatesReloaded, LogLevel.Information, "Reloaded the {Plane} certificate material; new connections use it")]
     private static partial void Reloaded(ILogger logger, string plane);
 
-    [LoggerMessage(501, LogLevel.Error, "Refused new {Plane} certificate material, the current material stays in use: {Problem}")]
+    [LoggerMessage(EventIds.CertificatesRefused, LogLevel.Error, "Refused new {Plane} certificate material, the current material stays in use: {Problem}")]
     private static partial void Refused(ILogger logger, string plane, string problem);
 }

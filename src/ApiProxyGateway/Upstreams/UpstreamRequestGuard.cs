@@ -1,4 +1,5 @@
 using ApiProxyGateway.Protocols.Http;
+using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Upstreams;
 
@@ -68,6 +69,6 @@ internal sealed partial class UpstreamRequestGuard(string upstream, ILogger logg
         return null;
     }
 
-    [LoggerMessage(900, LogLevel.Warning, "Refused to send a {Method} request to the {Upstream}: {Problem}")]
+    [LoggerMessage(EventIds.UpstreamRequestRefused, LogLevel.Warning, "Refused to send a {Method} request to the {Upstream}: {Problem}")]
     private static partial void Refused(ILogger logger, string upstream, string method, string problem);
 }

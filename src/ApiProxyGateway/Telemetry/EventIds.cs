@@ -1,0 +1,53 @@
+namespace ApiProxyGateway.Telemetry;
+
+/// <summary>
+/// Every log event id of the gateway in one list (as YARP's <c>EventIds</c>): each area has its own hundred, so an
+/// operator can filter a log by area, and a new message takes its id here, beside all the others.
+/// </summary>
+internal static class EventIds
+{
+    // Hosting
+    public const int InvalidConfiguration = 1;
+    public const int UnhandledError = 2;
+    public const int ShuttingDown = 3;
+    public const int RelaxedSetting = 4;
+
+    // Authentication
+    public const int NoClientCertificate = 100;
+    public const int ClientCertificateRejected = 101;
+
+    // Authorization
+    public const int ImpersonationDenied = 200;
+    public const int ImpersonationUnavailable = 201;
+    public const int Impersonating = 202;
+    public const int RequestDenied = 203;
+    public const int AuthorizationUnavailable = 204;
+
+    // Forwarding
+    public const int ForwardFailed = 300;
+
+    // Tls
+    public const int CertificatesReloaded = 500;
+    public const int CertificatesRefused = 501;
+
+    // Kubernetes
+    public const int CacheSynced = 600;
+    public const int CacheError = 601;
+
+    // Streaming
+    public const int StreamEnded = 700;
+    public const int KubeletUnreachable = 701;
+    public const int StreamProtocolViolation = 702;
+
+    // Audit
+    public const int AuditWriteFailed = 800;
+
+    // Upstreams
+    public const int UpstreamRequestRefused = 900;
+
+    // Proxy
+    public const int ProxyFailed = 1100;
+
+    // Requests
+    public const int RequestRefused = 1200;
+}
