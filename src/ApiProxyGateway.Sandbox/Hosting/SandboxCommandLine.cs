@@ -7,7 +7,7 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
 {
     public const string Usage = """
         usage: dotnet run --project src/ApiProxyGateway.Sandbox -- [options]
-          --state-dir DIR            PKI, kubeconfigs and logs (default .sandbox)
+          --state-dir DIR            PKI, kubeconfigs and logs (default: .sandbox in the repository root)
           --scenario FILE            scenario YAML (default: the built-in scenario)
           --address-block B          use 127.B.0.0/16 (default 10)
           --no-gateway               run the control plane only, without the gateway
@@ -16,7 +16,7 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
 
     public static SandboxCommandLine Parse(IReadOnlyList<string> args)
     {
-        var options = new SandboxOptions();
+        var options = new SandboxOptions { StateDirectory = DefaultStateDirectory(AppContext.BaseDirectory) };
         var print = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -53,5 +53,23 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
         }
 
         return new SandboxCommandLine(options, print, false, null);
+    }
+
+    /// <summary>
+    /// The <c>.sandbox</c> folder of the repository the sandbox was built in, whatever the working directory (the
+    /// README's <c>export KUBECONFIG=$PWD/.sandbox/kubeconfig</c> is typed in the repository root); <c>.sandbox</c> in
+    /// the working directory when the program runs outside a repository.
+    /// </summary>
+    internal static string DefaultStateDirectory(string programDirectory)
+    {
+        for (var directory = new DirectoryInfo(programDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
+            {
+                return Path.Combine(directory.FullName, ".sandbox");
+            }
+        }
+
+        return ".sandbox";
     }
 }
