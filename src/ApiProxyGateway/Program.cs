@@ -4,6 +4,7 @@ using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Requests;
@@ -20,6 +21,7 @@ builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h
 builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
+builder.Services.AddKubelets();                     // each node's kubelet address, verified connections (chain, name, node identity)
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
 builder.Services.AddProxySubresources();            // pods/services/nodes proxy over verified TLS
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation

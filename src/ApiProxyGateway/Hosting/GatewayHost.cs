@@ -35,7 +35,7 @@ internal static class GatewayHost
 
         // Load the TLS material now that it is known to be valid, rather than on the first handshake.
         app.Services.GetRequiredService<Tls.ServingTlsProvider>();
-        app.Services.GetRequiredService<Tls.KubeletTlsProvider>();
+        app.Services.GetRequiredService<Kubelets.KubeletTlsProvider>();
         app.Services.GetRequiredService<Proxy.WorkloadTrust>();
         RelaxedSettings.Log(app.Services);
         await app.WaitForShutdownAsync();

@@ -2,11 +2,11 @@ using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Health;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
-using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

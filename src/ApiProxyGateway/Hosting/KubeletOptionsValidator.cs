@@ -1,5 +1,5 @@
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Tls;
-using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;

@@ -1,5 +1,5 @@
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Proxy;
-using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 using ApiProxyGateway.Telemetry;
 

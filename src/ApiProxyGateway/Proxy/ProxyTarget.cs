@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using ApiProxyGateway.Upstreams;
+using ApiProxyGateway.Kubelets;
 
 namespace ApiProxyGateway.Proxy;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using ApiProxyGateway.Upstreams;
+using ApiProxyGateway.Kubelets;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 

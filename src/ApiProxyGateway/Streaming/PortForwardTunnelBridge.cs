@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using ApiProxyGateway.Kubelets;
 
 namespace ApiProxyGateway.Streaming;
 

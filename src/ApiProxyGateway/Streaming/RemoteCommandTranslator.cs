@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
-using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
 

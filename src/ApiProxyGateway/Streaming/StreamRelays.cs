@@ -1,4 +1,5 @@
 using ApiProxyGateway.Audit;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Upstreams;
 using ApiProxyGateway.Telemetry;

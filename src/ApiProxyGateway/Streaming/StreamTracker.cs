@@ -1,7 +1,7 @@
 using System.Globalization;
 using ApiProxyGateway.Audit;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Telemetry;
-using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
 

@@ -1,18 +1,15 @@
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
-using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
 
 internal static class StreamingServiceCollectionExtensions
 {
-    /// <summary>The kubelet routes: watch-backed pod and node caches, verified kubelet connections, stream relays.</summary>
+    /// <summary>The kubelet routes: watch-backed pod and node caches and the stream relays (the kubelets themselves: <c>AddKubelets</c>).</summary>
     public static IServiceCollection AddPodStreams(this IServiceCollection services)
     {
         services.AddSingleton<ClusterView>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterView>());
-        services.AddSingleton<KubeletClientPool>();
-        services.AddSingleton<KubeletTargetResolver>();
         services.AddSingleton<LogRelay>();
         services.AddSingleton<UpgradeRelay>();
         services.AddSingleton<WebSocketRelay>();

@@ -1,5 +1,6 @@
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
-using ApiProxyGateway.Upstreams;
+using ApiProxyGateway.Protocols.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -33,32 +34,12 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
 
         var token = http.Request.Headers.Upgrade.ToString();
         var method = HttpMethods.IsGet(http.Request.Method) ? HttpMethod.Get : HttpMethod.Post;
-        using var request = new HttpRequestMessage(method, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery))
-        {
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-        request.Headers.TryAddWithoutValidation("Upgrade", token);
-        foreach (var name in ForwardedRequestHeaders)
-        {
-            if (http.Request.Headers.TryGetValue(name, out var values))
-            {
-                request.Headers.TryAddWithoutValidation(name, values.ToString());
-            }
-        }
-
-        foreach (var version in StreamRequest.SubProtocols(http.Request.Headers["X-Stream-Protocol-Version"]))
-        {
-            HeaderLines.Add(request.Headers, "X-Stream-Protocol-Version", version);
-        }
-
-        if (stream.ForwardedFor is { } forwardedFor)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
-        }
-
-        using var response = await stream.Invoker.SendAsync(request, http.RequestAborted);
+        var protocolHeaders = ForwardedRequestHeaders
+            .Where(name => http.Request.Headers.ContainsKey(name))
+            .Select(name => KeyValuePair.Create(name, http.Request.Headers[name].ToString()));
+        using var response = await KubeletUpgrade.OpenAsync(
+            stream.Invoker, stream.Target, method, stream.KubeletPathAndQuery, token,
+            StreamRequest.SubProtocols(http.Request.Headers[StreamProtocols.ProtocolVersionHeader]), protocolHeaders, stream.ForwardedFor, http.RequestAborted);
         if (response.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
         {
             await KubeletResponses.WriteErrorAsync(http, stream.Target, response);
@@ -77,9 +58,12 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
         }
 
         await using var client = await upgrade.UpgradeAsync();
-        stream.Tracker.Started(string.Equals(token, "websocket", StringComparison.OrdinalIgnoreCase)
-            ? StreamRequest.ProtocolLabel(response.Headers.TryGetValues("Sec-WebSocket-Protocol", out var chosen) ? chosen.FirstOrDefault() : null)
-            : "spdy");
+        stream.Tracker.Started(ProtocolLabel(token, response));
         stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
     }
+
+    /// <summary>The metrics label: spdy, or the WebSocket sub-protocol the kubelet chose (one of a fixed few labels).</summary>
+    private static string ProtocolLabel(string upgrade, HttpResponseMessage response) =>
+        !string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase) ? "spdy"
+            : StreamRequest.ProtocolLabel(response.Headers.TryGetValues(StreamProtocols.WebSocketProtocolHeader, out var chosen) ? chosen.FirstOrDefault() : null);
 }

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
+using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
-using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Streaming;

@@ -2,7 +2,7 @@ namespace ApiProxyGateway.Tls;
 
 internal static class TlsServiceCollectionExtensions
 {
-    /// <summary>The owners of the gateway's TLS material, one per plane, and the inventory they report to.</summary>
+    /// <summary>The owners of the gateway's TLS material (the kubelet plane's is added with the kubelets), and the inventory they report to.</summary>
     public static IServiceCollection AddTlsMaterial(this IServiceCollection services)
     {
         services.AddSingleton<CertificateInventory>();
@@ -10,7 +10,6 @@ internal static class TlsServiceCollectionExtensions
         services.AddSingleton<CertificateReloader>();
         services.AddHostedService(provider => provider.GetRequiredService<CertificateReloader>());
         services.AddSingleton<ServingTlsProvider>();
-        services.AddSingleton<KubeletTlsProvider>();
         return services;
     }
 }

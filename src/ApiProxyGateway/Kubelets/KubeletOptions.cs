@@ -1,4 +1,4 @@
-namespace ApiProxyGateway.Upstreams;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>How the gateway reaches kubelets (section <c>Kubelet</c>), named like kube-apiserver's kubelet flags.</summary>
 internal sealed record KubeletOptions

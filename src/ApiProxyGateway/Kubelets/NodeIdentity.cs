@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace ApiProxyGateway.Tls;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>
 /// The identity a kubelet serving certificate must carry (KEP-4872): <c>CN=system:node:&lt;node&gt;</c> and

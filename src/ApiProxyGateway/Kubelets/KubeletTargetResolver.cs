@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 
-namespace ApiProxyGateway.Upstreams;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>
 /// Chooses a node's kubelet address as kube-apiserver does (the first address of the first preferred type the

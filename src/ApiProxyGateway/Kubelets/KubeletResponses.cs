@@ -5,7 +5,7 @@ using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Upstreams;
 
-namespace ApiProxyGateway.Streaming;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>Turns what went wrong with a kubelet into the Status the user sees.</summary>
 internal static class KubeletResponses

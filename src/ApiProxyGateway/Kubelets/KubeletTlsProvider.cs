@@ -1,9 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using ApiProxyGateway.Upstreams;
+using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 
-namespace ApiProxyGateway.Tls;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>
 /// Owns the kubelet plane's TLS material — the kubelet CA bundle and the gateway's kubelet client certificate,

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ApiProxyGateway.Upstreams;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>
 /// A kubelet to dial: the node, the IP actually connected to (resolved once, never again), the name its

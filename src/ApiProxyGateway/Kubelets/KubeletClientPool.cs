@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using ApiProxyGateway.Tls;
+using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 
-namespace ApiProxyGateway.Upstreams;
+namespace ApiProxyGateway.Kubelets;
 
 /// <summary>
 /// One HTTP/1.1 connection pool per kubelet target. Each connection dials the target's validated IP and
