@@ -1,4 +1,5 @@
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests;
@@ -95,27 +96,20 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
                 Containers = [new V1Container { Name = "main", Command = ["workload", "logger", "--interval=100ms", $"--message={message}"] }],
             },
         });
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (fixture.Host.Store.Typed.Get<V1Pod>("demo", name) is not { Status.Phase: "Running" })
-        {
-            await Task.Delay(100, deadline.Token);
-        }
+        await TestWait.UntilAsync(() => fixture.Host.Store.Typed.Get<V1Pod>("demo", name) is { Status.Phase: "Running" }, $"pod demo/{name} is Running", TimeSpan.FromSeconds(30));
 
         return pod.Metadata.Uid;
     }
 
     private async Task<string> WaitForLogsAsync(string name, string expected)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        var logs = "";
+        await TestWait.UntilAsync(async _ =>
         {
             var result = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", name);
-            if (result.Succeeded && result.StandardOutput.Contains(expected, StringComparison.Ordinal))
-            {
-                return result.StandardOutput;
-            }
-
-            await Task.Delay(200, deadline.Token);
-        }
+            logs = result.StandardOutput;
+            return result.Succeeded && logs.Contains(expected, StringComparison.Ordinal);
+        }, $"kubectl logs {name} shows \"{expected}\"", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        return logs;
     }
 }

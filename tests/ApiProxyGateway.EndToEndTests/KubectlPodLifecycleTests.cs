@@ -1,6 +1,7 @@
 using System.Text;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 using ApiProxyGateway.Sandbox.Runtime;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests;
 
@@ -40,11 +41,7 @@ public sealed class KubectlPodLifecycleTests(SandboxFixture fixture)
         Assert.Matches($@"(?m)^{name}\s+1/1\s+Running\s+0\s", listed.StandardOutput);
         Assert.True(deleted.Succeeded, deleted.ToString());
         Assert.NotEmpty(started);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (started.Any(ProcessRegistry.IsAlive))
-        {
-            await Task.Delay(50, deadline.Token); // poll /proc until the pod's processes are gone (bounded by the deadline)
-        }
+        await TestWait.UntilAsync(() => !started.Any(ProcessRegistry.IsAlive), "the deleted pod's processes are gone from /proc", TimeSpan.FromSeconds(15));
     }
 
     /// <summary>The POD_NAME in a process's environment (the sandbox sets it for every container process), or null.</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests;
 
@@ -77,15 +78,16 @@ public sealed class PrometheusTests(SandboxFixture fixture)
 
     private static async Task<JsonArray> QueryUntilFoundAsync(HttpClient http, int port, string query)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        JsonArray found = [];
+        await TestWait.UntilAsync(async token =>
         {
             try
             {
-                var answer = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(query)}", TestContext.Current.CancellationToken))!;
+                var answer = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(query)}", token))!; // Prometheus answers JSON
                 if (answer["data"]?["result"] is JsonArray { Count: > 0 } result)
                 {
-                    return result;
+                    found = result;
+                    return true;
                 }
             }
             catch (HttpRequestException)
@@ -93,10 +95,9 @@ public sealed class PrometheusTests(SandboxFixture fixture)
                 // Prometheus is still starting.
             }
 
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        throw new TimeoutException($"Prometheus had no series for {query} within a minute.");
+            return false;
+        }, $"Prometheus has a series for {query}", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        return found;
     }
 
     private static string Tool(string name) =>

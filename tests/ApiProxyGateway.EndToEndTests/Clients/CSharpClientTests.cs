@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 using k8s;
 
 namespace ApiProxyGateway.EndToEndTests.Clients;
@@ -21,7 +22,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task Exec_EchoAndExitCode_ComeBackFromTheStatusChannel(string node)
     {
         using var client = Client("admin");
-        var ct = Deadline();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
         string? output = null;
 
         var exitCode = await client.NamespacedPodExecAsync(
@@ -39,7 +40,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task Exec_FourMebibytesOfStdin_ArriveByteExact(string node)
     {
         using var client = Client("admin");
-        var ct = Deadline();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var data = RandomNumberGenerator.GetBytes(4 << 20);
         string? digest = null;
 
@@ -65,7 +66,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task PortForward_TwoRequestsOnOneConnection_BothAnswered(string node)
     {
         using var client = Client("admin");
-        var ct = Deadline();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var pod = await fixture.Pods.WebAsync(node);
 
         using var socket = await client.WebSocketNamespacedPodPortForwardAsync(pod, SandboxPods.Namespace, [8080], "v4.channel.k8s.io", cancellationToken: ct);
@@ -86,7 +87,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task FollowedLog_OfAQuietContainer_OpensBeforeAnyLine()
     {
         using var client = Client("admin");
-        var ct = Deadline();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var pod = await fixture.Pods.CreateAsync("node-b", "quiet", ["workload", "idle"]);
 
         // The client returns once the response headers are in: on a container that never writes, only if every hop
@@ -98,13 +99,6 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
 
     private k8s.Kubernetes Client(string user) =>
         new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(fixture.Host.KubeconfigPath, currentContext: ContextPrefix + user));
-
-    private static CancellationToken Deadline()
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        return deadline.Token;
-    }
 
     /// <summary>Reads one HTTP response (head and a Content-Length body) and returns its head.</summary>
     private static async Task<string> ReadResponseHeadAsync(Stream stream, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Streams;
 
@@ -88,14 +89,9 @@ public abstract partial class PortForwardTests(SandboxFixture fixture)
 
     private static int LocalPort(string line) => int.Parse(ForwardingLine().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task WaitForErrorAsync(KubectlProcess forward, string text)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!forward.Error.Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(50, deadline.Token); // stderr has no line waiter; poll it until the deadline
-        }
-    }
+    // stderr has no line waiter: poll it.
+    private static Task WaitForErrorAsync(KubectlProcess forward, string text) =>
+        TestWait.UntilAsync(() => forward.Error.Contains(text, StringComparison.Ordinal), $"kubectl port-forward's stderr contains \"{text}\"", TimeSpan.FromSeconds(30));
 
     [GeneratedRegex(@"^Forwarding from 127\.0\.0\.1:(\d+) ->")]
     private static partial Regex ForwardingLine();

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -20,7 +21,7 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task Exec_AllowedAndTranslated_IsAuditedWhenItStartsAndWhenItEnds()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var deadline = TestWait.Timeout(TestTimeout);
         var sandbox = fixture.Sandbox;
         var marker = "audited-" + Guid.NewGuid().ToString("N")[..8];
         using var socket = new ClientWebSocket();
@@ -30,18 +31,18 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
         var uri = new Uri(sandbox.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal)
             + $"api/v1/namespaces/demo/pods/shell/exec?command=sh&command=-c&command=echo%20{marker}%3B%20exit%203&stdout=true");
 
-        await socket.ConnectAsync(uri, admin, deadline.Token);
+        await socket.ConnectAsync(uri, admin, deadline);
         RemoteCommandResult result;
         await using (var exec = RemoteCommandClient.StartWebSocket(socket, StreamProtocols.RemoteCommandV5, new RemoteCommandOptions { Stdout = true }))
         {
             using var output = new StreamReader(exec.Stdout!);
-            var read = output.ReadToEndAsync(deadline.Token);
-            result = await exec.WaitForExitAsync(deadline.Token);
+            var read = output.ReadToEndAsync(deadline);
+            result = await exec.WaitForExitAsync(deadline);
             Assert.Equal(marker + "\n", await read);
         }
 
-        var events = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 2, deadline.Token);
-        var kubeletCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(sandbox.Host.Pki.NodeCertificate("node-a"), deadline.Token));
+        var events = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 2, deadline);
+        var kubeletCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(sandbox.Host.Pki.NodeCertificate("node-a"), deadline));
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal(2, events.Count);
@@ -84,7 +85,7 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task Exec_ClientSendsAMessageOverTheLimit_IsClosedWith1009AndAuditedAsAProtocolError()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var deadline = TestWait.Timeout(TestTimeout);
         var sandbox = fixture.Sandbox;
         var marker = "oversized-" + Guid.NewGuid().ToString("N")[..8];
         using var socket = new ClientWebSocket();
@@ -95,16 +96,16 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
             + $"api/v1/namespaces/demo/pods/shell/exec?command=sh&command=-c&command=cat%20%23{marker}&stdin=true&stdout=true");
         var message = new byte[ChannelWebSocket.DefaultMaxMessageSize + 1]; // channel 0 (stdin) and 32 MiB of zeros
 
-        await socket.ConnectAsync(uri, admin, deadline.Token);
-        await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, deadline.Token);
+        await socket.ConnectAsync(uri, admin, deadline);
+        await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, deadline);
         WebSocketReceiveResult received;
         do
         {
-            received = await socket.ReceiveAsync(new byte[1024], deadline.Token);
+            received = await socket.ReceiveAsync(new byte[1024], deadline);
         }
         while (received.MessageType != WebSocketMessageType.Close);
 
-        var events = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 2, deadline.Token);
+        var events = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 2, deadline);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, received.CloseStatus);
         Assert.Equal("message larger than the channel protocol limit of 33554432 bytes", received.CloseStatusDescription);
@@ -114,15 +115,15 @@ public sealed class AuditTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task Exec_Denied_IsAuditedOnceWith403AndTheForbidDecision()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var deadline = TestWait.Timeout(TestTimeout);
         var sandbox = fixture.Sandbox;
         var marker = "denied-" + Guid.NewGuid().ToString("N")[..8];
         using var viewer = sandbox.Invoker("viewer");
         using var request = sandbox.Request(HttpMethod.Post, $"/api/v1/namespaces/demo/pods/shell/exec?command=echo&command={marker}&stdout=true");
         var before = sandbox.Host.KubeletRequestLog.Entries.Count;
 
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => SpdyUpgrade.ConnectAsync(viewer, request, StreamProtocols.RemoteCommandSpdy, cancellationToken: deadline.Token));
-        var first = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 1, deadline.Token);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => SpdyUpgrade.ConnectAsync(viewer, request, StreamProtocols.RemoteCommandSpdy, cancellationToken: deadline));
+        var first = await sandbox.AuditEventsUntilAsync(e => RequestUri(e).Contains(marker, StringComparison.Ordinal), found => found.Count >= 1, deadline);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(before, sandbox.Host.KubeletRequestLog.Entries.Count);

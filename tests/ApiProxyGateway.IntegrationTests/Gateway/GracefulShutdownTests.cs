@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -11,6 +12,7 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 /// </summary>
 public sealed class GracefulShutdownTests
 {
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(4);
 
@@ -20,8 +22,7 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task Sigterm_WithExecAndLogStreamsOpen_DrainsThemThenExitsWithZero()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(90));
-        var token = deadline.Token;
+        var token = TestWait.Timeout(TestTimeout);
         await using var sandbox = await ProductionSandbox.StartAsync([$"--Shutdown:ReadinessGracePeriod={Grace:c}", $"--Shutdown:DrainPeriod={Drain:c}"], token);
         using var operations = sandbox.Operations();
         using var developer = sandbox.Invoker("developer");
@@ -100,25 +101,18 @@ public sealed class GracefulShutdownTests
     /// <summary>Polls an operations endpoint until its status satisfies <paramref name="wanted"/>; returns that status.</summary>
     private static async Task<HttpStatusCode> StatusUntilAsync(HttpClient operations, string path, Func<HttpStatusCode, bool> wanted, CancellationToken cancellationToken)
     {
-        while (true)
+        var status = default(HttpStatusCode);
+        await TestWait.UntilAsync(async token =>
         {
-            using var response = await operations.GetAsync(path, cancellationToken);
-            if (wanted(response.StatusCode))
-            {
-                return response.StatusCode;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
+            using var response = await operations.GetAsync(path, token);
+            status = response.StatusCode;
+            return wanted(status);
+        }, $"{path} answers the awaited status", TestTimeout, cancellationToken);
+        return status;
     }
 
-    private static async Task WaitUntilListenerClosedAsync(ProductionSandbox sandbox, CancellationToken cancellationToken)
-    {
-        while (await sandbox.AcceptsConnectionsAsync(cancellationToken))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-    }
+    private static Task WaitUntilListenerClosedAsync(ProductionSandbox sandbox, CancellationToken cancellationToken) =>
+        TestWait.UntilAsync(async token => !await sandbox.AcceptsConnectionsAsync(token), "the gateway's API listener refuses connections", TestTimeout, cancellationToken);
 
     /// <summary>Waits for a read to the end of a stream: a clean end and a cut connection both mean "closed".</summary>
     private static async Task Ended(Task<string> readToEnd)

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiProxyGateway.IntegrationTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -22,7 +23,7 @@ public sealed class OperationsTests : IAsyncLifetime
         using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
 
         // Request metrics are recorded when a response completes, and scrapes may be cached briefly: poll.
-        var text = await ScrapeUntilAsync(operations, t => t.Contains("reason=\"NoCertificate\"", StringComparison.Ordinal) && t.Contains("route=\"passthrough\"", StringComparison.Ordinal));
+        var text = await ScrapeUntilAsync(operations, t => t.Contains("reason=\"NoCertificate\"", StringComparison.Ordinal) && t.Contains("route=\"passthrough\"", StringComparison.Ordinal), "/metrics has the NoCertificate failure and a passthrough request");
 
         Assert.Contains("apiproxygateway_requests_total{", text, StringComparison.Ordinal);
         Assert.Matches("""apiproxygateway_requests_total\{[^}]*code="200"[^}]*route="passthrough"[^}]*\} [1-9]""", text);
@@ -35,35 +36,21 @@ public sealed class OperationsTests : IAsyncLifetime
 
     private static async Task<(HttpStatusCode Status, string Text)> ReadyzUntilAsync(HttpClient operations, HttpStatusCode wanted)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(15));
-        while (true)
+        var (status, text) = (default(HttpStatusCode), "");
+        await TestWait.UntilAsync(async token =>
         {
-            using var response = await operations.GetAsync("/readyz?verbose", TestContext.Current.CancellationToken);
-            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            if (response.StatusCode == wanted || deadline.IsCancellationRequested)
-            {
-                return (response.StatusCode, text);
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+            using var response = await operations.GetAsync("/readyz?verbose", token);
+            (status, text) = (response.StatusCode, await response.Content.ReadAsStringAsync(token));
+            return status == wanted;
+        }, $"/readyz answers {wanted}", TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        return (status, text);
     }
 
-    private static async Task<string> ScrapeUntilAsync(HttpClient operations, Func<string, bool> condition)
+    private static async Task<string> ScrapeUntilAsync(HttpClient operations, Func<string, bool> condition, string what)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var text = await operations.GetStringAsync("/metrics", deadline.Token);
-            if (condition(text))
-            {
-                return text;
-            }
-
-            await Task.Delay(100, deadline.Token);
-        }
+        var text = "";
+        await TestWait.UntilAsync(async token => condition(text = await operations.GetStringAsync("/metrics", token)), what, TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        return text;
     }
 
     [Fact]

@@ -142,7 +142,8 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
 
         var first = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken); // twice ApiServer:ActivityTimeout
+        // A fixed sleep on purpose: what is tested is that time passes (twice ApiServer:ActivityTimeout) with nothing on the wire.
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
         _gateway.ApiServer.ReleaseWatchEvent.SetResult();
         var second = await reader.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 

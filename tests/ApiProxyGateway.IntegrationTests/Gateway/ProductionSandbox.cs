@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -59,14 +60,6 @@ public sealed class ProductionSandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>A test's own deadline: every wait in these tests ends, and a hung stream fails the test instead.</summary>
-    public static CancellationTokenSource Deadline(TimeSpan timeout)
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout);
-        return deadline;
-    }
-
     public HttpMessageInvoker Invoker(string user) => GatewayClients.Invoker(Host, user);
 
     public HttpRequestMessage Request(HttpMethod method, string pathAndQuery) => GatewayClients.Request(Host, method, pathAndQuery);
@@ -88,19 +81,20 @@ public sealed class ProductionSandbox : IAsyncDisposable
     /// <summary>Asks for a followed log until it is served (a closed stream's slot is freed asynchronously).</summary>
     public async Task<HttpResponseMessage> FollowLogWhenServedAsync(HttpMessageInvoker invoker, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(PollTimeout);
-        while (true)
+        HttpResponseMessage? served = null;
+        await TestWait.UntilAsync(async token =>
         {
-            var response = await FollowLogAsync(invoker, deadline.Token);
+            var response = await FollowLogAsync(invoker, token);
             if (response.StatusCode != HttpStatusCode.TooManyRequests)
             {
-                return response;
+                served = response;
+                return true;
             }
 
             response.Dispose();
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
+            return false;
+        }, "a followed log is served (not 429)", PollTimeout, cancellationToken);
+        return served!; // set when the wait succeeds
     }
 
     /// <summary>Scrapes <c>/metrics</c> until <paramref name="condition"/> holds (exports are collected periodically).</summary>
@@ -108,18 +102,9 @@ public sealed class ProductionSandbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(condition);
         using var operations = Operations();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(PollTimeout);
-        while (true)
-        {
-            var text = await operations.GetStringAsync("/metrics", deadline.Token);
-            if (condition(text))
-            {
-                return text;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-        }
+        var text = "";
+        await TestWait.UntilAsync(async token => condition(text = await operations.GetStringAsync("/metrics", token)), "/metrics shows the awaited series", PollTimeout, cancellationToken);
+        return text;
     }
 
     /// <summary>The audit events written so far (the writer is asynchronous: poll with <see cref="AuditEventsUntilAsync"/>).</summary>
@@ -138,18 +123,9 @@ public sealed class ProductionSandbox : IAsyncDisposable
     /// <summary>Polls the audit log until the events that match <paramref name="filter"/> satisfy <paramref name="done"/>.</summary>
     public async Task<IReadOnlyList<JsonObject>> AuditEventsUntilAsync(Func<JsonObject, bool> filter, Func<IReadOnlyList<JsonObject>, bool> done, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(PollTimeout);
-        while (true)
-        {
-            IReadOnlyList<JsonObject> found = [.. AuditEvents().Where(filter)];
-            if (done(found))
-            {
-                return found;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
+        IReadOnlyList<JsonObject> found = [];
+        await TestWait.UntilAsync(_ => Task.FromResult(done(found = [.. AuditEvents().Where(filter)])), "the audit log has the awaited events", PollTimeout, cancellationToken);
+        return found;
     }
 
     /// <summary>Whether the gateway's API port accepts a TCP connection now (false once its listener has closed).</summary>
@@ -176,24 +152,17 @@ public sealed class ProductionSandbox : IAsyncDisposable
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         using var operations = Operations();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(PollTimeout);
-        while (true)
+        await TestWait.UntilAsync(async token =>
         {
             try
             {
-                using var response = await operations.GetAsync("/readyz", deadline.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
+                using var response = await operations.GetAsync("/readyz", token);
+                return response.StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException) when (!deadline.IsCancellationRequested)
+            catch (HttpRequestException)
             {
-                // The operations port is not listening yet (a busy machine starts the gateway slowly): ask again.
+                return false; // the operations port is not listening yet (a busy machine starts the gateway slowly): ask again
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
+        }, "the gateway's /readyz answers 200", PollTimeout, cancellationToken);
     }
 }

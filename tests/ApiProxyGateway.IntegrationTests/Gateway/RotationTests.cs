@@ -14,6 +14,8 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 /// </summary>
 public sealed class RotationTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60); // generous: CI runs every suite at once on two cores
+
     private SecretVolume _serving = null!;
     private SecretVolume _clientCa = null!;
     private SecretVolume _apiServerClient = null!;
@@ -51,12 +53,12 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         using var renewed = TestPki.IssueServer(_gateway.Pki.ClusterCa, "apiproxygateway-renewed", [IPAddress.Loopback]);
         await using var load = Load.Start(_gateway, developer);
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
+        await TestWait.UntilAsync(() => load.Succeeded > 0, "requests succeed before the rotation", Patience);
 
         _serving.Write(renewed);
-        await WaitUntilAsync(async () => (await PresentedCertificateAsync()).Thumbprint == renewed.Thumbprint);
+        await TestWait.UntilAsync(async _ => (await PresentedCertificateAsync()).Thumbprint == renewed.Thumbprint, "new handshakes present the renewed serving certificate", Patience, TestContext.Current.CancellationToken);
         var atRotation = load.Succeeded;
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
+        await TestWait.UntilAsync(() => load.Succeeded > atRotation, "requests succeed after the rotation", Patience);
         await load.StopAsync();
 
         Assert.True(load.Succeeded > 0);
@@ -70,17 +72,17 @@ public sealed class RotationTests : IAsyncLifetime
         using var fromNewCa = TestPki.IssueClient(newCa, "developer");
         using var fromOldCa = _gateway.User("developer");
         await using var load = Load.Start(_gateway, fromOldCa);
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
+        await TestWait.UntilAsync(() => load.Succeeded > 0, "requests succeed before the rotation", Patience);
 
         _clientCa.WriteBundle(_gateway.Pki.ClusterCa, newCa);
-        await WaitUntilAsync(async () =>
+        await TestWait.UntilAsync(async token =>
         {
             using var client = _gateway.CreateClient(fromNewCa);
-            using var response = await client.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken);
+            using var response = await client.GetAsync("/api/v1/namespaces/demo/pods", token);
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, "a client of the new CA is served", Patience, TestContext.Current.CancellationToken);
         var atRotation = load.Succeeded;
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
+        await TestWait.UntilAsync(() => load.Succeeded > atRotation, "requests succeed after the rotation", Patience);
         await load.StopAsync();
 
         Assert.Equal(0, load.Failed);
@@ -92,12 +94,12 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         using var renewed = TestPki.IssueClient(_gateway.Pki.ClusterCa, "apiproxygateway");
         await using var load = Load.Start(_gateway, developer);
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
+        await TestWait.UntilAsync(() => load.Succeeded > 0, "requests succeed before the rotation", Patience);
 
         _apiServerClient.Write(renewed);
-        await WaitUntilAsync(() => Task.FromResult(_gateway.ApiServer.Forwarded.Any(r => r.ClientThumbprint == renewed.Thumbprint)));
+        await TestWait.UntilAsync(() => _gateway.ApiServer.Forwarded.Any(r => r.ClientThumbprint == renewed.Thumbprint), "the API server sees the renewed client certificate", Patience);
         var atRotation = load.Succeeded;
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
+        await TestWait.UntilAsync(() => load.Succeeded > atRotation, "requests succeed after the rotation", Patience);
         await load.StopAsync();
 
         Assert.Equal(0, load.Failed);
@@ -109,13 +111,13 @@ public sealed class RotationTests : IAsyncLifetime
         using var developer = _gateway.User("developer");
         var before = (await PresentedCertificateAsync()).Thumbprint;
         await using var load = Load.Start(_gateway, developer);
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > 0)); // requests flow before the rotation
+        await TestWait.UntilAsync(() => load.Succeeded > 0, "requests succeed before the rotation", Patience);
 
         _serving.WriteRaw("not a certificate", "not a key");
-        await WaitUntilAsync(async () => (await MetricsAsync()).Contains("plane=\"serving\",result=\"failure\"", StringComparison.Ordinal));
+        await TestWait.UntilAsync(async _ => (await MetricsAsync()).Contains("plane=\"serving\",result=\"failure\"", StringComparison.Ordinal), "/metrics counts a failed serving reload", Patience, TestContext.Current.CancellationToken);
         var after = (await PresentedCertificateAsync()).Thumbprint;
         var atRotation = load.Succeeded;
-        await WaitUntilAsync(() => Task.FromResult(load.Succeeded > atRotation)); // and after it
+        await TestWait.UntilAsync(() => load.Succeeded > atRotation, "requests succeed after the rotation", Patience);
         await load.StopAsync();
 
         Assert.Equal(before, after);
@@ -139,16 +141,6 @@ public sealed class RotationTests : IAsyncLifetime
             RemoteCertificateValidationCallback = _gateway.ValidateServer,
         }, TestContext.Current.CancellationToken);
         return new X509Certificate2(ssl.RemoteCertificate!);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60)); // generous: CI runs every suite at once on two cores
-        while (!await condition())
-        {
-            await Task.Delay(100, deadline.Token);
-        }
     }
 
     /// <summary>Requests in a loop, each on a new connection (so each is a new handshake), counting failures.</summary>

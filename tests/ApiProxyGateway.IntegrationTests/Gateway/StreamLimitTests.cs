@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -16,37 +17,37 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task StreamsPerUser_AtTheLimit_AreRefusedWith429WhileOthersAreServedUntilOneCloses()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
+        var deadline = TestWait.Timeout(TestTimeout);
         var sandbox = fixture.Sandbox;
         using var developer = sandbox.Invoker("developer");
         using var viewer = sandbox.Invoker("viewer");
-        var rejectedBefore = Rejected(await sandbox.ScrapeUntilAsync(_ => true, deadline.Token), "per-user");
+        var rejectedBefore = Rejected(await sandbox.ScrapeUntilAsync(_ => true, deadline), "per-user");
         var held = new List<HttpResponseMessage>();
         try
         {
             for (var i = 0; i < ProductionSandboxFixture.StreamsPerUser; i++)
             {
-                held.Add(await sandbox.FollowLogWhenServedAsync(developer, deadline.Token));
+                held.Add(await sandbox.FollowLogWhenServedAsync(developer, deadline));
                 Assert.Equal(HttpStatusCode.OK, held[^1].StatusCode);
             }
 
-            using var refused = await sandbox.FollowLogAsync(developer, deadline.Token);
-            var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline.Token))!;
-            using var other = await sandbox.FollowLogAsync(viewer, deadline.Token);
-            var otherLine = await FirstLineAsync(other, deadline.Token);
+            using var refused = await sandbox.FollowLogAsync(developer, deadline);
+            var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline))!;
+            using var other = await sandbox.FollowLogAsync(viewer, deadline);
+            var otherLine = await FirstLineAsync(other, deadline);
 
             AssertTooManyRequests(refused, status);
             Assert.Contains("\"developer\"", (string?)status["message"], StringComparison.Ordinal);
             Assert.Contains($"{ProductionSandboxFixture.StreamsPerUser} per user (Limits:MaxStreamsPerUser)", (string?)status["message"], StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, other.StatusCode);
             Assert.Contains(ProductionSandbox.LogLine, otherLine, StringComparison.Ordinal);
-            var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "per-user") > rejectedBefore, deadline.Token);
+            var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "per-user") > rejectedBefore, deadline);
             Assert.Equal(rejectedBefore + 1, Rejected(metrics, "per-user"));
 
             held[0].Dispose();
-            using var again = await sandbox.FollowLogWhenServedAsync(developer, deadline.Token);
+            using var again = await sandbox.FollowLogWhenServedAsync(developer, deadline);
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-            Assert.Contains(ProductionSandbox.LogLine, await FirstLineAsync(again, deadline.Token), StringComparison.Ordinal);
+            Assert.Contains(ProductionSandbox.LogLine, await FirstLineAsync(again, deadline), StringComparison.Ordinal);
         }
         finally
         {
@@ -57,22 +58,22 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task StreamsInTotal_AtTheLimit_AreRefusedWith429ForEveryUser()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
-        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreams=2"], deadline.Token);
+        var deadline = TestWait.Timeout(TestTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreams=2"], deadline);
         using var developer = sandbox.Invoker("developer");
         using var viewer = sandbox.Invoker("viewer");
         using var admin = sandbox.Invoker("admin");
-        using var first = await sandbox.FollowLogAsync(developer, deadline.Token);
-        using var second = await sandbox.FollowLogAsync(viewer, deadline.Token);
+        using var first = await sandbox.FollowLogAsync(developer, deadline);
+        using var second = await sandbox.FollowLogAsync(viewer, deadline);
 
-        using var refused = await sandbox.FollowLogAsync(admin, deadline.Token);
-        var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline.Token))!;
+        using var refused = await sandbox.FollowLogAsync(admin, deadline);
+        var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline))!;
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         AssertTooManyRequests(refused, status);
         Assert.Contains("2 (Limits:MaxStreams)", (string?)status["message"], StringComparison.Ordinal);
-        var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "total") > 0, deadline.Token);
+        var metrics = await sandbox.ScrapeUntilAsync(text => Rejected(text, "total") > 0, deadline);
         Assert.Equal(1, Rejected(metrics, "total"));
         Assert.Equal(0, Rejected(metrics, "per-user"));
     }
@@ -80,22 +81,22 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
     [Fact]
     public async Task ProxiedWebSocket_IsAStream_CountedAndLimitedPerUser()
     {
-        using var deadline = ProductionSandbox.Deadline(TestTimeout);
-        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreamsPerUser=1"], deadline.Token);
+        var deadline = TestWait.Timeout(TestTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxStreamsPerUser=1"], deadline);
         using var developer = sandbox.Invoker("developer");
         var uri = new Uri(sandbox.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "api/v1/namespaces/demo/services/https:web:443/proxy/ws");
-        using var first = await ConnectWhenServedAsync(uri, developer, deadline.Token);
-        await first.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, deadline.Token);
+        using var first = await ConnectWhenServedAsync(uri, developer, deadline);
+        await first.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, deadline);
         var echo = new byte[16];
-        var received = await first.ReceiveAsync(echo, deadline.Token);
+        var received = await first.ReceiveAsync(echo, deadline);
 
         using var second = new System.Net.WebSockets.ClientWebSocket();
         second.Options.HttpVersion = HttpVersion.Version11;
         second.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => second.ConnectAsync(uri, developer, deadline.Token));
-        var open = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_active", "kind=\"proxy\"") == 1, deadline.Token);
-        await first.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, deadline.Token);
-        var closed = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_finished_total", "kind=\"proxy\"") == 1, deadline.Token);
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => second.ConnectAsync(uri, developer, deadline));
+        var open = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_active", "kind=\"proxy\"") == 1, deadline);
+        await first.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, deadline);
+        var closed = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_streams_finished_total", "kind=\"proxy\"") == 1, deadline);
 
         Assert.Equal("ping", System.Text.Encoding.ASCII.GetString(echo, 0, received.Count));
         Assert.Equal(HttpStatusCode.TooManyRequests, second.HttpStatusCode);
@@ -107,22 +108,25 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
     /// <summary>A WebSocket through the gateway, retried while the fresh sandbox's Service has no ready endpoint yet.</summary>
     private static async Task<System.Net.WebSockets.ClientWebSocket> ConnectWhenServedAsync(Uri uri, HttpMessageInvoker invoker, CancellationToken cancellationToken)
     {
-        while (true)
+        System.Net.WebSockets.ClientWebSocket? connected = null;
+        await TestWait.UntilAsync(async token =>
         {
             var socket = new System.Net.WebSockets.ClientWebSocket();
             socket.Options.HttpVersion = HttpVersion.Version11;
             socket.Options.CollectHttpResponseDetails = true;
             try
             {
-                await socket.ConnectAsync(uri, invoker, cancellationToken);
-                return socket;
+                await socket.ConnectAsync(uri, invoker, token);
+                connected = socket;
+                return true;
             }
             catch (System.Net.WebSockets.WebSocketException) when (socket.HttpStatusCode == HttpStatusCode.ServiceUnavailable)
             {
                 socket.Dispose();
-                await Task.Delay(200, cancellationToken);
+                return false;
             }
-        }
+        }, $"a WebSocket to {uri} is served (not 503)", TestTimeout, cancellationToken);
+        return connected!; // set when the wait succeeds
     }
 
     private static void AssertTooManyRequests(HttpResponseMessage response, JsonNode status)

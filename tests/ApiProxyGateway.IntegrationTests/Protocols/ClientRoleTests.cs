@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Protocols;
 
@@ -15,7 +16,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_ExecCatOverTls_NegotiatesV5AndRoundTripsStdin()
     {
-        var ct = Timeout();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
         using var invoker = CreateInvoker();
         var input = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
 
@@ -37,7 +38,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_ExecExitingThreeWithOnlyV4Offered_ReportsExitCodeThree()
     {
-        var ct = Timeout();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
         using var invoker = CreateInvoker();
         var options = new RemoteCommandOptions { Stdout = true, Stderr = true };
 
@@ -56,7 +57,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_PortForwardOverTls_EchoesDataAndEndsWithoutError()
     {
-        var ct = Timeout();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
         using var invoker = CreateInvoker();
         var payload = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
 
@@ -76,7 +77,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ClientWebSocket_ExecCatWithV5_RoundTripsStdinAndClosesStdinWithTheSignal()
     {
-        var ct = Timeout();
+        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
         using var invoker = CreateInvoker();
         using var webSocket = new System.Net.WebSockets.ClientWebSocket();
         webSocket.Options.AddSubProtocol(StreamProtocols.RemoteCommandV5);
@@ -102,16 +103,9 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
         using var invoker = CreateInvoker();
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            SpdyUpgrade.ConnectAsync(invoker, Request("portforward"), ["v9.portforward.k8s.io"], cancellationToken: Timeout()));
+            SpdyUpgrade.ConnectAsync(invoker, Request("portforward"), ["v9.portforward.k8s.io"], cancellationToken: TestWait.Timeout(TimeSpan.FromSeconds(30))));
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
-    }
-
-    private static CancellationToken Timeout()
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cts.CancelAfter(TimeSpan.FromSeconds(30));
-        return cts.Token;
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken ct)

@@ -156,18 +156,19 @@ public sealed class KubeletAccessTests(KubeletFixture fixture) : IClassFixture<K
 
     private static async Task<HttpResponseMessage> WaitForLogAsync(HttpClient client, string path)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
+        HttpResponseMessage? logged = null;
+        await TestWait.UntilAsync(async token =>
         {
-            var response = await client.GetAsync(path, deadline.Token);
-            var text = await response.Content.ReadAsStringAsync(deadline.Token);
-            if (text.Count(c => c == '\n') >= 2)
+            var response = await client.GetAsync(path, token);
+            if ((await response.Content.ReadAsStringAsync(token)).Count(c => c == '\n') >= 2)
             {
-                return response;
+                logged = response;
+                return true;
             }
 
             response.Dispose();
-            await Task.Delay(100, deadline.Token); // the logger writes every 100 ms: poll until two lines exist
-        }
+            return false;
+        }, $"{path} has two lines (the logger writes every 100 ms)", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        return logged!; // set when the wait succeeds
     }
 }

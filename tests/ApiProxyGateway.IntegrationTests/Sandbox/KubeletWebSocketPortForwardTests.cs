@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
 
@@ -17,7 +18,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [InlineData("v4.base64.channel.k8s.io")]
     public async Task PortForward_WebSocket_ForwardsTheQueryPortAndClosesWhenThePodDoes(string? protocol)
     {
-        var cancellation = Deadline();
+        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
         await fixture.WaitForPodAsync("demo", "server", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.Ready == true);
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
@@ -48,7 +49,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [Fact]
     public async Task PortForward_WebSocketWithTwoPorts_OpensAChannelPairForEach()
     {
-        var cancellation = Deadline();
+        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
         await fixture.WaitForPodAsync("demo", "server", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.Ready == true);
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
@@ -78,7 +79,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [InlineData("v4.channel.k8s.io", "port=80,", 400)]
     public async Task PortForward_WebSocketTheKubeletCannotServe_IsRefusedBeforeTheUpgrade(string protocol, string query, int expected)
     {
-        var cancellation = Deadline();
+        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
         using var socket = new ClientWebSocket();
@@ -88,13 +89,6 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(PortForwardUrl(query), invoker, cancellation));
 
         Assert.Equal(expected, (int)socket.HttpStatusCode);
-    }
-
-    private static CancellationToken Deadline()
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        return deadline.Token;
     }
 
     private Uri PortForwardUrl(string query) =>

@@ -1,5 +1,6 @@
 using ApiProxyGateway.Sandbox.Hosting;
 using ApiProxyGateway.Sandbox.Runtime;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
@@ -46,11 +47,7 @@ public sealed class PodRuntimeTests(KubeletFixture fixture) : IClassFixture<Kube
 
         fixture.Host.Store.Typed.Delete<V1Pod>("demo", name);
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (started.Any(ProcessRegistry.IsAlive))
-        {
-            await Task.Delay(50, deadline.Token); // poll /proc until the processes are gone (bounded by the deadline)
-        }
+        await TestWait.UntilAsync(() => !started.Any(ProcessRegistry.IsAlive), "the deleted pod's processes are gone from /proc", TimeSpan.FromSeconds(15));
 
         Assert.Equal("Running", pod.Status.Phase);
     }
@@ -79,11 +76,7 @@ public sealed class PodRuntimeTests(KubeletFixture fixture) : IClassFixture<Kube
             var host = await SandboxHost.StartAsync(new SandboxOptions { StateDirectory = directory, AddressBlock = null, StartGateway = false }, TestContext.Current.CancellationToken);
             try
             {
-                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                while (host.Processes.StartedProcessIds.Count(ProcessRegistry.IsAlive) < 3)
-                {
-                    await Task.Delay(50, deadline.Token); // the three default pods start in the background
-                }
+                await TestWait.UntilAsync(() => host.Processes.StartedProcessIds.Count(ProcessRegistry.IsAlive) >= 3, "the three default pods (started in the background) have live processes", TimeSpan.FromSeconds(20));
             }
             finally
             {

@@ -1,5 +1,5 @@
 using System.Net;
-using ApiProxyGateway.IntegrationTests.Gateway;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Security;
 
@@ -30,10 +30,10 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("GET", "/api/v1/namespaces/sec/pods/shell/exec/more?command=id&stdout=true", 404)]
     public async Task GatewaySubresource_InAnyEncoding_IsServedOrRefusedByTheGatewayAndNeverReachesTheApiServer(string method, string target, int expected)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline.Token);
+        var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline);
         response.Dispose();
 
         Assert.True(expected == (int)status, $"{method} {target}: {(int)status} {body}");
@@ -47,10 +47,10 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodLog_WithAnEncodedSlash_IsServedFromTheKubeletByTheGateway()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/logger%2Flog?tailLines=1", deadline.Token);
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/logger%2Flog?tailLines=1", deadline);
         response.Dispose();
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -61,12 +61,12 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_KubeletPortWrittenAnotherWay_IsStillTheKubeletWithItsChecks()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (healthStatus, _, health) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a:010250/proxy/healthz", deadline.Token);
+        var (healthStatus, _, health) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a:010250/proxy/healthz", deadline);
         health.Dispose();
-        var (runStatus, runBody, run) = await fixture.SendAsync("admin", HttpMethod.Post, "/api/v1/nodes/https:node-a:010250/proxy/run/sec/shell/shell?cmd=id", deadline.Token);
+        var (runStatus, runBody, run) = await fixture.SendAsync("admin", HttpMethod.Post, "/api/v1/nodes/https:node-a:010250/proxy/run/sec/shell/shell?cmd=id", deadline);
         run.Dispose();
 
         Assert.Equal(HttpStatusCode.OK, healthStatus);
@@ -82,10 +82,10 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("hostnet:10250")]
     public async Task PodProxy_ToTheKubeletThroughAHostNetworkPod_IsRefused(string target)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Post, $"/api/v1/namespaces/sec/pods/{target}/proxy/run/sec/shell/shell?cmd=id", deadline.Token);
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Post, $"/api/v1/namespaces/sec/pods/{target}/proxy/run/sec/shell/shell?cmd=id", deadline);
         response.Dispose();
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -99,10 +99,10 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("GET", "/api/v1/nodes/node-a/proxy/logs?pattern=x", "/logs", "CVE-2024-9042")]
     public async Task NodeProxy_KubeletEndpointThatActsOnTheNode_IsRefusedByDefault(string method, string target, string kubeletPath, string reason)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline.Token);
+        var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline);
         response.Dispose();
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
@@ -113,12 +113,12 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_LogFileListing_NeedsNodesLogAndIsForwarded()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (proberStatus, _, proberResponse) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/logs/", deadline.Token);
+        var (proberStatus, _, proberResponse) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/logs/", deadline);
         proberResponse.Dispose();
-        var (adminStatus, _, adminResponse) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/logs/", deadline.Token);
+        var (adminStatus, _, adminResponse) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/logs/", deadline);
         adminResponse.Dispose();
 
         Assert.Equal(HttpStatusCode.Forbidden, proberStatus); // get nodes/proxy alone does not grant nodes/log

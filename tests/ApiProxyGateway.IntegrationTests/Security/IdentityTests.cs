@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using ApiProxyGateway.IntegrationTests.Gateway;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Security;
 
@@ -19,11 +19,11 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [InlineData("spaced-name", "the client certificate's common name begins or ends with a space")]
     public async Task Certificate_IdentityThatCannotTravelInAHeader_Gets401SayingWhyAndNeverReachesTheApiServer(string user, string reason)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var (status, body, response) = await fixture.SendAsync(user, HttpMethod.Get, "/api/v1/namespaces/kube-system/pods", deadline.Token);
+        var (status, body, response) = await fixture.SendAsync(user, HttpMethod.Get, "/api/v1/namespaces/kube-system/pods", deadline);
         response.Dispose();
-        var whoAmI = await fixture.WhoAmIAsync(user, direct: false, deadline.Token);
+        var whoAmI = await fixture.WhoAmIAsync(user, direct: false, deadline);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         var statusBody = JsonNode.Parse(body)!;
@@ -36,9 +36,9 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_WithCrLfInOrganization_IsOneOddGroupAtTheApiServer()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var direct = await fixture.WhoAmIAsync("crlf-group", direct: true, deadline.Token);
+        var direct = await fixture.WhoAmIAsync("crlf-group", direct: true, deadline);
 
         Assert.Equal("crlf-group", direct.Name);
         Assert.Equal(["tenants\r\nImpersonate-Group: system:masters", "system:authenticated"], direct.Groups);
@@ -49,10 +49,10 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [InlineData("multi-valued", "viewer", new[] { "team", "multi", "system:authenticated" })]
     public async Task Certificate_WithSeveralNamesOrAMultiValuedRdn_IsTheSameUserThroughTheGatewayAsDirect(string user, string name, string[] groups)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var direct = await fixture.WhoAmIAsync(user, direct: true, deadline.Token);
-        var gateway = await fixture.WhoAmIAsync(user, direct: false, deadline.Token);
+        var direct = await fixture.WhoAmIAsync(user, direct: true, deadline);
+        var gateway = await fixture.WhoAmIAsync(user, direct: false, deadline);
 
         Assert.Equal((HttpStatusCode.Created, name), (direct.Status, direct.Name));
         Assert.Equal(groups, direct.Groups);
@@ -69,11 +69,11 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_InSystemUnauthenticated_IsNotMadeSystemAuthenticatedByTheGateway()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
-        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token)).Response.Dispose();
-        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline.Token, direct: true)).Response.Dispose();
+        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline)).Response.Dispose();
+        (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline, direct: true)).Response.Dispose();
 
         var forwarded = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?" + marker);
         var direct = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/sec/pods?direct&" + marker);
@@ -90,12 +90,12 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_ForSystemAnonymous_Gets401AndNothingIsForwarded()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
-        var (status, body, response) = await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token);
+        var (status, body, response) = await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline);
         response.Dispose();
-        (await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline.Token, direct: true)).Response.Dispose();
+        (await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?direct&" + marker, deadline, direct: true)).Response.Dispose();
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("system:anonymous, which the gateway cannot act as", body, StringComparison.Ordinal);
@@ -108,13 +108,13 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Impersonation_RefusedByTheGateway_IsAudited()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
-        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token,
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline,
             configure: r => r.Headers.TryAddWithoutValidation("Impersonate-User", "admin"));
         response.Dispose();
-        var events = await fixture.Sandbox.AuditEventsUntilAsync(e => ((string?)e["requestURI"])?.EndsWith(marker, StringComparison.Ordinal) == true, found => found.Count > 0, deadline.Token);
+        var events = await fixture.Sandbox.AuditEventsUntilAsync(e => ((string?)e["requestURI"])?.EndsWith(marker, StringComparison.Ordinal) == true, found => found.Count > 0, deadline);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         var audit = Assert.Single(events);

@@ -1,5 +1,5 @@
 using System.Net;
-using ApiProxyGateway.IntegrationTests.Gateway;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Security;
 
@@ -10,15 +10,15 @@ public sealed class TelemetryTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task ClientHostHeader_NeverBecomesAMetricLabelNorTheUpstreamHost()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var forged = "host-" + Guid.NewGuid().ToString("N")[..8] + ".example";
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
-        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline.Token, configure: r => r.Headers.Host = forged);
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline, configure: r => r.Headers.Host = forged);
         response.Dispose();
-        (await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/https:hostile:8443/proxy/", deadline.Token, configure: r => r.Headers.Host = forged)).Response.Dispose();
-        (await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/healthz", deadline.Token, configure: r => r.Headers.Host = forged)).Response.Dispose();
-        var metrics = await fixture.Sandbox.ScrapeUntilAsync(text => text.Contains("http_client_request_duration", StringComparison.Ordinal), deadline.Token);
+        (await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/https:hostile:8443/proxy/", deadline, configure: r => r.Headers.Host = forged)).Response.Dispose();
+        (await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/healthz", deadline, configure: r => r.Headers.Host = forged)).Response.Dispose();
+        var metrics = await fixture.Sandbox.ScrapeUntilAsync(text => text.Contains("http_client_request_duration", StringComparison.Ordinal), deadline);
 
         Assert.Equal(HttpStatusCode.OK, status);
         var received = Assert.Single(fixture.Sandbox.Host.RequestLog.Entries, e => e.PathAndQuery.EndsWith(marker, StringComparison.Ordinal));

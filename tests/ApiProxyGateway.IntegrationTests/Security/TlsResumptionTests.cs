@@ -30,26 +30,20 @@ public sealed class TlsResumptionTests : IAsyncLifetime
     [Fact]
     public async Task ResumedSession_AfterItsCaWasRemoved_IsUnauthorized()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(90));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(90));
         using var developer = _gateway.User("developer");
         var (certificate, key) = _gateway.Pki.Write(developer, "resuming-developer");
         var ca = _gateway.Pki.Write(_gateway.Pki.ClusterCa, "resumption-ca").Certificate;
         var session = Path.Combine(_gateway.Pki.Directory, "session.pem");
         string[] client = ["-cert", certificate, "-key", key, "-CAfile", ca];
 
-        var first = await OpenSslAsync([.. client, "-sess_out", session], deadline.Token);
+        var first = await OpenSslAsync([.. client, "-sess_out", session], deadline);
         using var otherCa = TestPki.CreateAuthority("replacement-client-ca");
         _clientCa.WriteBundle(otherCa);
-        string fresh;
-        do
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-            fresh = await OpenSslAsync(client, deadline.Token);
-        }
-        while (!fresh.Contains("HTTP/1.1 401", StringComparison.Ordinal));
+        await TestWait.UntilAsync(async token => (await OpenSslAsync(client, token)).Contains("HTTP/1.1 401", StringComparison.Ordinal),
+            "a fresh handshake with the removed CA's certificate is answered 401", TimeSpan.FromSeconds(90), deadline);
 
-        var resumed = await OpenSslAsync([.. client, "-sess_in", session], deadline.Token);
+        var resumed = await OpenSslAsync([.. client, "-sess_in", session], deadline);
 
         Assert.Contains("HTTP/1.1 200", first, StringComparison.Ordinal);
         Assert.Contains("Reused, TLSv1.3", resumed, StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using ApiProxyGateway.IntegrationTests.Gateway;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Security;
 
@@ -20,11 +20,11 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_RequestLineEncodedInThePath_ReachesTheKubeletAsOneEscapedRequest()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = Marker();
         var smuggled = $"healthz{marker}%0D%0A%0D%0APOST%20/run/sec/shell/shell%3Fcmd=touch%2520x%20HTTP/1.1%0D%0AHost:%20k%0D%0AX-Pad:%20x";
 
-        var (status, _, response) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/" + smuggled, deadline.Token);
+        var (status, _, response) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/" + smuggled, deadline);
         response.Dispose();
 
         var received = fixture.Sandbox.Host.KubeletRequestLog.Entries.Where(e => e.PathAndQuery.Contains(marker, StringComparison.Ordinal)).ToList();
@@ -37,12 +37,12 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_HeaderAndRequestEncodedInThePath_ArriveAsOneRequestWithAnEscapedPath()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = Marker();
         var path = $"/{marker}%0D%0AX-Injected:%201%0D%0A%0D%0AGET%20/smuggled-{marker}%20HTTP/1.1%0D%0AX-Pad:%20y";
 
-        (await fixture.SendAsync("developer", HttpMethod.Get, HostileProxy + path, deadline.Token)).Response.Dispose();
-        var requests = await ReceivedAsync(marker, deadline.Token);
+        (await fixture.SendAsync("developer", HttpMethod.Get, HostileProxy + path, deadline)).Response.Dispose();
+        var requests = await ReceivedAsync(marker, deadline);
 
         var single = Assert.Single(requests);
         Assert.Equal(path, (string?)single["target"]);
@@ -53,9 +53,9 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_ResponseHeadersNamedInConnection_DoNotReachTheClient()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/connection-headers", deadline.Token);
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/connection-headers", deadline);
 
         using (response)
         {
@@ -69,9 +69,9 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_UpgradeRefusedWithUpgradeHeaders_ReachesTheClientWithoutThem()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/upgrade-refused", deadline.Token, configure: request =>
+        var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/upgrade-refused", deadline, configure: request =>
         {
             request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
             request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
@@ -90,10 +90,10 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_RedirectToAnotherHost_IsReturnedNotFollowedAndNeverAnswersAnUpgrade()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
 
-        var (plainStatus, _, plain) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline.Token);
-        var (upgradeStatus, upgradeBody, upgrade) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline.Token, configure: request =>
+        var (plainStatus, _, plain) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline);
+        var (upgradeStatus, upgradeBody, upgrade) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline, configure: request =>
         {
             request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
             request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
@@ -117,10 +117,10 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [InlineData("/apis/example.io/v1/namespaces/sec/things/x/exec")]
     public async Task Upgrade_WithPost_IsRefusedRatherThanSentOnAsAGet(string target)
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var started = DateTimeOffset.UtcNow;
 
-        var (status, body, response) = await fixture.SendAsync("admin", HttpMethod.Post, target, deadline.Token, configure: request =>
+        var (status, body, response) = await fixture.SendAsync("admin", HttpMethod.Post, target, deadline, configure: request =>
         {
             request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
             request.Headers.TryAddWithoutValidation("Upgrade", "SPDY/3.1");
@@ -131,17 +131,17 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("cannot be forwarded unchanged", body, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Sandbox.Host.RequestLog.Entries, e => e.Time >= started && e.PathAndQuery.Contains("/things/", StringComparison.Ordinal));
-        Assert.Empty(await ReceivedAsync("spdy-post", deadline.Token));
+        Assert.Empty(await ReceivedAsync("spdy-post", deadline));
     }
 
     [Fact]
     public async Task PodProxy_ClientHostHeader_IsNotWhatTheWorkloadSees()
     {
-        using var deadline = ProductionSandbox.Deadline(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
         var marker = Marker();
 
-        (await fixture.SendAsync("developer", HttpMethod.Get, $"{HostileProxy}/{marker}", deadline.Token, configure: r => r.Headers.Host = "attacker.example")).Response.Dispose();
-        var single = Assert.Single(await ReceivedAsync(marker, deadline.Token));
+        (await fixture.SendAsync("developer", HttpMethod.Get, $"{HostileProxy}/{marker}", deadline, configure: r => r.Headers.Host = "attacker.example")).Response.Dispose();
+        var single = Assert.Single(await ReceivedAsync(marker, deadline));
 
         var host = (string?)single["headers"]!["Host"]![0];
         Assert.NotEqual("attacker.example", host);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Audit;
+using ApiProxyGateway.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Gateway;
@@ -69,12 +70,6 @@ public sealed class AuditTests : IDisposable
         StageTimestamp = "2026-11-22T23:00:00.000000Z",
     };
 
-    private static async Task WaitForLinesAsync(string path, int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!File.Exists(path) || File.ReadAllLines(path).Length < count)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    private static Task WaitForLinesAsync(string path, int count) =>
+        TestWait.UntilAsync(() => File.Exists(path) && File.ReadAllLines(path).Length >= count, $"{path} has {count} lines", TimeSpan.FromSeconds(10));
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
+using ApiProxyGateway.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Protocols;

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.UnitTests.Protocols;
 
