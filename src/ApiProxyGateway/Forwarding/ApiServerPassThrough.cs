@@ -74,7 +74,7 @@ internal sealed class ApiServerPassThrough(
     private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken)
     {
         var config = longRunning ? _longRunning : _ordinary;
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, LongRunningRequest.StreamsEvents(context.Request, request.Info)), cancellationToken);
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info)), cancellationToken);
         if (error != ForwarderError.None)
         {
             await ReportAsync(context, request, error);
