@@ -27,6 +27,9 @@ public static class StreamProtocols
     /// <summary>The <c>Upgrade</c> token of a SPDY request.</summary>
     public const string SpdyUpgrade = "SPDY/3.1";
 
+    /// <summary>The <c>Upgrade</c> token of a WebSocket request (compared without regard to case).</summary>
+    public const string WebSocketUpgrade = "websocket";
+
     public const string ProtocolVersionHeader = "X-Stream-Protocol-Version";
     public const string AcceptedProtocolVersionsHeader = "X-Accepted-Stream-Protocol-Versions";
     public const string WebSocketProtocolHeader = "Sec-WebSocket-Protocol";

@@ -61,7 +61,7 @@ internal static class KubeletResponses
             return $"stream protocol versions the client offered ({MessageOf(body)})";
         }
 
-        return string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase) && body.Length == 0
+        return string.Equals(upgrade, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase) && body.Length == 0
             ? "WebSocket sub-protocols the client offered"
             : null;
     }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using ApiProxyGateway.Kubelets;
+using ApiProxyGateway.Protocols.Kubernetes;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -17,8 +18,8 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
         var protocols = StreamRequest.SubProtocols(http.Request.Headers.SecWebSocketProtocol)
-            .Where(p => p.StartsWith(StreamRequest.TunnelPrefix, StringComparison.Ordinal) && p.EndsWith(".k8s.io", StringComparison.Ordinal))
-            .Select(p => p[StreamRequest.TunnelPrefix.Length..])
+            .Where(p => p.StartsWith(StreamProtocols.SpdyTunnelPrefix, StringComparison.Ordinal) && p.EndsWith(".k8s.io", StringComparison.Ordinal))
+            .Select(p => p[StreamProtocols.SpdyTunnelPrefix.Length..])
             .ToArray();
         using var response = await KubeletUpgrade.OpenAsync(stream.Invoker, stream.Target, HttpMethod.Post, stream.KubeletPathAndQuery, protocols, stream.ForwardedFor, http.RequestAborted);
         if (response.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
@@ -30,7 +31,7 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         var negotiated = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
         await using var upstream = await response.Content.ReadAsStreamAsync(http.RequestAborted);
         // .NET refuses sub-protocol names with a '/', which this one has: name it in the response header ourselves.
-        http.Response.Headers.SecWebSocketProtocol = StreamRequest.TunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? "portforward.k8s.io");
+        http.Response.Headers.SecWebSocketProtocol = StreamProtocols.SpdyTunnelPrefix + (negotiated ?? protocols.FirstOrDefault() ?? StreamProtocols.PortForwardV1);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
         stream.Tracker.Started("tunnel-bridged");

@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Upstreams;
 using ApiProxyGateway.Telemetry;
 
@@ -38,7 +39,7 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
                     await translator.RunAsync(stream);
                     break;
                 case (not PodSubresource.PortForward, ClientStreamProtocol.WebSocketTunnel):
-                    await KubernetesStatus.BadRequestAsync(http, $"the WebSocket protocol {StreamRequest.PortForwardTunnelProtocol} applies to port-forward only");
+                    await KubernetesStatus.BadRequestAsync(http, $"the WebSocket protocol {StreamProtocols.PortForwardWebSocketTunnel} applies to port-forward only");
                     break;
                 case (_, _) when IsUpgradable(http):
                     // Any other HTTP/1.1 WebSocket goes to the kubelet byte for byte, handshake included, as

@@ -1,3 +1,4 @@
+using ApiProxyGateway.Protocols.Kubernetes;
 using Microsoft.Extensions.Primitives;
 
 namespace ApiProxyGateway.Streaming;
@@ -5,10 +6,6 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>Classifies the stream protocol a request asks for; only SPDY/3.1 and websocket may be upgraded.</summary>
 internal static class StreamRequest
 {
-    public const string V5Protocol = "v5.channel.k8s.io";
-    public const string TunnelPrefix = "SPDY/3.1+";
-    public const string PortForwardTunnelProtocol = "SPDY/3.1+portforward.k8s.io";
-
     public static ClientStreamProtocol Detect(HttpContext context, out string upgradeToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -16,8 +13,8 @@ internal static class StreamRequest
         if (context.WebSockets.IsWebSocketRequest)
         {
             var offered = SubProtocols(context.Request.Headers.SecWebSocketProtocol);
-            return offered.Contains(PortForwardTunnelProtocol, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketTunnel
-                : offered.Contains(V5Protocol, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketV5
+            return offered.Contains(StreamProtocols.PortForwardWebSocketTunnel, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketTunnel
+                : offered.Contains(StreamProtocols.RemoteCommandV5, StringComparer.Ordinal) ? ClientStreamProtocol.WebSocketV5
                 : ClientStreamProtocol.WebSocketLegacy;
         }
 
@@ -32,8 +29,8 @@ internal static class StreamRequest
     /// <summary>The metrics label for a WebSocket sub-protocol: websocket-v5, websocket-v4, websocket-v1 (legacy) or tunnel.</summary>
     public static string ProtocolLabel(string? subProtocol) => subProtocol switch
     {
-        V5Protocol => "websocket-v5",
-        PortForwardTunnelProtocol => "tunnel",
+        StreamProtocols.RemoteCommandV5 => "websocket-v5",
+        StreamProtocols.PortForwardWebSocketTunnel => "tunnel",
         { } p when p.StartsWith("v4.", StringComparison.Ordinal) => "websocket-v4",
         _ => "websocket-v1",
     };

@@ -64,6 +64,6 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
 
     /// <summary>The metrics label: spdy, or the WebSocket sub-protocol the kubelet chose (one of a fixed few labels).</summary>
     private static string ProtocolLabel(string upgrade, HttpResponseMessage response) =>
-        !string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase) ? "spdy"
+        !string.Equals(upgrade, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase) ? "spdy"
             : StreamRequest.ProtocolLabel(response.Headers.TryGetValues(StreamProtocols.WebSocketProtocolHeader, out var chosen) ? chosen.FirstOrDefault() : null);
 }
