@@ -29,6 +29,7 @@ internal static class EventIds
     // Tls
     public const int CertificatesReloaded = 500;
     public const int CertificatesRefused = 501;
+    public const int CertificateWatchUnavailable = 502;
 
     // Kubernetes
     public const int CacheSynced = 600;
