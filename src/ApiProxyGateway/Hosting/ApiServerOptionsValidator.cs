@@ -1,4 +1,5 @@
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Kubelets;
+using ApiProxyGateway.Settings;
 using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 

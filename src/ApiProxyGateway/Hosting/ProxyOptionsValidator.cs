@@ -1,5 +1,6 @@
 using System.Net;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Settings;
 using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-namespace ApiProxyGateway.Hosting;
+namespace ApiProxyGateway.Settings;
 
 /// <summary>
 /// Command-line flags, named like the kube-apiserver flags operators already know, and the settings they set.

@@ -1,8 +1,8 @@
 using System.Net;
-using ApiProxyGateway.Tls;
+using ApiProxyGateway.Settings;
 using Microsoft.Extensions.Options;
 
-namespace ApiProxyGateway.Hosting;
+namespace ApiProxyGateway.Tls;
 
 /// <summary>Checks the front door's settings and certificate files at start-up, reporting every problem at once.</summary>
 internal sealed class ServingOptionsValidator(TimeProvider timeProvider) : IValidateOptions<ServingOptions>
