@@ -1,5 +1,4 @@
 using System.Net;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Tls;
