@@ -4,7 +4,7 @@ namespace ApiProxyGateway.UnitTests.Architecture;
 
 /// <summary>
 /// The gateway's feature folders stay layered: no two features use each other, <c>Hosting</c> is the composition root
-/// that nothing uses, and <c>Settings</c> (the flag table every validator names settings with) uses nothing.
+/// that nothing uses, and the leaves every feature uses (<c>Settings</c>, <c>Telemetry</c>) use nothing.
 /// </summary>
 public sealed class FeatureLayeringTests
 {
@@ -27,13 +27,15 @@ public sealed class FeatureLayeringTests
         Assert.True(users.Count == 0, $"Hosting is the composition root, yet: {string.Join("; ", users)}");
     }
 
-    [Fact]
-    public void Settings_UsesNoOtherFeature()
+    [Theory]
+    [InlineData("Settings")] // the flag table and the validator shape every feature's options use
+    [InlineData("Telemetry")] // the meter and the event ids every feature uses
+    public void Leaf_UsesNoOtherFeature(string leaf)
     {
-        var uses = Gateway.Value.Edges.Where(edge => edge.Key.From == "Settings").Select(edge => edge.Value).ToList();
+        var uses = Gateway.Value.Edges.Where(edge => edge.Key.From == leaf).Select(edge => edge.Value).ToList();
 
-        Assert.Contains("Settings", Gateway.Value.Features);
-        Assert.True(uses.Count == 0, $"Settings is the leaf every validator uses, yet: {string.Join("; ", uses)}");
+        Assert.Contains(leaf, Gateway.Value.Features);
+        Assert.True(uses.Count == 0, $"{leaf} is a leaf every feature may use, yet: {string.Join("; ", uses)}");
     }
 
     [Fact]
