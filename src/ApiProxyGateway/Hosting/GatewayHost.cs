@@ -1,3 +1,4 @@
+using ApiProxyGateway.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;

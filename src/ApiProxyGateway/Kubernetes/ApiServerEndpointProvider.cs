@@ -1,5 +1,5 @@
 using System.Net.Security;
-using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Settings;
 using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 

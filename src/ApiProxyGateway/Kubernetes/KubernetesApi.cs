@@ -1,12 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Security;
-using ApiProxyGateway.Authentication;
-using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Tls;
 using k8s;
 using k8s.Authentication;
 using k8s.Autorest;
-using k8s.Models;
 
 namespace ApiProxyGateway.Kubernetes;
 
@@ -15,7 +12,7 @@ namespace ApiProxyGateway.Kubernetes;
 /// validation (which also accepts certificates from the system store) is bypassed by giving it no CA and
 /// configuring the handler here.
 /// </summary>
-internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
+internal sealed class KubernetesApi : IDisposable
 {
     private readonly k8s.Kubernetes _client;
     private readonly EndpointTokenProvider? _tokenProvider;
@@ -42,61 +39,6 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
     }
 
     public IKubernetes Client => _client;
-
-    public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(attributes);
-        var review = new V1SubjectAccessReview
-        {
-            ApiVersion = "authorization.k8s.io/v1",
-            Kind = "SubjectAccessReview",
-            Spec = new V1SubjectAccessReviewSpec
-            {
-                User = user.Name,
-                Groups = [.. user.Groups],
-                Uid = user.Uid,
-                Extra = user.Extra.ToDictionary(pair => pair.Key, pair => (IList<string>)[.. pair.Value]),
-                ResourceAttributes = new V1ResourceAttributes
-                {
-                    Verb = attributes.Verb,
-                    Group = attributes.Group,
-                    Resource = attributes.Resource,
-                    Subresource = attributes.Subresource,
-                    NamespaceProperty = attributes.Namespace,
-                    Name = attributes.Name,
-                },
-            },
-        };
-
-        try
-        {
-            var result = await _client.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: cancellationToken);
-            var status = result.Status ?? throw new AuthorizationUnavailableException("the API server returned a SubjectAccessReview without status");
-            return Decision(status);
-        }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new AuthorizationUnavailableException($"the API server could not be asked: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// Only <c>allowed: true</c> (and not <c>denied</c>) allows. Everything else is a denial: no opinion, an evaluation
-    /// error, a conditional decision (KEP-5681, which a conditions-unaware client such as the gateway receives as not
-    /// allowed), whatever a future API server adds. The reason says which, for the 403 and the audit event.
-    /// </summary>
-    internal static AccessDecision Decision(V1SubjectAccessReviewStatus status)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        var reason = status.Reason ?? "";
-        if (!string.IsNullOrEmpty(status.EvaluationError))
-        {
-            reason = reason.Length == 0 ? $"evaluation error: {status.EvaluationError}" : $"{reason} (evaluation error: {status.EvaluationError})";
-        }
-
-        return new AccessDecision(status.Allowed && status.Denied != true, reason);
-    }
 
     /// <summary>A ConfigMap's data, or null when it does not exist.</summary>
     public async Task<IDictionary<string, string>?> ReadConfigMapDataAsync(string namespaceName, string name, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
@@ -20,7 +19,7 @@ internal sealed class PodStreamHandler(
     KubeletClientPool kubelets,
     StreamRelays relays,
     StreamLimiter limiter,
-    GracefulShutdown shutdown,
+    StreamDrain drain,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -62,8 +61,8 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
-        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = shutdown.StreamsMustClose }, protocol);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = drain.StreamsMustClose }, protocol);
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)

@@ -409,7 +409,7 @@ public sealed class DeployManifestTests
     private static HashSet<string> KnownFlags()
     {
         // GatewayFlags is internal to the gateway, whose build output the sandbox carries into this test's.
-        var type = Type.GetType("ApiProxyGateway.Hosting.GatewayFlags, ApiProxyGateway", throwOnError: true)!; // ! throwOnError: never null
+        var type = Type.GetType("ApiProxyGateway.Settings.GatewayFlags, ApiProxyGateway", throwOnError: true)!; // ! throwOnError: never null
         var mappings = type.GetProperty("SwitchMappings", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         Assert.True(mappings is IReadOnlyDictionary<string, string>, "GatewayFlags.SwitchMappings maps the gateway's flags to settings");
         return [.. ((IReadOnlyDictionary<string, string>)mappings).Keys];

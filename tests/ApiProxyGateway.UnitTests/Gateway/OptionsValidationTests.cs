@@ -1,7 +1,7 @@
 using System.Net;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Tests.Support;
+using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Gateway;

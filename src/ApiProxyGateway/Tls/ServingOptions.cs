@@ -1,4 +1,4 @@
-namespace ApiProxyGateway.Hosting;
+namespace ApiProxyGateway.Tls;
 
 /// <summary>The front door: where the gateway listens, its serving certificate and the client CAs it trusts.</summary>
 internal sealed record ServingOptions

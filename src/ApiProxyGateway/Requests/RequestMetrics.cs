@@ -1,6 +1,6 @@
-using ApiProxyGateway.Requests;
+using ApiProxyGateway.Telemetry;
 
-namespace ApiProxyGateway.Telemetry;
+namespace ApiProxyGateway.Requests;
 
 internal static class RequestMetrics
 {

@@ -1,8 +1,9 @@
-namespace ApiProxyGateway.Hosting;
+namespace ApiProxyGateway.Settings;
 
 /// <summary>
 /// Command-line flags, named like the kube-apiserver flags operators already know, and the settings they set.
 /// Environment variables use the setting name with the <see cref="EnvironmentPrefix"/> and <c>__</c> for <c>:</c>.
+/// A leaf: every feature's options validator names its settings through <see cref="Describe"/>.
 /// </summary>
 internal static class GatewayFlags
 {

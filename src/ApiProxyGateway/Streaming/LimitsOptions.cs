@@ -1,6 +1,9 @@
-namespace ApiProxyGateway.Hosting;
+namespace ApiProxyGateway.Streaming;
 
-/// <summary>Resource limits (section <c>Limits</c>); each protects the gateway from a client that would exhaust it.</summary>
+/// <summary>
+/// Resource limits (section <c>Limits</c>); each protects the gateway from a client that would exhaust it. The stream
+/// limits are <see cref="StreamLimiter"/>'s; the request limits are Kestrel's, applied by the front door in Hosting.
+/// </summary>
 internal sealed record LimitsOptions
 {
     public const string SectionName = "Limits";
