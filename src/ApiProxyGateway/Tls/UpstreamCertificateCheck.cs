@@ -56,6 +56,43 @@ internal sealed class UpstreamCertificateCheck(UpstreamTrust trust, DateTimeOffs
         return trust.IdentityCheck?.Invoke(peer) is { } identityProblem ? Fail(UpstreamTlsFailure.WrongIdentity, identityProblem) : true;
     }
 
+    /// <summary>
+    /// For a handler whose TLS options are fixed when it is created (KubernetesClient's), so its chain was built
+    /// against the system store: the chain is built again here under the trust's policy, with the intermediates the
+    /// server sent, and judged by <see cref="Validate"/>. The handler's own chain verdict is ignored.
+    /// </summary>
+    public bool ValidateWithOwnChain(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
+    {
+        if (certificate is not X509Certificate2 peer)
+        {
+            return Validate(this, certificate, presented, errors);
+        }
+
+        using var chain = new X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(trust.Authorities, now) };
+        if (presented is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+        }
+
+        try
+        {
+            errors &= ~SslPolicyErrors.RemoteCertificateChainErrors;
+            if (!chain.Build(peer))
+            {
+                errors |= SslPolicyErrors.RemoteCertificateChainErrors;
+            }
+
+            return Validate(this, peer, chain, errors);
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
+    }
+
     private bool ClassifyChain(X509Certificate2 peer, X509Chain? chain)
     {
         var flags = chain?.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status) ?? X509ChainStatusFlags.NoError;

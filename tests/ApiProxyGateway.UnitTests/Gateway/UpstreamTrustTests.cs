@@ -16,10 +16,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace ApiProxyGateway.UnitTests.Gateway;
 
 /// <summary>
-/// The one upstream certificate verification, fault by fault, over a real TLS handshake on loopback, as every pool
-/// uses it (through <see cref="UpstreamConnector"/>, whose reason is the 502 message and whose label is the metric).
-/// The kubelet rows use the real kubelet trust (<see cref="KubeletTlsProvider.TrustFor"/>) for node "node-a" dialled
-/// at 127.0.0.1.
+/// The one upstream certificate verification, fault by fault, over a real TLS handshake on loopback: as every pool
+/// uses it (through <see cref="UpstreamConnector"/>, whose reason is the 502 message and whose label is the metric) and
+/// as the KubernetesClient handler uses it (<see cref="UpstreamCertificateCheck.ValidateWithOwnChain"/>). The kubelet
+/// rows use the real kubelet trust (<see cref="KubeletTlsProvider.TrustFor"/>) for node "node-a" dialled at 127.0.0.1.
 /// </summary>
 public sealed class UpstreamTrustTests : IDisposable
 {
@@ -68,6 +68,44 @@ public sealed class UpstreamTrustTests : IDisposable
         Assert.Equal("kubelet", counted.Tags["upstream"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task ValidateWithOwnChain_ServingCertificateFault_IsJudgedAsTheConnectorJudgesIt(string fault, string label, string detail)
+    {
+        var (serving, trust, now) = Case(fault);
+        var check = new UpstreamCertificateCheck(trust, now);
+
+        // As KubernetesClient's handler does it: no chain policy of ours, so SslStream builds against the system store.
+        await ServeAsync(serving, endpoint => Assert.ThrowsAsync<AuthenticationException>(() => HandshakeAsync(endpoint, new SslClientAuthenticationOptions
+        {
+            TargetHost = trust.ServerName,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => check.ValidateWithOwnChain(certificate, chain, errors),
+        })));
+
+        Assert.Equal(label, check.Failure.ToString());
+        Assert.Equal(Expand(detail, serving), check.Detail);
+    }
+
+    /// <summary>As with a kubeconfig tls-server-name: the handler checks the dialled host, the certificate names another name.</summary>
+    [Fact]
+    public async Task ValidateWithOwnChain_CertificateForTheAcceptedNameNotTheDialledHost_IsAccepted()
+    {
+        using var serving = TestPki.IssueServer(_pki.ClusterCa, "kube-apiserver", [IPAddress.Parse("192.0.2.10")], ["apiserver.internal"]);
+        var check = new UpstreamCertificateCheck(new UpstreamTrust([_pki.ClusterCa], "apiserver.internal") { AcceptedNames = ["apiserver.internal"] }, _now);
+
+        await ServeAsync(serving, async endpoint =>
+        {
+            await HandshakeAsync(endpoint, new SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => check.ValidateWithOwnChain(certificate, chain, errors),
+            });
+            return true;
+        });
+
+        Assert.Equal(UpstreamTlsFailure.None, check.Failure);
+    }
+
     [Fact]
     public async Task Connect_KubeletCertificateOfTheNode_IsAcceptedAndTheGatewayPresentsItsClientCertificate()
     {
@@ -98,6 +136,22 @@ public sealed class UpstreamTrustTests : IDisposable
         });
 
         Assert.Equal(serving.Subject, peer);
+    }
+
+    /// <summary>
+    /// Not over a handshake: OpenSSL will not serve a SHA-1-signed certificate at its default security level, but a
+    /// server on another TLS stack can, and Go would refuse it.
+    /// </summary>
+    [Fact]
+    public void ValidateWithOwnChain_Sha1SignedCertificate_IsRefusedAsKubernetesRefusesIt()
+    {
+        using var issued = TestPki.IssueServer(_pki.KubeletCa, Node, Loopback, organizations: Nodes);
+        using var certificate = TestPki.Reissue(issued, _pki.KubeletCa, HashAlgorithmName.SHA1);
+        var check = new UpstreamCertificateCheck(KubeletTrust(), _now);
+
+        Assert.False(check.ValidateWithOwnChain(certificate, null, SslPolicyErrors.None));
+        Assert.Equal(UpstreamTlsFailure.InsecureCertificate, check.Failure);
+        Assert.Equal("the certificate is signed with ECDSA with SHA-1, which Kubernetes does not accept", check.Detail);
     }
 
     [Fact]
@@ -174,6 +228,14 @@ public sealed class UpstreamTrustTests : IDisposable
         {
             return reissued.CopyWithPrivateKey(key);
         }
+    }
+
+    private static async Task HandshakeAsync(IPEndPoint endpoint, SslClientAuthenticationOptions options)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint, TestContext.Current.CancellationToken);
+        await using var ssl = new SslStream(client.GetStream());
+        await ssl.AuthenticateAsClientAsync(options, TestContext.Current.CancellationToken);
     }
 
     /// <summary>
