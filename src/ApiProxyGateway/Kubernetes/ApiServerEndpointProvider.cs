@@ -54,6 +54,16 @@ internal sealed class ApiServerEndpointProvider
 
     public SslStreamCertificateContext? ClientCertificateContext => _material.Current.ClientContext;
 
+    /// <summary>What the API server's certificate must satisfy: a chain to the current CA and the server name; the gateway presents its client certificate, if any.</summary>
+    public UpstreamTrust Trust
+    {
+        get
+        {
+            var current = _material.Current;
+            return new UpstreamTrust(current.Endpoint.Authorities, current.Endpoint.ServerName) { ClientCertificate = current.ClientContext };
+        }
+    }
+
     /// <summary>The bearer token to present, or null when the gateway authenticates with its client certificate.</summary>
     public string? BearerToken()
     {

@@ -10,14 +10,14 @@ namespace ApiProxyGateway.Kubernetes;
 /// <summary>
 /// The gateway's KubernetesClient, with the same strict trust as every other upstream: the library's own
 /// validation (which also accepts certificates from the system store) is bypassed by giving it no CA and
-/// configuring the handler here.
+/// judging each handshake with the API server's <see cref="UpstreamTrust"/>.
 /// </summary>
 internal sealed class KubernetesApi : IDisposable
 {
     private readonly k8s.Kubernetes _client;
     private readonly EndpointTokenProvider? _tokenProvider;
 
-    public KubernetesApi(ApiServerEndpointProvider endpoint)
+    public KubernetesApi(ApiServerEndpointProvider endpoint, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var current = endpoint.Current;
@@ -30,7 +30,7 @@ internal sealed class KubernetesApi : IDisposable
             {
                 // Read at every handshake, so reloaded CAs and client certificates apply to new connections.
                 handler.SslOptions.CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, certificate, chain, errors);
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, timeProvider, certificate, chain, errors);
                 handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
             },
@@ -77,40 +77,19 @@ internal sealed class KubernetesApi : IDisposable
     public void Dispose() => _client.Dispose();
 
     /// <summary>
-    /// The chain against the current API-server CA only (never the system store) and the host name, which
-    /// SslStream has already checked (<see cref="SslPolicyErrors.RemoteCertificateNameMismatch"/>).
+    /// The API server's trust as the pass-through applies it, with the chain built here (the handler's TLS options are
+    /// fixed when it is created, so they could not follow a reloaded CA). With a kubeconfig tls-server-name the handler
+    /// checked the dialled host, so the certificate must name tls-server-name instead.
     /// </summary>
-    private static bool ValidateServer(ApiServerEndpointProvider endpoint, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? presented, SslPolicyErrors errors)
+    private static bool ValidateServer(ApiServerEndpointProvider endpoint, TimeProvider timeProvider, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? presented, SslPolicyErrors errors)
     {
-        var current = endpoint.Current;
-        if (certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 server
-            || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        var trust = endpoint.Trust;
+        if (!string.IsNullOrEmpty(endpoint.Current.TlsServerName))
         {
-            return false;
+            trust = trust with { AcceptedNames = [trust.ServerName] };
         }
 
-        // With a kubeconfig tls-server-name the certificate must name that, not the dialled host.
-        var nameMatches = string.IsNullOrEmpty(current.TlsServerName)
-            ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-            : server.MatchesHostname(current.TlsServerName);
-        if (!nameMatches)
-        {
-            return false;
-        }
-
-        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = UpstreamTls.CreateChainPolicy(current.Authorities, now: null) };
-        if (presented is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
-        }
-
-        var valid = chain.Build(server);
-        foreach (var element in chain.ChainElements)
-        {
-            element.Certificate.Dispose();
-        }
-
-        return valid;
+        return new UpstreamCertificateCheck(trust, timeProvider.GetUtcNow()).ValidateWithOwnChain(certificate, presented, errors);
     }
 
     private sealed class EndpointTokenProvider(ApiServerEndpointProvider endpoint) : ITokenProvider

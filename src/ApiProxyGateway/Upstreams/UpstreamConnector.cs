@@ -14,20 +14,15 @@ namespace ApiProxyGateway.Upstreams;
 /// </summary>
 internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider timeProvider)
 {
-    public async Task<SslStream> ConnectAsync(
-        string upstreamKind,
-        string target,
-        EndPoint endpoint,
-        SslClientAuthenticationOptions tls,
-        UpstreamCertificateCheck check,
-        TimeSpan timeout,
-        CancellationToken cancellationToken)
+    /// <summary>A connection to <paramref name="target"/> whose certificate passed <paramref name="trust"/> at the injected clock's time.</summary>
+    public async Task<SslStream> ConnectAsync(string upstreamKind, string target, EndPoint endpoint, UpstreamTrust trust, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(trust);
+        var check = new UpstreamCertificateCheck(trust, timeProvider.GetUtcNow());
         var started = timeProvider.GetTimestamp();
         try
         {
-            var connected = await ConnectCoreAsync(target, endpoint, tls, check, timeout, cancellationToken);
+            var connected = await ConnectCoreAsync(target, endpoint, check.ClientOptions(), check, timeout, cancellationToken);
             metrics.UpstreamHandshake(upstreamKind, timeProvider.GetElapsedTime(started));
             return connected;
         }
