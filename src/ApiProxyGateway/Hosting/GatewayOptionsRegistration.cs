@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
@@ -48,6 +49,9 @@ internal static class GatewayOptionsRegistration
         services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
             .Bind(configuration.GetSection(ClientCertificateAuthenticationOptions.SectionName))
             .ValidateOnStart();
+
+        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EgressOptions>, EgressOptionsValidator>();
 
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>();
         services.AddSingleton<IValidateOptions<ApiServerOptions>, ApiServerOptionsValidator>();

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Tls;
 using k8s;
 using k8s.Authentication;
@@ -20,8 +21,9 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
     private readonly k8s.Kubernetes _client;
     private readonly EndpointTokenProvider? _tokenProvider;
 
-    public KubernetesApi(ApiServerEndpointProvider endpoint)
+    public KubernetesApi(ApiServerEndpointProvider endpoint, EgressSelector egress)
     {
+        ArgumentNullException.ThrowIfNull(egress);
         ArgumentNullException.ThrowIfNull(endpoint);
         var current = endpoint.Current;
         _tokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint);
@@ -36,6 +38,12 @@ internal sealed class KubernetesApi : ISubjectAccessReviewClient, IDisposable
                 handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, certificate, chain, errors);
                 handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
+                if (!egress.ControlPlane.IsDirect)
+                {
+                    // Through the control-plane egress, as the pass-through's connections; TLS stays end to end.
+                    handler.ConnectCallback = async (context, cancellationToken) =>
+                        await egress.ControlPlane.DialAsync(context.DnsEndPoint, cancellationToken);
+                }
             },
         };
         _client = new k8s.Kubernetes(config);

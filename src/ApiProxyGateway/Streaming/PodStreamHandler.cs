@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
@@ -18,6 +19,7 @@ internal sealed class PodStreamHandler(
     ClusterView cluster,
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
+    EgressSelector egress,
     StreamRelays relays,
     StreamLimiter limiter,
     GracefulShutdown shutdown,
@@ -131,6 +133,7 @@ internal sealed class PodStreamHandler(
             audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
             audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
+            audit?.Annotate(AuditEntry.EgressAnnotation, egress.Cluster.AuditName);
             return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
         }
         catch (UpstreamConnectException e)
