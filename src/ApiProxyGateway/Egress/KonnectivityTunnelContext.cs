@@ -11,20 +11,27 @@ internal sealed class KonnectivityTunnelContext(KonnectivityChannels channels, K
 
     public KonnectivityChannel Channel => channel;
 
-    /// <summary>A user-facing reason for a gRPC failure: the gateway's own connect error when that is the cause.</summary>
+    /// <summary>
+    /// A user-facing reason for a gRPC failure: the gateway's own connect error when that is the cause, else the
+    /// innermost error (gRPC's own detail repeats every layer's message).
+    /// </summary>
     public static string Describe(Exception exception)
     {
+        ArgumentNullException.ThrowIfNull(exception);
+        Exception? innermost = null;
         for (var current = (exception as RpcException)?.Status.DebugException ?? exception.InnerException; current is not null; current = current.InnerException)
         {
             if (current is EgressException egress)
             {
                 return egress.Message;
             }
+
+            innermost = current;
         }
 
-        return exception is RpcException rpc
+        return innermost?.Message ?? (exception is RpcException rpc
             ? $"{rpc.StatusCode}{(string.IsNullOrEmpty(rpc.Status.Detail) ? "" : $": {rpc.Status.Detail}")}"
-            : exception.Message;
+            : exception.Message);
     }
 
     /// <summary>The server sent DRAIN: new dials go to a new connection.</summary>
