@@ -17,7 +17,7 @@ internal sealed class TestConnectProxy : IAsyncDisposable
     private readonly Socket _listener;
     private readonly X509Certificate2? _certificate;
     private readonly X509Certificate2? _clientAuthority;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stop = new(); // not disposed: it says whether the proxy was stopped
     private readonly Task _accepting;
     private readonly ConcurrentBag<Task> _connections = [];
 
@@ -61,11 +61,15 @@ internal sealed class TestConnectProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return; // already stopped by the test
+        }
+
         await _stop.CancelAsync();
         _listener.Dispose();
         await _accepting;
         await Task.WhenAll(_connections);
-        _stop.Dispose();
     }
 
     private async Task AcceptAsync()

@@ -1,5 +1,7 @@
 using ApiProxyGateway.Egress;
+using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Tests.Support;
+using Microsoft.Extensions.Configuration;
 
 namespace ApiProxyGateway.UnitTests.Egress;
 
@@ -8,6 +10,17 @@ public sealed class EgressOptionsValidatorTests : IDisposable
     private readonly TestPki _pki = new();
 
     public void Dispose() => _pki.Dispose();
+
+    [Fact]
+    public void Flag_EgressSelectorConfigFile_SetsTheSettingLikeKubeApiserversFlag()
+    {
+        string[] args = ["--egress-selector-config-file", "/etc/kubernetes/egress.yaml"];
+
+        var configuration = new ConfigurationBuilder().AddCommandLine(args, GatewayFlags.SwitchMappings.ToDictionary()).Build();
+
+        Assert.Equal("/etc/kubernetes/egress.yaml", configuration["Egress:SelectorConfigFile"]);
+        Assert.Empty(GatewayFlags.Unknown(args));
+    }
 
     [Fact]
     public void Validate_NoFile_PassesAndEveryConnectionStaysDirect() =>
