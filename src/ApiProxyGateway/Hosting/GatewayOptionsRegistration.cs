@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
@@ -34,6 +35,7 @@ internal static class GatewayOptionsRegistration
         services.AddValidated<AccessReviewOptions, AccessReviewOptionsValidator>(configuration, AccessReviewOptions.SectionName);
         services.AddValidated<ClientCertificateAuthenticationOptions, ClientCertificateAuthenticationOptionsValidator>(
             configuration, ClientCertificateAuthenticationOptions.SectionName, ClientCertificateAuthenticationDefaults.AuthenticationScheme);
+        services.AddValidated<EgressOptions, EgressOptionsValidator>(configuration, EgressOptions.SectionName);
         return services;
     }
 

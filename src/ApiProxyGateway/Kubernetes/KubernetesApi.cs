@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Security;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Tls;
 using k8s;
 using k8s.Authentication;
@@ -17,8 +18,9 @@ internal sealed class KubernetesApi : IDisposable
     private readonly k8s.Kubernetes _client;
     private readonly EndpointTokenProvider? _tokenProvider;
 
-    public KubernetesApi(ApiServerEndpointProvider endpoint, TimeProvider timeProvider)
+    public KubernetesApi(ApiServerEndpointProvider endpoint, EgressSelector egress, TimeProvider timeProvider)
     {
+        ArgumentNullException.ThrowIfNull(egress);
         ArgumentNullException.ThrowIfNull(endpoint);
         var current = endpoint.Current;
         _tokenProvider = current.Token is null && current.TokenFile is null ? null : new EndpointTokenProvider(endpoint);
@@ -33,6 +35,12 @@ internal sealed class KubernetesApi : IDisposable
                 handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, timeProvider, certificate, chain, errors);
                 handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
+                if (!egress.ControlPlane.IsDirect)
+                {
+                    // Through the control-plane egress, as the pass-through's connections; TLS stays end to end.
+                    handler.ConnectCallback = async (context, cancellationToken) =>
+                        await egress.ControlPlane.DialAsync(context.DnsEndPoint, cancellationToken);
+                }
             },
         };
         _client = new k8s.Kubernetes(config);

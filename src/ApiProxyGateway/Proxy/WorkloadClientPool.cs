@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Caching.Memory;
@@ -44,26 +43,7 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
             var endpoint = new IPEndPoint(target.Address, target.Port);
             return target.IsHttps
                 ? await connector.ConnectAsync("workload", target.Display, endpoint, trust.TrustFor(target), timeout, cancellationToken)
-                : await ConnectPlainAsync(target, endpoint, timeout, cancellationToken);
+                : await connector.ConnectPlainAsync("workload", target.Display, endpoint, timeout, cancellationToken);
         });
-    }
-
-    private static async Task<Stream> ConnectPlainAsync(ProxyTarget target, IPEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, deadline.Token);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            var refused = e is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
-            throw new UpstreamConnectException(target.Display, refused ? UpstreamFailure.Refused : UpstreamFailure.Timeout, UpstreamTlsFailure.None,
-                refused ? "connection refused" : $"timed out after {timeout.TotalSeconds:0.#}s", e);
-        }
     }
 }

@@ -31,6 +31,7 @@ internal static class GatewayFlags
         ["--audit-log-path"] = "Audit:Path",
         ["--audit-log-maxsize"] = "Audit:MaxSizeMegabytes",
         ["--audit-log-maxbackup"] = "Audit:MaxBackups",
+        ["--egress-selector-config-file"] = "Egress:SelectorConfigFile",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =

@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
@@ -17,6 +18,7 @@ internal sealed class PodStreamHandler(
     ClusterView cluster,
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
+    EgressSelector egress,
     StreamRelays relays,
     StreamLimiter limiter,
     StreamDrain drain,
@@ -130,6 +132,7 @@ internal sealed class PodStreamHandler(
             audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
             audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
+            audit?.Annotate(AuditEntry.EgressAnnotation, egress.Cluster.AuditName);
             return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
         }
         catch (UpstreamConnectException e)

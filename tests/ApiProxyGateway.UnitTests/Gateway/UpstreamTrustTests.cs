@@ -5,11 +5,14 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Kubelets;
+using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -54,7 +57,7 @@ public sealed class UpstreamTrustTests : IDisposable
         var (serving, trust, now) = Case(fault);
         var metrics = TestMetrics.Create();
         using var failures = new MetricCollector<long>(metrics.Meter, "apiproxygateway.upstream.tls.failures");
-        var connector = new UpstreamConnector(metrics, new FakeTimeProvider(now));
+        var connector = DirectConnector(metrics, new FakeTimeProvider(now));
 
         var error = await ServeAsync(serving, endpoint => Assert.ThrowsAsync<UpstreamConnectException>(
             () => connector.ConnectAsync("kubelet", "kubelet on node \"node-a\"", endpoint, trust, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)));
@@ -110,7 +113,7 @@ public sealed class UpstreamTrustTests : IDisposable
     public async Task Connect_KubeletCertificateOfTheNode_IsAcceptedAndTheGatewayPresentsItsClientCertificate()
     {
         using var serving = TestPki.IssueServer(_pki.KubeletCa, Node, Loopback, organizations: Nodes);
-        var connector = new UpstreamConnector(TestMetrics.Create(), new FakeTimeProvider(_now));
+        var connector = DirectConnector(TestMetrics.Create(), new FakeTimeProvider(_now));
         string? presented = null;
 
         var peer = await ServeAsync(serving, async endpoint =>
@@ -127,7 +130,7 @@ public sealed class UpstreamTrustTests : IDisposable
     public async Task Connect_NodeIdentityCheckDisabled_AcceptsAnotherNodesCertificate()
     {
         using var serving = TestPki.IssueServer(_pki.KubeletCa, "system:node:node-b", Loopback, organizations: Nodes);
-        var connector = new UpstreamConnector(TestMetrics.Create(), new FakeTimeProvider(_now));
+        var connector = DirectConnector(TestMetrics.Create(), new FakeTimeProvider(_now));
 
         var peer = await ServeAsync(serving, async endpoint =>
         {
@@ -280,4 +283,8 @@ public sealed class UpstreamTrustTests : IDisposable
             await server.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
+
+    /// <summary>A connector that dials directly, as without an egress selector file.</summary>
+    private static UpstreamConnector DirectConnector(GatewayMetrics metrics, TimeProvider time) =>
+        new(new EgressSelector(Options.Create(new EgressOptions()), new ReloadRegistry(), new CertificateInventory(metrics, time), metrics, time, NullLoggerFactory.Instance), metrics, time);
 }
