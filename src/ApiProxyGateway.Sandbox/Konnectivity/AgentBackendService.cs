@@ -40,21 +40,12 @@ internal sealed class AgentBackendService(TunnelRouter router, KonnectivityServe
         var outbound = new PacketQueue(responseStream, context.CancellationToken);
         var agent = new AgentPeer(agentIds[0], identifiers, outbound);
         router.AddAgent(agent);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.Stopping);
         try
         {
-            await foreach (var packet in requestStream.ReadAllAsync(ended.Token))
+            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => router.FromAgentAsync(agent, packet), lifetime.Stopping))
             {
-                await router.FromAgentAsync(agent, packet);
+                await outbound.SendAsync(Packets.Drain()); // the server is going away
             }
-        }
-        catch (OperationCanceledException) when (lifetime.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            await outbound.SendAsync(Packets.Drain());
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
-        {
-            // The agent went away.
         }
         finally
         {

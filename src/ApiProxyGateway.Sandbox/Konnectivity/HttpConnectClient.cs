@@ -23,7 +23,7 @@ internal static class HttpConnectClient
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-            return await TunnelAsync(new NetworkStream(socket, ownsSocket: true), target, cancellationToken);
+            return await TunnelAsync(new NetworkStream(socket, ownsSocket: true), socketPath, target, cancellationToken);
         }
         catch
         {
@@ -42,7 +42,7 @@ internal static class HttpConnectClient
             await socket.ConnectAsync(server, cancellationToken);
             var stream = new SslStream(new NetworkStream(socket, ownsSocket: true));
             await stream.AuthenticateAsClientAsync(tls, cancellationToken);
-            return await TunnelAsync(stream, target, cancellationToken);
+            return await TunnelAsync(stream, server.ToString(), target, cancellationToken);
         }
         catch
         {
@@ -52,7 +52,7 @@ internal static class HttpConnectClient
     }
 
     /// <summary>Sends the CONNECT on <paramref name="proxy"/>; the stream itself on 200, otherwise <see cref="HttpConnectException"/>.</summary>
-    public static async Task<Stream> TunnelAsync(Stream proxy, string target, CancellationToken cancellationToken)
+    public static async Task<Stream> TunnelAsync(Stream proxy, string proxyName, string target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(proxy);
         try
@@ -70,7 +70,7 @@ internal static class HttpConnectClient
                 return proxy;
             }
 
-            throw new HttpConnectException(target, status, (await ReadBodyAsync(proxy, cancellationToken)).Trim());
+            throw new HttpConnectException(proxyName, target, status, string.Join(' ', statusLine[1..]), (await ReadBodyAsync(proxy, cancellationToken)).Trim());
         }
         catch
         {

@@ -73,11 +73,11 @@ internal sealed class KonnectivityServer(KonnectivityServerOptions options, ILog
 
             _running = null;
             await running.Stopping.CancelAsync();
-            foreach (var app in new[] { running.Frontend, running.Backend })
-            {
-                await app.StopAsync(cancellationToken);
-                await app.DisposeAsync();
-            }
+
+            // Both at once: until the backend has stopped, agents could open new streams on their old connections.
+            await Task.WhenAll(running.Frontend.StopAsync(cancellationToken), running.Backend.StopAsync(cancellationToken));
+            await running.Frontend.DisposeAsync();
+            await running.Backend.DisposeAsync();
 
             running.Stopping.Dispose();
             File.Delete(options.UdsPath);
@@ -126,7 +126,7 @@ internal sealed class KonnectivityServer(KonnectivityServerOptions options, ILog
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)); // every stream has ended by then; only idle connections are left
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
         builder.Services.AddSingleton(router);
         builder.Services.AddSingleton(lifetime);

@@ -16,33 +16,29 @@ internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServ
     {
         var outbound = new PacketQueue(responseStream, context.CancellationToken);
         var frontend = new GrpcFrontend(outbound);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.Stopping);
         try
         {
-            await foreach (var packet in requestStream.ReadAllAsync(ended.Token))
+            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => ServeAsync(frontend, outbound, packet), lifetime.Stopping))
             {
-                if (packet.Type != PacketType.DialReq)
-                {
-                    await router.FromFrontendAsync(frontend, packet);
-                }
-                else if (await router.DialAsync(frontend, packet.DialRequest) is { } error)
-                {
-                    await outbound.SendAsync(Packets.DialResponse(packet.DialRequest.Random, error: error));
-                }
+                await outbound.SendAsync(Packets.Drain()); // the server is going away: dial elsewhere from now on
             }
-        }
-        catch (OperationCanceledException) when (lifetime.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            await outbound.SendAsync(Packets.Drain()); // the server is going away: dial elsewhere from now on
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
-        {
-            // The dialler went away.
         }
         finally
         {
             await router.FrontendGoneAsync(frontend);
             await outbound.CompleteAsync(FlushLimit);
+        }
+    }
+
+    private async ValueTask ServeAsync(GrpcFrontend frontend, PacketQueue outbound, Packet packet)
+    {
+        if (packet.Type != PacketType.DialReq)
+        {
+            await router.FromFrontendAsync(frontend, packet);
+        }
+        else if (await router.DialAsync(frontend, packet.DialRequest) is { } error)
+        {
+            await outbound.SendAsync(Packets.DialResponse(packet.DialRequest.Random, error: error));
         }
     }
 }
