@@ -13,15 +13,14 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
     public async Task AgentStopped_ItsTunnelsCloseAndDialsToItsNodeNameTheNode()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var open = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var open = fixture.Tunnel();
         await open.DialAsync(fixture.NodeA.EndPoint.ToString());
         await open.ReadTextAsync(fixture.NodeA.Greeting.Length);
         try
         {
             await fixture.Plane.StopAgentAsync("node-a");
             var closed = await open.ReadAsync();
-            await using var later = ProxyStream.Open(channel, TestWait.Timeout());
+            await using var later = fixture.Tunnel();
             var refused = await later.DialAsync(fixture.NodeA.EndPoint.ToString());
             var overConnect = await Assert.ThrowsAsync<HttpConnectException>(() => HttpConnectClient.ConnectAsync(fixture.Plane.SocketPath, fixture.Pod(1, 5).ToString(), TestWait.Timeout()));
 
@@ -37,7 +36,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
             await fixture.Plane.StartAgentAsync("node-a", cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        await using var again = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var again = fixture.Tunnel();
         Assert.Equal("", (await again.DialAsync(fixture.NodeA.EndPoint.ToString())).Error);
     }
 
@@ -45,8 +44,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
     public async Task SlowDial_IsAnsweredOnlyAfterTheDelay()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
         fixture.Plane.SetDialDelay("node-b", TimeSpan.FromMilliseconds(1500));
         try
         {
@@ -66,8 +64,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
     public async Task ServerStopped_StreamsAreToldDrainAndEnd_ThenAgentsReconnectWhenItIsBack()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var open = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var open = fixture.Tunnel();
         await open.DialAsync(fixture.NodeA.EndPoint.ToString());
         await open.ReadTextAsync(fixture.NodeA.Greeting.Length);
         var last = open.ReadUntilGoneAsync();
@@ -77,7 +74,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
 
             Assert.False(fixture.Plane.IsServerRunning);
             Assert.False(File.Exists(fixture.Plane.SocketPath));
-            await using var refused = ProxyStream.Open(fixture.SocketChannel(), TestWait.Timeout());
+            await using var refused = fixture.Tunnel();
             var unreachable = await Assert.ThrowsAsync<RpcException>(() => refused.DialAsync(fixture.NodeA.EndPoint.ToString()));
             Assert.Equal(StatusCode.Unavailable, unreachable.StatusCode);
         }
@@ -88,7 +85,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
 
         Assert.Contains(await last, p => p.Type == PacketType.Drain);
         Assert.Equal(["node-a", "node-b"], fixture.Plane.ConnectedNodes.Order());
-        await using var again = ProxyStream.Open(fixture.SocketChannel(), TestWait.Timeout());
+        await using var again = fixture.Tunnel();
         Assert.Equal("", (await again.DialAsync(fixture.PodOnNodeB.EndPoint.ToString())).Error);
     }
 }

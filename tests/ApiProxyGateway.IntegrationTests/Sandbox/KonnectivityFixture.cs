@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using ApiProxyGateway.IntegrationTests.Protocols;
 using ApiProxyGateway.Sandbox.Addressing;
 using ApiProxyGateway.Sandbox.Konnectivity;
 using ApiProxyGateway.Sandbox.Network;
 using ApiProxyGateway.Sandbox.Pki;
 using ApiProxyGateway.Sandbox.Scenarios;
+using ApiProxyGateway.Tests.Support;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +25,7 @@ public sealed class KonnectivityFixture : IAsyncLifetime
     public const int SilentPort = 7002;
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("apg-konn-");
-    private readonly List<NamespaceListener> _listeners = [];
+    private readonly List<EchoServer> _listeners = [];
 
     /// <summary>Why this machine cannot run these tests (no network namespaces), or null.</summary>
     public string? Unavailable { get; } = NodeNetwork.IsolationUnavailable();
@@ -37,12 +39,12 @@ public sealed class KonnectivityFixture : IAsyncLifetime
     public KonnectivityPlane Plane { get; private set; } = null!;
 
     /// <summary>node-a's echo server, on the node's own address.</summary>
-    internal NamespaceListener NodeA => _listeners[0];
+    internal EchoServer NodeA => _listeners[0];
 
     /// <summary>node-b's pod echo server, on <c>127.B.12.7</c>.</summary>
-    internal NamespaceListener PodOnNodeB => _listeners[3];
+    internal EchoServer PodOnNodeB => _listeners[3];
 
-    internal NamespaceListener Closer => _listeners[^1];
+    internal EchoServer Closer => _listeners[^1];
 
     public async ValueTask InitializeAsync()
     {
@@ -72,10 +74,10 @@ public sealed class KonnectivityFixture : IAsyncLifetime
 
         foreach (var endPoint in new[] { Node(1), Pod(1, 5), Node(2), Pod(2, 7) })
         {
-            _listeners.Add(new NamespaceListener(Network, endPoint));
+            _listeners.Add(EchoServer.Listen(Network, endPoint));
         }
 
-        _listeners.Add(new NamespaceListener(Network, new IPEndPoint(Plan.NodeAddress(1), CloserPort), closeAfterGreeting: true));
+        _listeners.Add(EchoServer.Listen(Network, new IPEndPoint(Plan.NodeAddress(1), CloserPort), closeAfterGreeting: true));
     }
 
     public async ValueTask DisposeAsync()
@@ -98,6 +100,9 @@ public sealed class KonnectivityFixture : IAsyncLifetime
     public void SkipUnlessAvailable() => Assert.SkipWhen(Unavailable is not null, $"network namespaces are not available here: {Unavailable}");
 
     public GrpcChannel SocketChannel() => ProxyStream.OverSocket(Plane.SocketPath);
+
+    /// <summary>A ProxyService stream over the server's socket, on a channel of its own (as the gateway opens one per tunnel).</summary>
+    internal ProxyStream Tunnel() => ProxyStream.Open(SocketChannel(), TestWait.Timeout(), ownsChannel: true);
 
     internal IPEndPoint Node(int number, int port = EchoPort) => new(Plan.NodeAddress(number), port);
 

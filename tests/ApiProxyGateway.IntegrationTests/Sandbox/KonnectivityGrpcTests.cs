@@ -15,8 +15,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_NodeAddress_DataRoundTripsThroughTheAgent()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         var dialled = await tunnel.DialAsync(fixture.NodeA.EndPoint.ToString());
         var greeting = await tunnel.ReadTextAsync(fixture.NodeA.Greeting.Length);
@@ -33,8 +32,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_PodAddress_IsServedByTheAgentOfThePodsNode()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         var dialled = await tunnel.DialAsync(fixture.PodOnNodeB.EndPoint.ToString());
 
@@ -46,8 +44,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_AddressNoAgentServes_IsAnsweredNoAgentAvailable()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         var dialled = await tunnel.DialAsync($"{fixture.Plan.ApiServerAddress}:6443");
 
@@ -59,8 +56,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_NodeWithoutAgent_NamesTheNode()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         var dialled = await tunnel.DialAsync(fixture.Node(3).ToString());
 
@@ -71,8 +67,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_NothingListens_CarriesTheAgentsDialError()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
         var target = fixture.Node(1, KonnectivityFixture.SilentPort);
 
         var dialled = await tunnel.DialAsync(target.ToString());
@@ -85,8 +80,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task Dial_NodeName_ResolvesToTheNodesAddress()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         var dialled = await tunnel.DialAsync($"node-a:{KonnectivityFixture.EchoPort}");
 
@@ -98,8 +92,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task CloseRequest_IsAnsweredAndClosesTheRemoteConnection()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
         await tunnel.DialAsync(fixture.NodeA.EndPoint.ToString());
         await tunnel.ReadTextAsync(fixture.NodeA.Greeting.Length);
         var endedBefore = fixture.NodeA.Ended;
@@ -117,8 +110,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task RemoteCloses_TheDiallerGetsCloseResponse()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
-        await using var tunnel = ProxyStream.Open(channel, TestWait.Timeout());
+        await using var tunnel = fixture.Tunnel();
 
         await tunnel.DialAsync(fixture.Closer.EndPoint.ToString());
         var greeting = await tunnel.ReadTextAsync(fixture.Closer.Greeting.Length);
@@ -133,9 +125,8 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
     public async Task StreamEnds_TheTunnelIsClosedAtTheAgent()
     {
         fixture.SkipUnlessAvailable();
-        using var channel = fixture.SocketChannel();
         var endedBefore = fixture.NodeA.Ended;
-        await using (var tunnel = ProxyStream.Open(channel, TestWait.Timeout()))
+        await using (var tunnel = fixture.Tunnel())
         {
             await tunnel.DialAsync(fixture.NodeA.EndPoint.ToString());
             await tunnel.ReadTextAsync(fixture.NodeA.Greeting.Length);

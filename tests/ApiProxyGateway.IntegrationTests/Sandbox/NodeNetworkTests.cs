@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ApiProxyGateway.IntegrationTests.Protocols;
 using ApiProxyGateway.Sandbox.Network;
 using ApiProxyGateway.Sandbox.Runtime;
 using ApiProxyGateway.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class NodeNetworkTests
         Assert.SkipWhen(Unavailable is not null, $"network namespaces are not available here: {Unavailable}");
         using var network = NodeNetwork.Isolated();
         var endPoint = new IPEndPoint(IPAddress.Parse("127.201.1.1"), 10250);
-        await using var listener = new NamespaceListener(network, endPoint);
+        await using var listener = EchoServer.Listen(network, endPoint);
 
         using var fromHost = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var refused = await Assert.ThrowsAsync<SocketException>(() => fromHost.ConnectAsync(endPoint, TestWait.Timeout()).AsTask());
@@ -39,7 +40,7 @@ public sealed class NodeNetworkTests
         var registry = new ProcessRegistry();
         var env = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin" };
 
-        await using var process = HostProcess.Start(new ProcessSpec(["/bin/sh", "-c", "ip netns identify $$"], Path.GetTempPath(), env) { Network = network }, registry);
+        await using var process = ApiProxyGateway.Sandbox.Runtime.HostProcess.Start(new ProcessSpec(["/bin/sh", "-c", "ip netns identify $$"], Path.GetTempPath(), env) { Network = network }, registry);
         using var output = new StreamReader(process.Stdout);
         var identified = await output.ReadToEndAsync(TestWait.Timeout());
 

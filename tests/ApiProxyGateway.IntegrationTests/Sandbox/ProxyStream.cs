@@ -12,10 +12,12 @@ internal sealed class ProxyStream : IAsyncDisposable
 {
     private readonly AsyncDuplexStreamingCall<Packet, Packet> _call;
     private readonly CancellationToken _timeout;
+    private readonly GrpcChannel? _ownedChannel;
 
-    private ProxyStream(GrpcChannel channel, CancellationToken timeout)
+    private ProxyStream(GrpcChannel channel, bool ownsChannel, CancellationToken timeout)
     {
         _timeout = timeout;
+        _ownedChannel = ownsChannel ? channel : null;
         _call = new ProxyService.ProxyServiceClient(channel).Proxy(cancellationToken: timeout);
     }
 
@@ -43,7 +45,8 @@ internal sealed class ProxyStream : IAsyncDisposable
         },
     });
 
-    public static ProxyStream Open(GrpcChannel channel, CancellationToken timeout) => new(channel, timeout);
+    /// <summary>A stream on <paramref name="channel"/>; with <paramref name="ownsChannel"/> the channel goes when the stream does.</summary>
+    public static ProxyStream Open(GrpcChannel channel, CancellationToken timeout, bool ownsChannel = false) => new(channel, ownsChannel, timeout);
 
     /// <summary>Sends DIAL_REQ and returns the DIAL_RSP (keeping its connectID for what follows).</summary>
     public async Task<DialResponse> DialAsync(string address)
@@ -117,5 +120,6 @@ internal sealed class ProxyStream : IAsyncDisposable
         }
 
         _call.Dispose();
+        _ownedChannel?.Dispose();
     }
 }
