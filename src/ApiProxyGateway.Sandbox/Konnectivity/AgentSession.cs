@@ -106,28 +106,28 @@ internal sealed class AgentSession
                 await Task.Delay(delay, _options.TimeProvider, cancellationToken); // the scenario's slow dial
             }
 
-            var endPoint = await ResolveAsync(request.Address, cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.DialTimeout);
+            timeout.CancelAfter(_options.DialTimeout); // Go's DialTimeout covers the name lookup too
             try
             {
-                socket = await _options.Network.ConnectAsync(endPoint, timeout.Token);
+                socket = await _options.Network.ConnectAsync(await ResolveAsync(request.Address, timeout.Token), timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException();
             }
         }
-        catch (Exception e) when (e is SocketException or TimeoutException or FormatException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return; // the stream ended while dialling
+        }
+        catch (Exception e) when (e is SocketException or TimeoutException or FormatException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The last two: the node network was shut down under the dial.
             var error = GoDialError(request.Address, e);
             KonnectivityLog.AgentDialFailed(_logger, _options.NodeName, request.Address, error);
             await SendAsync(Packets.DialResponse(request.Random, error: error));
             return;
-        }
-        catch (OperationCanceledException)
-        {
-            return; // the stream ended while dialling
         }
 
         var connection = new AgentConnection(connectId, socket, this);
