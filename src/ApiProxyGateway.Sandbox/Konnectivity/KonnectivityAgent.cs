@@ -37,9 +37,6 @@ internal sealed class KonnectivityAgent : IAsyncDisposable
 
     public string NodeName => _options.NodeName;
 
-    /// <summary>Whether the agent has a stream to the server now.</summary>
-    public bool IsConnected => Volatile.Read(ref _session) is not null;
-
     public bool IsRunning => _running is not null;
 
     /// <summary>How long every dial waits before it starts (the "slow dials" fault); zero by default.</summary>
