@@ -36,7 +36,8 @@ using var loggerFactory = LoggerFactory.Create(logging => logging
     })
     .SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-    .AddFilter("Microsoft.Hosting", LogLevel.Warning));
+    .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+    .AddFilter("Grpc", LogLevel.Warning)); // konnectivity's streams end by reset as often as not; the sandbox logs what matters
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

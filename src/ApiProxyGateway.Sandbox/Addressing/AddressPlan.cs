@@ -7,7 +7,8 @@ namespace ApiProxyGateway.Sandbox.Addressing;
 /// <c>127.B.0.0/16</c>, so parallel test runs never collide and addresses read the same in every log.
 /// </summary>
 /// <remarks>
-/// Plan: API server <c>127.B.0.1:6443</c>; gateway <c>127.B.0.2:8443</c>; node N (1-based) <c>127.B.1.N</c> with its
+/// Plan: API server <c>127.B.0.1:6443</c>; gateway <c>127.B.0.2:8443</c>; konnectivity-server <c>127.B.0.3</c>
+/// (frontend 8090, agents 8091, as konnectivity-server's default ports); node N (1-based) <c>127.B.1.N</c> with its
 /// kubelet on 10250; service cluster IPs <c>127.B.2.x</c> (never dialled: services are reached through endpoints);
 /// pods on node N <c>127.B.(10+N).x</c>.
 /// </remarks>
@@ -20,6 +21,8 @@ public sealed record AddressPlan
     public const int GatewayPort = 8443;
     public const int GatewayOperationsPort = 8081;
     public const int KubeletPort = 10250;
+    public const int KonnectivityServerPort = 8090;
+    public const int KonnectivityAgentPort = 8091;
 
     /// <summary>Nodes get the third octet 1, pods on node N get 10 + N, so at most 245 nodes fit.</summary>
     public const int MaximumNodes = 245;
@@ -41,7 +44,15 @@ public sealed record AddressPlan
 
     public IPAddress GatewayAddress => Address(0, 2);
 
+    public IPAddress KonnectivityServerAddress => Address(0, 3);
+
     public IPEndPoint ApiServerEndPoint => new(ApiServerAddress, ApiServerPort);
+
+    /// <summary>konnectivity-server's frontend for dialers that use TCP with mutual TLS (<c>--server-port</c>).</summary>
+    public IPEndPoint KonnectivityServerEndPoint => new(KonnectivityServerAddress, KonnectivityServerPort);
+
+    /// <summary>Where the konnectivity agents connect (<c>--agent-port</c>).</summary>
+    public IPEndPoint KonnectivityAgentEndPoint => new(KonnectivityServerAddress, KonnectivityAgentPort);
 
     public IPEndPoint GatewayEndPoint => new(GatewayAddress, GatewayPort);
 
@@ -76,6 +87,14 @@ public sealed record AddressPlan
         ArgumentOutOfRangeException.ThrowIfLessThan(podNumber, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(podNumber, 254);
         return Address(10 + nodeNumber, podNumber);
+    }
+
+    /// <summary>Node <paramref name="nodeNumber"/>'s pod range, <c>127.B.(10+N).0/24</c>.</summary>
+    public string PodNetwork(int nodeNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodeNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nodeNumber, MaximumNodes);
+        return $"{Address(10 + nodeNumber, 0)}/24";
     }
 
     private IPAddress Address(int third, int fourth) => new([127, (byte)Block, (byte)third, (byte)fourth]);

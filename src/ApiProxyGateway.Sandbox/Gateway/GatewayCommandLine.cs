@@ -30,4 +30,7 @@ internal static class GatewayCommandLine
         "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
         "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR
     ];
+
+    /// <summary>With <c>--egress</c>: kube-apiserver's flag, so kubelets and pods are dialled through konnectivity-server.</summary>
+    public static IReadOnlyList<string> EgressArguments(string egressSelectorConfigFile) => ["--egress-selector-config-file", egressSelectorConfigFile];
 }

@@ -20,6 +20,14 @@ internal static class ReadyBanner
         text.AppendLine("  kubectl --context viewer exec -n demo shell -- id     # forbidden: viewer may not exec");
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
         text.AppendLine($"  metrics: http://{host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}/metrics; audit: {Path.Combine(host.StateDirectory, "logs", "audit.log")}");
+        if (host.Konnectivity is { } konnectivity)
+        {
+            var transport = host.Options.EgressTransport == Konnectivity.EgressTransport.Uds ? konnectivity.SocketPath : konnectivity.FrontendUrl.ToString();
+            text.AppendLine($"  egress: every node behind its konnectivity-agent; kubelets and pods live in network namespace {konnectivity.NetworkNamespace}, which only the agents reach");
+            text.AppendLine($"  konnectivity-server: {host.Options.Egress} over {transport}; the gateway has --egress-selector-config-file {host.EgressSelectorConfigPath}");
+            text.AppendLine("  kubectl --context direct-admin logs -n demo logger    # the API server, too, reaches kubelets through konnectivity");
+        }
+
         text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}; pods' directories: {host.PodsDirectory}");
         text.Append("Ctrl-C stops everything.");
         return text.ToString();

@@ -1,8 +1,12 @@
 using System.Globalization;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Sandbox.Hosting;
 
-/// <summary>The sandbox's command line: <c>[--state-dir DIR] [--scenario FILE] [--address-block B] [--no-gateway] [--print-default-scenario]</c>.</summary>
+/// <summary>
+/// The sandbox's command line: <c>[--state-dir DIR] [--scenario FILE] [--address-block B] [--no-gateway]
+/// [--egress grpc|http-connect [--egress-transport uds|tcp]] [--print-default-scenario]</c>.
+/// </summary>
 internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefaultScenario, bool Help, string? Error)
 {
     public const string Usage = """
@@ -11,6 +15,11 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
           --scenario FILE            scenario YAML (default: the built-in scenario)
           --address-block B          use 127.B.0.0/16 (default 10)
           --no-gateway               run the control plane only, without the gateway
+          --egress grpc|http-connect put every node behind a konnectivity-agent (kubelets and pods in a network
+                                     namespace of their own; needs root) and start the gateway with an
+                                     --egress-selector-config-file for konnectivity-server with this protocol
+          --egress-transport uds|tcp how the gateway reaches konnectivity-server (default uds; tcp: mutual TLS,
+                                     http-connect only, as kube-apiserver allows)
           --print-default-scenario   print the built-in scenario (an example scenario file) and exit
         """;
 
@@ -18,6 +27,7 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
     {
         var options = new SandboxOptions { StateDirectory = DefaultStateDirectory(AppContext.BaseDirectory) };
         var print = false;
+        EgressTransport? transport = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
@@ -37,6 +47,22 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
                     case "--no-gateway":
                         options = options with { StartGateway = false };
                         break;
+                    case "--egress":
+                        options = options with { Egress = Value() switch
+                        {
+                            "grpc" => EgressProtocol.Grpc,
+                            "http-connect" => EgressProtocol.HttpConnect,
+                            var other => throw new FormatException($"--egress must be grpc or http-connect, not '{other}'"),
+                        } };
+                        break;
+                    case "--egress-transport":
+                        transport = Value() switch
+                        {
+                            "uds" => EgressTransport.Uds,
+                            "tcp" => EgressTransport.Tcp,
+                            var other => throw new FormatException($"--egress-transport must be uds or tcp, not '{other}'"),
+                        };
+                        break;
                     case "--print-default-scenario":
                         print = true;
                         break;
@@ -52,7 +78,14 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
             }
         }
 
-        return new SandboxCommandLine(options, print, false, null);
+        return transport switch
+        {
+            null => new SandboxCommandLine(options, print, false, null),
+            _ when options.Egress is null => new SandboxCommandLine(options, false, false, "--egress-transport needs --egress"),
+            EgressTransport.Tcp when options.Egress == EgressProtocol.Grpc =>
+                new SandboxCommandLine(options, false, false, "--egress-transport tcp needs --egress http-connect: kube-apiserver allows GRPC over a Unix domain socket only"),
+            { } chosen => new SandboxCommandLine(options with { EgressTransport = chosen }, print, false, null),
+        };
     }
 
     /// <summary>

@@ -4,7 +4,9 @@ using ApiProxyGateway.Sandbox.Addressing;
 using ApiProxyGateway.Sandbox.ApiServer;
 using ApiProxyGateway.Sandbox.Controllers;
 using ApiProxyGateway.Sandbox.Gateway;
+using ApiProxyGateway.Sandbox.Konnectivity;
 using ApiProxyGateway.Sandbox.Kubelets;
+using ApiProxyGateway.Sandbox.Network;
 using ApiProxyGateway.Sandbox.PodStreams;
 using ApiProxyGateway.Sandbox.Pki;
 using ApiProxyGateway.Sandbox.Rbac;
@@ -18,7 +20,9 @@ namespace ApiProxyGateway.Sandbox.Hosting;
 
 /// <summary>
 /// A running sandbox: PKI, simulated kube-apiserver, in-memory store, a simulated kubelet and process-backed
-/// container runtime per node, and (by default) the gateway as a child process. <c>Program.cs</c>, the tests and the benchmark all start it through <see cref="StartAsync(SandboxOptions, CancellationToken)"/>.
+/// container runtime per node, and (by default) the gateway as a child process. With <see cref="SandboxOptions.Egress"/>
+/// the kubelets and pods live in a network namespace of their own, reachable only through a konnectivity-agent per node
+/// (<see cref="Konnectivity"/>). <c>Program.cs</c>, the tests and the benchmark all start it through <see cref="StartAsync(SandboxOptions, CancellationToken)"/>.
 /// </summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
@@ -30,12 +34,14 @@ public sealed class SandboxHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly Scenario _scenario;
+    private readonly NodeNetwork _network;
     private GatewayProcess? _gateway;
     private KubeletFleet? _kubelets;
 
-    private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, ApiServerContext context, SimulatedApiServer apiServer, ILoggerFactory loggerFactory, ILogger logger)
+    private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, NodeNetwork network, ApiServerContext context, SimulatedApiServer apiServer, ILoggerFactory loggerFactory, ILogger logger)
     {
         _scenario = scenario;
+        _network = network;
         _loggerFactory = loggerFactory;
         Options = options;
         AddressPlan = plan;
@@ -45,6 +51,7 @@ public sealed class SandboxHost : IAsyncDisposable
         _apiServer = apiServer;
         _logger = logger;
         StateDirectory = Path.GetDirectoryName(pki.Paths.Directory)!; // ! the PKI directory is always inside the state directory
+        Konnectivity = options.Egress is null ? null : new KonnectivityPlane(plan, scenario.NodeSettings, pki, network, StateDirectory, loggerFactory, options.TimeProvider);
         _controllers = new EndpointsController(context.Store).RunAsync(_stopping.Token);
     }
 
@@ -67,6 +74,12 @@ public sealed class SandboxHost : IAsyncDisposable
     public string AuditLogPath => Path.Combine(StateDirectory, "logs", "audit.log");
 
     public SandboxPkiPaths Pki => _pki.Paths;
+
+    /// <summary>With <see cref="SandboxOptions.Egress"/>: konnectivity-server and the agents, with their faults; otherwise null.</summary>
+    public KonnectivityPlane? Konnectivity { get; }
+
+    /// <summary>With <see cref="SandboxOptions.Egress"/>: the EgressSelectorConfiguration the gateway is started with.</summary>
+    public string EgressSelectorConfigPath => Path.Combine(StateDirectory, "egress-selector.yaml");
 
     public Uri ApiServerUrl => AddressPlan.ApiServerUrl;
 
@@ -93,7 +106,7 @@ public sealed class SandboxHost : IAsyncDisposable
 
     /// <summary>The kubelet API of node <paramref name="node"/>: <c>https://127.B.1.N:10250</c> (N = its place in the scenario).</summary>
     public Uri KubeletUrl(string node) =>
-        _scenario.Objects.Where(o => o.Type == ResourceCatalog.Nodes).Select(o => o.Name).ToList().IndexOf(node) is var index and >= 0
+        _scenario.NodeNames.ToList().IndexOf(node) is var index and >= 0
             ? new Uri($"https://{AddressPlan.NodeAddress(index + 1)}:{AddressPlan.KubeletPort}")
             : throw new ArgumentException($"No scenario node \"{node}\".", nameof(node));
 
@@ -108,7 +121,12 @@ public sealed class SandboxHost : IAsyncDisposable
         _gateway?.WaitForExitAsync(cancellationToken) ?? throw new InvalidOperationException("The sandbox did not start the gateway.");
 
     /// <summary>The exact arguments the gateway is (or would be) started with.</summary>
-    public IReadOnlyList<string> GatewayArguments => [.. GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath), .. Options.ExtraGatewayArguments];
+    public IReadOnlyList<string> GatewayArguments =>
+    [
+        .. GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath),
+        .. Options.Egress is null ? [] : GatewayCommandLine.EgressArguments(EgressSelectorConfigPath),
+        .. Options.ExtraGatewayArguments,
+    ];
 
     public static Task<SandboxHost> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
@@ -120,6 +138,12 @@ public sealed class SandboxHost : IAsyncDisposable
         if (options.Validate() is { Count: > 0 } errors)
         {
             throw new ArgumentException($"Invalid sandbox options: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        if (options.Egress is not null && NodeNetwork.IsolationUnavailable() is { } unavailable)
+        {
+            throw new InvalidOperationException(
+                $"--egress puts the kubelets and pods in a network namespace of their own, so that only the konnectivity agents reach them, and this machine cannot make one: {unavailable}. Run the sandbox as root on Linux with iproute2's ip, or without --egress.");
         }
 
         var logger = loggerFactory.CreateLogger("ApiProxyGateway.Sandbox");
@@ -134,6 +158,11 @@ public sealed class SandboxHost : IAsyncDisposable
             {
                 await host._apiServer.StartAsync(cancellationToken);
                 await host.StartKubeletsAsync(cancellationToken);
+                if (host.Konnectivity is { } konnectivity)
+                {
+                    await konnectivity.StartAsync(options.AgentConnectTimeout, cancellationToken);
+                }
+
                 await host.StartGatewayAsync(cancellationToken);
                 return host;
             }
@@ -187,6 +216,11 @@ public sealed class SandboxHost : IAsyncDisposable
         }
 
         await _controllers;
+        if (Konnectivity is not null)
+        {
+            await Konnectivity.DisposeAsync();
+        }
+
         if (_kubelets is not null)
         {
             await _kubelets.DisposeAsync();
@@ -195,6 +229,7 @@ public sealed class SandboxHost : IAsyncDisposable
 
         await Processes.KillAllAsync();
         await _apiServer.DisposeAsync();
+        _network.Dispose();
         _stopping.Dispose();
         SandboxLog.Stopped(_logger);
     }
@@ -209,8 +244,30 @@ public sealed class SandboxHost : IAsyncDisposable
         BootstrapPolicy.Install(store);
         new ScenarioMaterializer(plan, store, options.TimeProvider).Apply(scenario);
         var context = new ApiServerContext(store, new RbacAuthorizer(store), new RequestLog(), plan, options.TimeProvider);
-        var host = new SandboxHost(options, plan, pki, scenario, context, new SimulatedApiServer(context, pki, loggerFactory), loggerFactory, logger);
-        PodSubresources.Register(context, pki);
+        var network = options.Egress is null ? NodeNetwork.Host : NodeNetwork.Isolated();
+        SandboxHost host;
+        try
+        {
+            host = new SandboxHost(options, plan, pki, scenario, network, context, new SimulatedApiServer(context, pki, loggerFactory), loggerFactory, logger);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+
+        if (host.Konnectivity is { } konnectivity)
+        {
+            // As kube-apiserver with an egress selector: the API server's own kubelet connections go through konnectivity too.
+            PodSubresources.Register(context, pki, (connection, cancellationToken) => new ValueTask<Stream>(
+                HttpConnectClient.ConnectAsync(konnectivity.SocketPath, $"{connection.DnsEndPoint.Host}:{connection.DnsEndPoint.Port}", cancellationToken)));
+            File.WriteAllText(host.EgressSelectorConfigPath, EgressSelectorFile.Render(options.Egress!.Value, options.EgressTransport, konnectivity.SocketPath, konnectivity.FrontendUrl, pki.Paths)); // ! Konnectivity exists only with Egress
+        }
+        else
+        {
+            PodSubresources.Register(context, pki);
+        }
+
         KubeconfigWriter.WriteUserKubeconfig(host.KubeconfigPath, plan, pki, scenario.Config.Users.Select(u => u.Name));
         KubeconfigWriter.WriteGatewayKubeconfig(host.GatewayKubeconfigPath, plan, pki);
         return host;
@@ -219,7 +276,7 @@ public sealed class SandboxHost : IAsyncDisposable
     private async Task StartKubeletsAsync(CancellationToken cancellationToken)
     {
         _kubelets = await KubeletFleet.StartAsync(
-            _scenario, AddressPlan, _pki, Store, _context.Authorizer, StateDirectory, Processes, Options.TimeProvider, _loggerFactory, cancellationToken);
+            _scenario, AddressPlan, _network, _pki, Store, _context.Authorizer, StateDirectory, Processes, Options.TimeProvider, _loggerFactory, cancellationToken);
         if (!await _kubelets.WaitForPodsAsync(Options.PodStartTimeout, Options.TimeProvider, cancellationToken))
         {
             SandboxLog.PodsNotReady(_logger, Options.PodStartTimeout);

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Sandbox.Hosting;
 
@@ -22,6 +23,19 @@ public sealed record SandboxOptions
 
     /// <summary>Extra gateway flags appended to its command line (e.g. <c>--Streaming:IdleTimeout=00:01:00</c>), for tests.</summary>
     public IReadOnlyList<string> ExtraGatewayArguments { get; init; } = [];
+
+    /// <summary>
+    /// Null (the default): the gateway dials kubelets and pods directly. Otherwise every node sits behind its
+    /// konnectivity-agent, kubelets and pods live in a network namespace only the agents reach, and the gateway is
+    /// started with an <c>--egress-selector-config-file</c> for this protocol.
+    /// </summary>
+    public EgressProtocol? Egress { get; init; }
+
+    /// <summary>How the gateway reaches konnectivity-server with <see cref="Egress"/>. Default the Unix domain socket.</summary>
+    public EgressTransport EgressTransport { get; init; } = EgressTransport.Uds;
+
+    /// <summary>How long start-up waits for every konnectivity agent to connect (with <see cref="Egress"/>). Default 30 s.</summary>
+    public TimeSpan AgentConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the gateway may take to accept TCP connections. Default 30 s.</summary>
     public TimeSpan GatewayStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -69,6 +83,22 @@ public sealed record SandboxOptions
         if (PodStartTimeout < TimeSpan.Zero)
         {
             errors.Add($"{nameof(PodStartTimeout)} {PodStartTimeout} must not be negative.");
+        }
+
+        if (Egress == EgressProtocol.Grpc && EgressTransport == EgressTransport.Tcp)
+        {
+            errors.Add($"{nameof(EgressTransport)} {EgressTransport} cannot carry {nameof(Egress)} {Egress}: kube-apiserver allows GRPC over a Unix domain socket only.");
+        }
+
+        if (Egress is not null && !string.IsNullOrWhiteSpace(StateDirectory)
+            && KonnectivityPlane.SocketPathIn(StateDirectory) is { } socket && System.Text.Encoding.UTF8.GetByteCount(socket) > KonnectivityPlane.MaximumSocketPathLength)
+        {
+            errors.Add($"{nameof(StateDirectory)} '{StateDirectory}' is too deep for {nameof(Egress)}: konnectivity-server's socket {socket} would be longer than the {KonnectivityPlane.MaximumSocketPathLength} bytes a Unix socket path may have.");
+        }
+
+        if (AgentConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(AgentConnectTimeout)} {AgentConnectTimeout} must be positive.");
         }
 
         if (WatchHistoryCapacity < 1)

@@ -27,7 +27,7 @@ internal static class ExecSession
 
         var env = pod.Context.Environment(container.Spec, options.Tty);
         var size = options.Tty ? await FirstSizeAsync(remote, clientGone) : null;
-        var spec = new ProcessSpec(CommandResolver.Resolve(command), pod.Context.ContainerDirectory(container.Name), env) { Tty = options.Tty, Stdin = options.Stdin, InitialSize = size };
+        var spec = new ProcessSpec(CommandResolver.Resolve(command), pod.Context.ContainerDirectory(container.Name), env) { Tty = options.Tty, Stdin = options.Stdin, InitialSize = size, Network = pod.Context.Network };
         HostProcess process;
         try
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiProxyGateway.Sandbox.Addressing;
+using ApiProxyGateway.Sandbox.Network;
 using ApiProxyGateway.Sandbox.Pki;
 using ApiProxyGateway.Sandbox.Rbac;
 using ApiProxyGateway.Sandbox.Runtime;
@@ -11,7 +12,8 @@ namespace ApiProxyGateway.Sandbox.Kubelets;
 /// <summary>
 /// The scenario's nodes: for each, a container runtime (watching the store for its pods) and, unless the scenario
 /// says it is not listening, a kubelet on <c>127.B.1.N:10250</c> whose serving certificate is written to
-/// <c>DIR/pki/nodes/NODE.crt/.key</c>.
+/// <c>DIR/pki/nodes/NODE.crt/.key</c>. Kubelets and pods live in <see cref="NodeNetwork"/> (the host's, or with
+/// <c>--egress</c> a network namespace only the konnectivity agents reach).
 /// </summary>
 internal sealed class KubeletFleet : IAsyncDisposable
 {
@@ -27,20 +29,21 @@ internal sealed class KubeletFleet : IAsyncDisposable
     public Dictionary<string, NodeRuntime> Runtimes { get; } = new(StringComparer.Ordinal);
 
     public static async Task<KubeletFleet> StartAsync(
-        Scenario scenario, AddressPlan plan, SandboxPki pki, ResourceStore store, RbacAuthorizer authorizer, string stateDirectory, ProcessRegistry registry, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        Scenario scenario, AddressPlan plan, NodeNetwork network, SandboxPki pki, ResourceStore store, RbacAuthorizer authorizer, string stateDirectory, ProcessRegistry registry, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var fleet = new KubeletFleet();
         var logger = loggerFactory.CreateLogger("ApiProxyGateway.Sandbox.Kubelets");
-        var nodes = scenario.Objects.Where(o => o.Type == ResourceCatalog.Nodes).Select(o => o.Name).ToList();
+        var nodes = scenario.NodeSettings;
         Directory.CreateDirectory(pki.Paths.NodesDirectory);
         try
         {
             for (var i = 0; i < nodes.Count; i++)
             {
-                var name = nodes[i];
-                var settings = scenario.Config.Nodes.FirstOrDefault(n => n.Name == name) ?? new SandboxNodeSettings(name);
+                var settings = nodes[i];
+                var name = settings.Name;
                 var address = plan.NodeAddress(i + 1);
-                var runtime = new NodeRuntime(new NodeRuntimeSettings(name, i + 1, address.ToString(), plan, Path.Combine(stateDirectory, "pods")), store, pki, registry, timeProvider, logger);
+                var runtimeSettings = new NodeRuntimeSettings(name, i + 1, address.ToString(), plan, Path.Combine(stateDirectory, "pods")) { Network = network };
+                var runtime = new NodeRuntime(runtimeSettings, store, pki, registry, timeProvider, logger);
                 fleet.Runtimes[name] = runtime;
                 fleet._runtimes.Add(runtime.RunAsync(fleet._stopping.Token));
                 var serving = KubeletServingCertificate.Issue(pki, name, address, settings.ServingCertificate, timeProvider);

@@ -123,10 +123,11 @@ internal static class LegacyPortForwardSession
 
     private static async Task<Socket?> ConnectAsync(ChannelWebSocket channels, int index, ushort port, PodContext pod, CancellationToken aborted)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var address = IPAddress.Parse(pod.Ip);
+        var socket = pod.Network.CreateSocket(address.AddressFamily);
         try
         {
-            await socket.ConnectAsync(IPAddress.Parse(pod.Ip), port, aborted);
+            await socket.ConnectAsync(address, port, aborted);
             return socket;
         }
         catch (SocketException e)

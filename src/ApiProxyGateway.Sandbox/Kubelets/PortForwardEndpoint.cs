@@ -94,12 +94,13 @@ internal sealed class PortForwardEndpoint(KubeletContext kubelet)
     {
         await using (pair)
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            var address = IPAddress.Parse(pod.Ip);
+            using var socket = pod.Network.CreateSocket(address.AddressFamily);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
                 timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                await socket.ConnectAsync(IPAddress.Parse(pod.Ip), pair.Port, timeout.Token);
+                await socket.ConnectAsync(address, pair.Port, timeout.Token);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {

@@ -28,7 +28,7 @@ internal sealed class RunEndpoint(KubeletContext kubelet)
         }
 
         var context = found.Pod.Context;
-        var spec = new ProcessSpec(CommandResolver.Resolve(command), context.ContainerDirectory(found.Container.Name), context.Environment(found.Container.Spec, tty: false));
+        var spec = new ProcessSpec(CommandResolver.Resolve(command), context.ContainerDirectory(found.Container.Name), context.Environment(found.Container.Spec, tty: false)) { Network = context.Network };
         try
         {
             await using var process = HostProcess.Start(spec, kubelet.Registry);

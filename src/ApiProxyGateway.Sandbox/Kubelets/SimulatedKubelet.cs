@@ -30,6 +30,7 @@ internal sealed class SimulatedKubelet(KubeletContext kubelet, IPEndPoint endPoi
         var trust = new X509Certificate2Collection(pki.KubeletClientCa.Certificate);
         var context = SslStreamCertificateContext.Create(serving.Certificate, additionalCertificates: null, offline: true, trust: SslCertificateTrust.CreateForX509Collection(trust, sendTrustInHandshake: true));
         var handshakeDelay = kubelet.Settings.HandshakeDelay;
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = kubelet.Runtime.Network.CreateBoundListenSocket); // in the node's network
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -18,6 +18,7 @@ internal sealed class SandboxPki
     public const string GatewayKubeletClientUser = "apiproxygateway-kubelet-client";
     public const string ApiServerKubeletClientUser = "kube-apiserver-kubelet-client";
     public const string ApiServerKubeletClientGroup = "kubeadm:cluster-admins";
+    public const string KonnectivityServerName = "konnectivity-server";
 
     private SandboxPki(CertificateIssuer issuer, SandboxPkiPaths paths)
     {
@@ -52,12 +53,25 @@ internal sealed class SandboxPki
     /// <summary>The gateway's client certificate for workloads (pods/services proxy), from the workload CA.</summary>
     public required IssuedCredential GatewayWorkloadClient { get; init; }
 
+    /// <summary>The konnectivity plane's CA: it signs the konnectivity-server's certificate and its clients' (gateway, agents).</summary>
+    public required IssuedCredential KonnectivityCa { get; init; }
+
+    /// <summary>konnectivity-server's serving certificate, for its frontend and its agent port (IP 127.B.0.3).</summary>
+    public required IssuedCredential KonnectivityServer { get; init; }
+
+    /// <summary>The gateway's client certificate for konnectivity-server's mutual-TLS frontend (CN=apiproxygateway).</summary>
+    public required IssuedCredential GatewayKonnectivityClient { get; init; }
+
+    /// <summary>A konnectivity agent's client certificate (CN=system:konnectivity-agent:NODE), kept in memory like a mounted secret.</summary>
+    public IssuedCredential IssueKonnectivityAgent(string node) => Issuer.IssueClient(KonnectivityCa, $"system:konnectivity-agent:{node}", []);
+
     public static SandboxPki Create(SandboxPkiPaths paths, AddressPlan plan, IEnumerable<SandboxUser> users, TimeProvider timeProvider)
     {
         var issuer = new CertificateIssuer(timeProvider);
         var clusterCa = issuer.CreateAuthority("apiproxygateway-sandbox-cluster-ca");
         var kubeletClientCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-client-ca");
         var workloadCa = issuer.CreateAuthority("apiproxygateway-sandbox-workload-ca");
+        var konnectivityCa = issuer.CreateAuthority("apiproxygateway-sandbox-konnectivity-ca");
         string[] apiServerNames = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
         return new SandboxPki(issuer, paths)
         {
@@ -72,6 +86,9 @@ internal sealed class SandboxPki
             ApiServerKubeletClient = issuer.IssueClient(kubeletClientCa, ApiServerKubeletClientUser, [ApiServerKubeletClientGroup]),
             WorkloadCa = workloadCa,
             GatewayWorkloadClient = issuer.IssueClient(workloadCa, GatewayApiServerUser, []),
+            KonnectivityCa = konnectivityCa,
+            KonnectivityServer = issuer.IssueServer(konnectivityCa, KonnectivityServerName, [plan.KonnectivityServerAddress, IPAddress.Loopback], ["localhost", KonnectivityServerName]),
+            GatewayKonnectivityClient = issuer.IssueClient(konnectivityCa, GatewayApiServerUser, []),
         };
     }
 
@@ -94,6 +111,9 @@ internal sealed class SandboxPki
         WritePair(ApiServerKubeletClient, Paths.ApiServerKubeletClientCertificate, Paths.ApiServerKubeletClientKey);
         WritePair(WorkloadCa, Paths.WorkloadCaCertificate, Paths.WorkloadCaKey);
         WritePair(GatewayWorkloadClient, Paths.GatewayWorkloadClientCertificate, Paths.GatewayWorkloadClientKey);
+        WritePair(KonnectivityCa, Paths.KonnectivityCaCertificate, Paths.KonnectivityCaKey);
+        WritePair(KonnectivityServer, Paths.KonnectivityServerCertificate, Paths.KonnectivityServerKey);
+        WritePair(GatewayKonnectivityClient, Paths.GatewayKonnectivityClientCertificate, Paths.GatewayKonnectivityClientKey);
         foreach (var (user, credential) in Users)
         {
             WritePair(credential, Paths.UserCertificate(user), Paths.UserKey(user));

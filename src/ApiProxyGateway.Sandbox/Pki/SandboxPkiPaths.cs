@@ -17,6 +17,9 @@ namespace ApiProxyGateway.Sandbox.Pki;
 ///   apiserver-kubelet-client.crt, .key      CN=kube-apiserver-kubelet-client, O=kubeadm:cluster-admins (kubelet-client CA)
 ///   workload-ca.crt, .key                   signs the workloads' serving certs
 ///   gateway-workload-client.crt, .key       the gateway's client cert for workloads (CN=apiproxygateway, workload CA)
+///   konnectivity-ca.crt, .key               signs konnectivity-server's cert and its clients' (gateway, agents)
+///   konnectivity-server.crt, .key           konnectivity-server serving cert (IP 127.B.0.3, localhost)
+///   gateway-konnectivity-client.crt, .key   the gateway's client cert for konnectivity-server (CN=apiproxygateway)
 ///   nodes/NODE.crt, .key                    each simulated kubelet's serving cert (CN=system:node:NODE, O=system:nodes)
 /// </code>
 /// All certificates are PEM, keys are unencrypted PKCS#8 PEM with mode 0600. The PKI is created anew on every start.
@@ -75,6 +78,18 @@ public sealed record SandboxPkiPaths
     public string GatewayWorkloadClientCertificate => Crt("gateway-workload-client");
 
     public string GatewayWorkloadClientKey => Key("gateway-workload-client");
+
+    public string KonnectivityCaCertificate => Crt("konnectivity-ca");
+
+    public string KonnectivityCaKey => Key("konnectivity-ca");
+
+    public string KonnectivityServerCertificate => Crt("konnectivity-server");
+
+    public string KonnectivityServerKey => Key("konnectivity-server");
+
+    public string GatewayKonnectivityClientCertificate => Crt("gateway-konnectivity-client");
+
+    public string GatewayKonnectivityClientKey => Key("gateway-konnectivity-client");
 
     public string NodeCertificate(string node) => Path.Combine(NodesDirectory, node + ".crt");
 

@@ -11,7 +11,8 @@ namespace ApiProxyGateway.Sandbox.PodStreams;
 /// The simulated API server's connection to kubelets, as kube-apiserver's with <c>--kubelet-certificate-authority</c>,
 /// <c>--kubelet-client-certificate</c> and <c>--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname</c>:
 /// the chain must reach the kubelet-serving CA and the dialled address must be in the certificate's SANs. There is no
-/// way to skip that. (The node-name CN check of KEP-4872 is alpha and off in 1.35, so it is not made here.)
+/// way to skip that. (The node-name CN check of KEP-4872 is alpha and off in 1.35, so it is not made here.) With an
+/// egress dialer (<c>--egress</c>) connections go through it, as kube-apiserver's go through its egress selector.
 /// </summary>
 internal sealed class KubeletClient : IDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class KubeletClient : IDisposable
 
     private readonly SocketsHttpHandler _handler;
 
-    public KubeletClient(SandboxPki pki)
+    public KubeletClient(SandboxPki pki, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? egress = null)
     {
         _handler = new SocketsHttpHandler
         {
@@ -29,6 +30,7 @@ internal sealed class KubeletClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectCallback = egress,
             SslOptions = new SslClientAuthenticationOptions
             {
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,

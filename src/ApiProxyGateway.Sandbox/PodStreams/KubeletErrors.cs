@@ -1,13 +1,17 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using ApiProxyGateway.Sandbox.ApiServer;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Sandbox.PodStreams;
 
 /// <summary>How kube-apiserver reports a kubelet it could not use: Go's error text in a Status.</summary>
 internal static class KubeletErrors
 {
-    /// <summary>Go's wording for a failed dial or handshake (<c>dial tcp …: connect: connection refused</c>, <c>tls: failed to verify certificate: …</c>).</summary>
+    /// <summary>
+    /// Go's wording for a failed dial or handshake (<c>dial tcp …: connect: connection refused</c>, <c>tls: failed to
+    /// verify certificate: …</c>), or kube-apiserver's for a refused konnectivity CONNECT.
+    /// </summary>
     public static string Describe(Exception exception, Uri kubelet)
     {
         var dial = $"dial tcp {kubelet.Authority}";
@@ -15,6 +19,9 @@ internal static class KubeletErrors
         {
             switch (e)
             {
+                case HttpConnectException connect:
+                    // kube-apiserver's HTTPConnect egress dialer keeps only the status line, not the proxy's reason.
+                    return $"proxy error from {connect.Proxy} while dialing {kubelet.Authority}, code {connect.StatusCode}: {connect.Status}";
                 case AuthenticationException tls:
                     return $"tls: failed to verify certificate: {tls.Message}";
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:

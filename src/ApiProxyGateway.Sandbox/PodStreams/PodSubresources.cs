@@ -3,12 +3,15 @@ using ApiProxyGateway.Sandbox.Pki;
 
 namespace ApiProxyGateway.Sandbox.PodStreams;
 
-/// <summary>Registers the simulated API server's pod subresources that reach kubelets: log, exec, attach, portforward.</summary>
+/// <summary>
+/// Registers the simulated API server's pod subresources that reach kubelets: log, exec, attach, portforward. Kubelets
+/// are dialled directly, or through the egress dialer given (a konnectivity tunnel with <c>--egress</c>).
+/// </summary>
 internal static class PodSubresources
 {
-    public static void Register(ApiServerContext context, SandboxPki pki)
+    public static void Register(ApiServerContext context, SandboxPki pki, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? egress = null)
     {
-        var kubelets = new KubeletClient(pki);
+        var kubelets = new KubeletClient(pki, egress);
         var logs = new PodLogHandler(context.Store, kubelets);
         var streams = new PodStreamHandler(context.Store, context.Authorizer, kubelets);
         context.Subresources["pods/log"] = logs.HandleAsync;

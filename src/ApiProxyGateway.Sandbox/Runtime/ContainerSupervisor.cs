@@ -148,7 +148,7 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
         {
             foreach (var port in ports)
             {
-                await ReadinessProbe.WaitUntilListeningAsync(pod.Ip, port, instance.Completion, timeProvider, stopping);
+                await ReadinessProbe.WaitUntilListeningAsync(pod.Network, pod.Ip, port, instance.Completion, timeProvider, stopping);
             }
         }
         catch (OperationCanceledException)
@@ -173,7 +173,7 @@ internal sealed class ContainerSupervisor(PodContext pod, V1Container spec, Proc
     {
         var env = pod.Environment(Spec, Spec.Tty == true);
         var id = $"sandbox://{pod.Uid[..8]}-{Name}-{RestartCount}";
-        var spec = new ProcessSpec(CommandResolver.Resolve(PodContext.Command(Spec, env)), pod.ContainerDirectory(Name), env) { Tty = Spec.Tty == true, Stdin = Spec.Stdin == true };
+        var spec = new ProcessSpec(CommandResolver.Resolve(PodContext.Command(Spec, env)), pod.ContainerDirectory(Name), env) { Tty = Spec.Tty == true, Stdin = Spec.Stdin == true, Network = pod.Network };
         ContainerInstance instance;
         try
         {

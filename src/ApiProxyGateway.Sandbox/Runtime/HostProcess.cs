@@ -89,7 +89,7 @@ internal sealed class HostProcess : IAsyncDisposable
                 start.Environment[name] = value;
             }
 
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {spec.Command[0]}.");
+            var process = spec.Network.Run(() => Process.Start(start)) ?? throw new InvalidOperationException($"Could not start {spec.Command[0]}.");
             registry.Add(process);
             if (terminal is not null)
             {

@@ -17,6 +17,9 @@ internal sealed class NodeRuntime(NodeRuntimeSettings settings, ResourceStore st
 
     public string NodeName => settings.NodeName;
 
+    /// <summary>The network the node's kubelet and pods live in.</summary>
+    public Network.NodeNetwork Network => settings.Network;
+
     /// <summary>The running pod named so, if it runs on this node.</summary>
     public RunningPod? Find(string @namespace, string name) =>
         _pods.Values.FirstOrDefault(p => p.Context.Namespace == @namespace && p.Context.Name == name);
@@ -83,7 +86,7 @@ internal sealed class NodeRuntime(NodeRuntimeSettings settings, ResourceStore st
             return;
         }
 
-        var context = new PodContext(pod, pod.Status?.PodIP is { Length: > 0 } ip ? ip : NextFreeIp(), settings.NodeAddress, Directory(pod), settings.ApiServerAddress);
+        var context = new PodContext(pod, pod.Status?.PodIP is { Length: > 0 } ip ? ip : NextFreeIp(), settings.NodeAddress, Directory(pod), settings.ApiServerAddress, settings.Network);
         var running = new RunningPod(context, store, registry, timeProvider);
         if (!_pods.TryAdd(uid, running))
         {

@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ApiProxyGateway.Sandbox.Network;
 using k8s.Models;
 
 namespace ApiProxyGateway.Sandbox.Runtime;
 
 /// <summary>
-/// What every process of one pod shares: the pod as it was when it started, its IP, its directory under
-/// <c>DIR/pods/NS_POD/</c>, and the environment a container would see.
+/// What every process of one pod shares: the pod as it was when it started, its IP and the network it is reachable
+/// in, its directory under <c>DIR/pods/NS_POD/</c>, and the environment a container would see.
 /// </summary>
-internal sealed partial class PodContext(V1Pod pod, string ip, string hostIp, string directory, string apiServerAddress)
+internal sealed partial class PodContext(V1Pod pod, string ip, string hostIp, string directory, string apiServerAddress, NodeNetwork network)
 {
     public V1Pod Pod { get; } = pod;
 
@@ -23,6 +24,9 @@ internal sealed partial class PodContext(V1Pod pod, string ip, string hostIp, st
     public string Ip { get; } = ip;
 
     public string HostIp { get; } = hostIp;
+
+    /// <summary>Its node's network: its processes run there and connections to its IP are made from there.</summary>
+    public NodeNetwork Network { get; } = network;
 
     /// <summary><c>DIR/pods/NS_POD</c>: one working directory per container below it, and <c>tls/</c>.</summary>
     public string Directory { get; } = directory;

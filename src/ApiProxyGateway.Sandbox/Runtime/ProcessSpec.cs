@@ -1,4 +1,5 @@
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Sandbox.Network;
 
 namespace ApiProxyGateway.Sandbox.Runtime;
 
@@ -12,4 +13,7 @@ internal sealed record ProcessSpec(IReadOnlyList<string> Command, string Working
     public bool Stdin { get; init; }
 
     public TerminalSize? InitialSize { get; init; }
+
+    /// <summary>The network the process runs in: a pod's processes run in its node's network. Default: the host's.</summary>
+    public NodeNetwork Network { get; init; } = NodeNetwork.Host;
 }

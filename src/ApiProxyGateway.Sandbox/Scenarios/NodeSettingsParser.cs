@@ -6,7 +6,7 @@ namespace ApiProxyGateway.Sandbox.Scenarios;
 /// <summary>Reads one entry of a SandboxConfig's <c>nodes</c> list (the simulated kubelet's faults).</summary>
 internal static class NodeSettingsParser
 {
-    public static readonly string[] Fields = ["name", "servingCertificate", "listening", "responseDelay", "handshakeDelay", "addressTypes"];
+    public static readonly string[] Fields = ["name", "servingCertificate", "listening", "responseDelay", "handshakeDelay", "addressTypes", "konnectivityAgent", "agentDialDelay"];
 
     private static readonly Dictionary<string, KubeletCertificateFault> Certificates = new(StringComparer.Ordinal)
     {
@@ -32,20 +32,13 @@ internal static class NodeSettingsParser
             };
         }
 
-        if (item["listening"] is { } listening)
-        {
-            settings = settings with
-            {
-                Listening = listening.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-                    ? listening.GetValue<bool>()
-                    : throw SandboxConfigParser.Field($"{path}.listening", "must be true or false"),
-            };
-        }
-
         settings = settings with
         {
+            Listening = Boolean(item, path, "listening", settings.Listening),
+            KonnectivityAgent = Boolean(item, path, "konnectivityAgent", settings.KonnectivityAgent),
             ResponseDelay = Duration(item, path, "responseDelay"),
             HandshakeDelay = Duration(item, path, "handshakeDelay"),
+            AgentDialDelay = Duration(item, path, "agentDialDelay"),
         };
         if (item["addressTypes"] is not null)
         {
@@ -54,6 +47,13 @@ internal static class NodeSettingsParser
 
         return settings;
     }
+
+    private static bool Boolean(JsonNode item, string path, string field, bool fallback) => item[field] switch
+    {
+        null => fallback,
+        var node when node.GetValueKind() is JsonValueKind.True or JsonValueKind.False => node.GetValue<bool>(),
+        _ => throw SandboxConfigParser.Field($"{path}.{field}", "must be true or false"),
+    };
 
     private static TimeSpan Duration(JsonNode item, string path, string field)
     {

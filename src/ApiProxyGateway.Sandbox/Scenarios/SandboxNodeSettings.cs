@@ -1,8 +1,8 @@
 namespace ApiProxyGateway.Sandbox.Scenarios;
 
 /// <summary>
-/// Sandbox-only settings for one Node of the scenario: how its simulated kubelet misbehaves, if at all. The defaults
-/// are a healthy kubelet; each property is one fault the gateway's tests need.
+/// Sandbox-only settings for one Node of the scenario: how its simulated kubelet (and, with <c>--egress</c>, its
+/// konnectivity-agent) misbehaves, if at all. The defaults are healthy; each property is one fault the gateway's tests need.
 /// </summary>
 public sealed record SandboxNodeSettings(string Name)
 {
@@ -23,6 +23,12 @@ public sealed record SandboxNodeSettings(string Name)
     /// the default InternalIP, Hostname. Types left out are not published.
     /// </summary>
     public IReadOnlyList<string>? AddressTypes { get; init; }
+
+    /// <summary>With <c>--egress</c>: false runs no konnectivity-agent for the node (YAML <c>konnectivityAgent</c>). Default true.</summary>
+    public bool KonnectivityAgent { get; init; } = true;
+
+    /// <summary>With <c>--egress</c>: how long the node's agent waits before each dial (YAML <c>agentDialDelay</c>).</summary>
+    public TimeSpan AgentDialDelay { get; init; }
 
     /// <summary>The address types a simulated node can publish.</summary>
     public static IReadOnlyList<string> SupportedAddressTypes { get; } = ["InternalIP", "Hostname"];

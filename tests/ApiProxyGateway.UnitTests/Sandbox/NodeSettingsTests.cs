@@ -30,6 +30,8 @@ public sealed class NodeSettingsTests
               responseDelay: 1.5s
               handshakeDelay: 250ms
               addressTypes: [Hostname, InternalIP]
+              konnectivityAgent: false
+              agentDialDelay: 2s
             - name: node-b
             """);
 
@@ -39,6 +41,9 @@ public sealed class NodeSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(1.5), faulty.ResponseDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(250), faulty.HandshakeDelay);
         Assert.Equal(["Hostname", "InternalIP"], faulty.AddressTypes);
+        Assert.False(faulty.KonnectivityAgent);
+        Assert.Equal(TimeSpan.FromSeconds(2), faulty.AgentDialDelay);
+        Assert.True(scenario.Config.Nodes[1].KonnectivityAgent);
         Assert.Equal(new SandboxNodeSettings("node-b"), scenario.Config.Nodes[1]);
     }
 
@@ -59,6 +64,8 @@ public sealed class NodeSettingsTests
     [InlineData("- name: node-a\n  addressTypes: [ExternalDNS]", "field nodes[0].addressTypes[0]: unsupported address type \"ExternalDNS\"")]
     [InlineData("- name: node-a\n  addressTypes: [Hostname, Hostname]", "field nodes[0].addressTypes[1]: duplicate address type \"Hostname\"")]
     [InlineData("- name: node-a\n  addressTypes: []", "field nodes[0].addressTypes: must name at least one address type")]
+    [InlineData("- name: node-a\n  konnectivityAgent: maybe", "field nodes[0].konnectivityAgent: must be true or false")]
+    [InlineData("- name: node-a\n  agentDialDelay: later", "field nodes[0].agentDialDelay: invalid duration \"later\"")]
     [InlineData("- name: node-a\n  colour: red", "field nodes[0].colour: unknown field \"nodes[0].colour\"")]
     [InlineData("- name: node-a\n- name: node-a", "field nodes[1].name: duplicate node \"node-a\"")]
     public void Load_BadNodeSettings_NamesTheField(string nodes, string expected)

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.UnitTests.Sandbox;
 
@@ -32,5 +33,46 @@ public sealed class SandboxCommandLineTests
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(parsed.Options.StateDirectory)!, "ApiProxyGateway.sln")), parsed.Options.StateDirectory);
         Assert.Equal(".sandbox", Path.GetFileName(parsed.Options.StateDirectory));
         Assert.Equal("/my/state", SandboxCommandLine.Parse(["--state-dir", "/my/state"]).Options.StateDirectory);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--egress", "grpc" }, EgressProtocol.Grpc, EgressTransport.Uds)]
+    [InlineData(new[] { "--egress", "http-connect" }, EgressProtocol.HttpConnect, EgressTransport.Uds)]
+    [InlineData(new[] { "--egress-transport", "tcp", "--egress", "http-connect" }, EgressProtocol.HttpConnect, EgressTransport.Tcp)]
+    public void Parse_Egress_SetsProtocolAndTransport(string[] args, EgressProtocol protocol, EgressTransport transport)
+    {
+        var parsed = SandboxCommandLine.Parse(args);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(protocol, parsed.Options.Egress);
+        Assert.Equal(transport, parsed.Options.EgressTransport);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--egress", "socks" }, "--egress must be grpc or http-connect, not 'socks'")]
+    [InlineData(new[] { "--egress" }, "--egress needs a value")]
+    [InlineData(new[] { "--egress-transport", "tcp" }, "--egress-transport needs --egress")]
+    [InlineData(new[] { "--egress", "grpc", "--egress-transport", "tcp" }, "--egress-transport tcp needs --egress http-connect: kube-apiserver allows GRPC over a Unix domain socket only")]
+    public void Parse_BadEgress_SaysWhy(string[] args, string error) => Assert.Equal(error, SandboxCommandLine.Parse(args).Error);
+
+    [Fact]
+    public void Parse_WithoutEgress_LeavesItOff() => Assert.Null(SandboxCommandLine.Parse([]).Options.Egress);
+
+    [Fact]
+    public void Validate_EgressOptions_ReportsEveryProblem()
+    {
+        var options = new SandboxOptions
+        {
+            StateDirectory = "/" + new string('d', 100),
+            Egress = EgressProtocol.Grpc,
+            EgressTransport = EgressTransport.Tcp,
+            AgentConnectTimeout = TimeSpan.Zero,
+        };
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("EgressTransport Tcp cannot carry Egress Grpc", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("would be longer than the 107 bytes a Unix socket path may have", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("AgentConnectTimeout", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,28 @@
+using ApiProxyGateway.Protocols.Konnectivity;
+using Google.Protobuf;
+
+namespace ApiProxyGateway.Sandbox.Konnectivity;
+
+/// <summary>The packets the server and the agents build, each with its type and payload set together.</summary>
+internal static class Packets
+{
+    public static Packet DialRequest(string address, long random) =>
+        new() { Type = PacketType.DialReq, DialRequest = new DialRequest { Protocol = "tcp", Address = address, Random = random } };
+
+    public static Packet DialResponse(long random, long connectId = 0, string error = "") =>
+        new() { Type = PacketType.DialRsp, DialResponse = new DialResponse { Random = random, ConnectID = connectId, Error = error } };
+
+    public static Packet Data(long connectId, ReadOnlySpan<byte> data) =>
+        new() { Type = PacketType.Data, Data = new Data { ConnectID = connectId, Data_ = ByteString.CopyFrom(data) } };
+
+    public static Packet CloseRequest(long connectId) =>
+        new() { Type = PacketType.CloseReq, CloseRequest = new CloseRequest { ConnectID = connectId } };
+
+    public static Packet CloseResponse(long connectId, string error = "") =>
+        new() { Type = PacketType.CloseRsp, CloseResponse = new CloseResponse { ConnectID = connectId, Error = error } };
+
+    public static Packet DialClose(long random) =>
+        new() { Type = PacketType.DialCls, CloseDial = new CloseDial { Random = random } };
+
+    public static Packet Drain() => new() { Type = PacketType.Drain, Drain = new Drain() };
+}

@@ -1,0 +1,44 @@
+using ApiProxyGateway.Protocols.Konnectivity;
+using Grpc.Core;
+
+namespace ApiProxyGateway.Sandbox.Konnectivity;
+
+/// <summary>
+/// konnectivity-server's frontend for gRPC diallers (ProxyService.Proxy): each DIAL_REQ goes to the agent serving the
+/// destination, or is answered at once with DIAL_RSP "No agent available"; DATA, CLOSE_REQ and DIAL_CLS follow the
+/// tunnel. When the stream ends its tunnels are closed at the agents; when the server goes away it says DRAIN first.
+/// </summary>
+internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServerLifetime lifetime) : ProxyService.ProxyServiceBase
+{
+    private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(2);
+
+    public override async Task Proxy(IAsyncStreamReader<Packet> requestStream, IServerStreamWriter<Packet> responseStream, ServerCallContext context)
+    {
+        var outbound = new PacketQueue(responseStream, context.CancellationToken);
+        var frontend = new GrpcFrontend(outbound);
+        try
+        {
+            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => ServeAsync(frontend, outbound, packet), lifetime.Stopping))
+            {
+                await outbound.SendAsync(Packets.Drain()); // the server is going away: dial elsewhere from now on
+            }
+        }
+        finally
+        {
+            await router.FrontendGoneAsync(frontend);
+            await outbound.CompleteAsync(FlushLimit);
+        }
+    }
+
+    private async ValueTask ServeAsync(GrpcFrontend frontend, PacketQueue outbound, Packet packet)
+    {
+        if (packet.Type != PacketType.DialReq)
+        {
+            await router.FromFrontendAsync(frontend, packet);
+        }
+        else if (await router.DialAsync(frontend, packet.DialRequest) is { } error)
+        {
+            await outbound.SendAsync(Packets.DialResponse(packet.DialRequest.Random, error: error));
+        }
+    }
+}
