@@ -1,4 +1,5 @@
 using System.Reflection;
+using ApiProxyGateway.EndToEndTests.Infrastructure;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -11,6 +12,7 @@ namespace ApiProxyGateway.EndToEndTests.Deploy;
 /// least-privilege set, the gateway's flags point at mounted files, and the Dockerfile's own publish command yields
 /// the gateway with its settings.
 /// </summary>
+[Collection(SourceBuilds.Name)]
 public sealed class DeployManifestTests
 {
     private const string GatewayContainer = "apiproxygateway";

@@ -1,4 +1,4 @@
-namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+namespace ApiProxyGateway.Tests.Support;
 
 /// <summary>What one kubectl run printed and how it ended.</summary>
 public sealed record KubectlResult(string Command, int ExitCode, string StandardOutput, string StandardError, bool TimedOut)

@@ -1,4 +1,4 @@
-namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+namespace ApiProxyGateway.Tests.Support;
 
 /// <summary>The environment every kubectl run gets: kubeconfig, discovery cache directory and extra switches.</summary>
 public sealed record KubectlEnvironment(string KubeconfigPath, string CacheDirectory)

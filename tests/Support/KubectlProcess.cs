@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+namespace ApiProxyGateway.Tests.Support;
 
-/// <summary>A running kubectl (or client script) whose output lines can be awaited; disposing kills its process tree.</summary>
+/// <summary>A running kubectl (or another command: a client script, the README's sandbox) whose output lines can be awaited; disposing kills its process tree.</summary>
 public sealed class KubectlProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -49,38 +49,38 @@ public sealed class KubectlProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until a stdout line satisfies <paramref name="match"/>; fails with all output on timeout or exit.</summary>
+    /// <summary>Waits until a stdout line satisfies <paramref name="match"/>; fails with all output on timeout or when the output ends without it.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
+        string? found = null;
+        await TestWait.UntilAsync(
+            () =>
             {
-                if (_lines.FirstOrDefault(match) is { } line)
+                var ended = _pumps.IsCompleted; // read before the lines, so that a last line printed meanwhile is still seen
+                lock (_lock)
                 {
-                    return line;
+                    found = _lines.FirstOrDefault(match);
                 }
 
-                changed = _changed.Task;
-            }
+                if (found is null && ended)
+                {
+                    throw new InvalidOperationException($"{Command} closed its output before printing the expected line.{Environment.NewLine}{this}");
+                }
 
-            if (_pumps.IsCompleted)
+                return found is not null;
+            },
+            () =>
             {
-                throw new InvalidOperationException($"{Command} closed its output before printing the expected line.{Environment.NewLine}{this}");
-            }
-
-            try
-            {
-                await Task.WhenAny(changed, _pumps).WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{Command} did not print the expected line within {timeout}.{Environment.NewLine}{this}");
-            }
-        }
+                lock (_lock)
+                {
+                    return Task.WhenAny(_changed.Task, _pumps);
+                }
+            },
+            $"{Command} prints the expected line",
+            timeout,
+            cancellationToken,
+            ToString);
+        return found!; // the wait ends only once a line matched
     }
 
     /// <summary>Waits for the process to exit and its output to be read: false (still running) after <paramref name="timeout"/>.</summary>
@@ -106,18 +106,8 @@ public sealed class KubectlProcess : IAsyncDisposable
     }
 
     /// <summary>True when the process is still running after <paramref name="period"/> (it must not exit on its own).</summary>
-    public async Task<bool> StaysRunningForAsync(TimeSpan period, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _process.WaitForExitAsync(cancellationToken).WaitAsync(period, cancellationToken);
-            return false;
-        }
-        catch (TimeoutException)
-        {
-            return true;
-        }
-    }
+    public async Task<bool> StaysRunningForAsync(TimeSpan period, CancellationToken cancellationToken = default) =>
+        !await TestWait.CompletesWithinAsync(_process.WaitForExitAsync(cancellationToken), period, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 
-namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+namespace ApiProxyGateway.Tests.Support;
 
 /// <summary>
-/// A kubectl binary: <see cref="Default"/> is the one on PATH; <see cref="Version"/> finds <c>kubectl.1.NN</c> next to
-/// the file that PATH entry resolves to (symlinks followed). Every run has a timeout, after which the whole process
-/// tree is killed; KUBECONFIG, the discovery cache directory and any extra environment switches are set per run.
+/// A kubectl binary, and the one way tests find one: <see cref="Default"/> is the kubectl on PATH (<c>command -v
+/// kubectl</c>); <see cref="Version"/> finds <c>kubectl.1.NN</c> in the folder of the file it resolves to
+/// (<c>readlink -f "$(command -v kubectl)"</c>), never at a fixed path; a missing binary fails the test saying which.
+/// Every run has a timeout, after which the whole process tree is killed; KUBECONFIG, the discovery cache directory
+/// and any extra environment switches are set per run.
 /// </summary>
 public sealed class Kubectl
 {
-    private static readonly Lazy<string?> OnPath = new(FindOnPath);
+    private const string Need = "the tests need the real kubectl on PATH, with kubectl.1.27 … kubectl.1.33 in the folder it links to";
 
     private Kubectl(string path, string label)
     {
@@ -22,29 +24,33 @@ public sealed class Kubectl
     /// <summary>"default" or the version suffix ("1.27").</summary>
     public string Label { get; }
 
-    /// <summary>kubectl from PATH; throws (failing the test) when there is none.</summary>
-    public static Kubectl Default => new(OnPath.Value ?? throw NotFound("kubectl"), "default");
+    /// <summary>kubectl from PATH; fails the test when there is none.</summary>
+    public static Kubectl Default => new(HostTool.Require("kubectl", Need), "default");
 
-    /// <summary>The versioned binary kubectl.1.NN beside the resolved PATH kubectl; throws (failing the test) when missing.</summary>
+    /// <summary>The versioned binary kubectl.1.NN beside the file the PATH kubectl resolves to; fails the test when it is missing.</summary>
     public static Kubectl Version(string version)
     {
-        var directory = Path.GetDirectoryName(ResolveLinks(OnPath.Value ?? throw NotFound("kubectl")))!; // ! a file path always has a directory
+        var onPath = Default.FilePath;
+        var target = new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(onPath);
+        var directory = Path.GetDirectoryName(target)!; // ! a file's full path always has a directory
         var path = Path.Combine(directory, $"kubectl.{version}");
-        return File.Exists(path) ? new Kubectl(path, version) : throw NotFound($"kubectl.{version} (looked in {directory})");
+        return File.Exists(path)
+            ? new Kubectl(path, version)
+            : throw HostTool.Missing($"kubectl.{version} was not found in {directory} (the folder of {target}, which {onPath} resolves to): {Need}");
     }
 
+    /// <summary>Runs kubectl to its end, or kills it after <paramref name="timeout"/> (<see cref="TestWait.OperationTimeout"/> by default).</summary>
     public async Task<KubectlResult> RunAsync(KubectlEnvironment environment, IReadOnlyList<string> arguments, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = StartInfo(environment, arguments) };
         process.Start();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = TestWait.Deadline(timeout ?? TestWait.OperationTimeout, cancellationToken);
         var timedOut = false;
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            await process.WaitForExitAsync(deadline);
         }
         catch (OperationCanceledException)
         {
@@ -60,20 +66,19 @@ public sealed class Kubectl
     /// Runs kubectl with <paramref name="input"/> on its stdin (then closed) and its stdout copied byte for byte to
     /// <paramref name="output"/> (for binary data); stderr is returned as text.
     /// </summary>
-    public async Task<KubectlResult> RunBinaryAsync(KubectlEnvironment environment, IReadOnlyList<string> arguments, byte[] input, Stream output, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<KubectlResult> RunBinaryAsync(KubectlEnvironment environment, IReadOnlyList<string> arguments, byte[] input, Stream output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = StartInfo(environment, arguments) };
         process.Start();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(output, CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        var deadline = TestWait.Deadline(timeout ?? TestWait.OperationTimeout, cancellationToken);
         var timedOut = false;
         try
         {
-            await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
+            await process.StandardInput.BaseStream.WriteAsync(input, deadline);
             process.StandardInput.Close();
-            await process.WaitForExitAsync(deadline.Token);
+            await process.WaitForExitAsync(deadline);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
@@ -128,24 +133,4 @@ public sealed class Kubectl
     }
 
     internal string Describe(IReadOnlyList<string> arguments) => $"kubectl[{Label}] {string.Join(' ', arguments)}";
-
-    private static string? FindOnPath()
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, "kubectl");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private static string ResolveLinks(string path) =>
-        new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
-
-    private static InvalidOperationException NotFound(string what) =>
-        new($"{what} was not found: the end-to-end tests need kubectl on PATH (and kubectl.1.27 … kubectl.1.33 beside it).");
 }
