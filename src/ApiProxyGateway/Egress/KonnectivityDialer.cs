@@ -60,18 +60,7 @@ internal sealed class KonnectivityDialer : IEgressDialer, IDisposable
         }
     }
 
-    public async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await _server.ConnectAsync(cancellationToken);
-            return null;
-        }
-        catch (EgressException e)
-        {
-            return e.Message;
-        }
-    }
+    public ValueTask<string?> ProbeAsync(CancellationToken cancellationToken) => _server.ProbeAsync(cancellationToken);
 
     public void Dispose() => _channels.Dispose();
 
