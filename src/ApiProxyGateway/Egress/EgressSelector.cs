@@ -22,9 +22,15 @@ internal sealed class EgressSelector : IDisposable
         var file = options.Value.SelectorConfigFile;
         if (!string.IsNullOrWhiteSpace(file))
         {
-            // Checked by EgressOptionsValidator at start-up; read again here as it is now.
+            // EgressOptionsValidator reported every problem at start-up; the file is read and checked again as it is
+            // now, so that nothing invalid is ever taken for a direct connection.
             var (configuration, errors) = EgressConfigurationReader.Read(file);
-            if (configuration is null)
+            if (configuration is not null)
+            {
+                errors = EgressConfigurationValidation.Validate(configuration, timeProvider.GetUtcNow());
+            }
+
+            if (configuration is null || errors.Count > 0)
             {
                 throw new InvalidOperationException($"{EgressOptions.SelectorConfigFileSetting}: '{file}': {string.Join("; ", errors)}");
             }
@@ -91,8 +97,10 @@ internal sealed class EgressSelector : IDisposable
                 var dialer = new KonnectivityDialer(new UdsEgressServer(uds.UdsName), timeProvider, logger);
                 _owned.Add(dialer);
                 return dialer;
-            default:
+            case EgressConnection.Direct:
                 return DirectDialer.Instance;
+            default:
+                throw new InvalidOperationException($"the {selection} selection's connection was not validated: {connection}");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace ApiProxyGateway.Egress;
@@ -14,16 +15,45 @@ internal abstract class EgressServer
     /// <summary>A connection to the server (TLS done, for TCP); an <see cref="EgressException"/> when there is none.</summary>
     public abstract ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken);
 
-    protected EgressException Unreachable(SocketException e)
+    /// <summary>Null when the server accepts a connection now; otherwise why not.</summary>
+    public async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(e);
-        var reason = e.SocketErrorCode switch
+        try
         {
-            SocketError.ConnectionRefused => "connection refused",
-            SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when Transport == "uds" => "no socket at that path",
-            SocketError.TimedOut => "connection timed out",
-            _ => e.Message,
-        };
-        return new EgressException(EgressFailure.Unavailable, $"cannot connect to {Address}: {reason}", e);
+            await using var connection = await ConnectAsync(cancellationToken);
+            return null;
+        }
+        catch (EgressException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>A socket connected to <paramref name="endpoint"/> (disposed if it cannot be), or an <see cref="EgressException"/> saying why not.</summary>
+    protected async Task<Socket> ConnectSocketAsync(Socket socket, EndPoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var reason = e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when endpoint is UnixDomainSocketEndPoint => "no socket at that path",
+                SocketError.TimedOut => "connection timed out",
+                _ => e.Message,
+            };
+            throw new EgressException(EgressFailure.Unavailable, $"cannot connect to {Address}: {reason}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

@@ -44,16 +44,5 @@ internal sealed class HttpConnectDialer(EgressServer server, TimeProvider timePr
         }
     }
 
-    public async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await server.ConnectAsync(cancellationToken);
-            return null;
-        }
-        catch (EgressException e)
-        {
-            return e.Message;
-        }
-    }
+    public ValueTask<string?> ProbeAsync(CancellationToken cancellationToken) => server.ProbeAsync(cancellationToken);
 }

@@ -24,6 +24,7 @@ internal sealed class KonnectivityChannel : IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancellationToken) => await server.ConnectAsync(cancellationToken),
+            ConnectTimeout = TimeSpan.FromSeconds(30), // kube-apiserver's bound on reaching the server; each dial has its own, shorter one
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,

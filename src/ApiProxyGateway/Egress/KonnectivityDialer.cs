@@ -60,18 +60,7 @@ internal sealed class KonnectivityDialer : IEgressDialer, IDisposable
         }
     }
 
-    public async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await _server.ConnectAsync(cancellationToken);
-            return null;
-        }
-        catch (EgressException e)
-        {
-            return e.Message;
-        }
-    }
+    public ValueTask<string?> ProbeAsync(CancellationToken cancellationToken) => _server.ProbeAsync(cancellationToken);
 
     public void Dispose() => _channels.Dispose();
 
@@ -126,14 +115,12 @@ internal sealed class KonnectivityDialer : IEgressDialer, IDisposable
                 }
             }
         }
-        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
         {
+            // The call failed (InvalidOperationException: the request stream refused the write, the call had ended);
+            // unless the caller gave up meanwhile, the connection is at fault.
+            cancellationToken.ThrowIfCancellationRequested();
             throw new EgressException(EgressFailure.Unavailable, $"{Description} is not reachable: {KonnectivityTunnelContext.Describe(e)}", e);
-        }
-        catch (InvalidOperationException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The request stream refused the write: the call had already ended.
-            throw new EgressException(EgressFailure.Unavailable, $"{Description} is not reachable: {e.Message}", e);
         }
         finally
         {

@@ -22,22 +22,7 @@ internal sealed class TlsEgressServer(Uri url, string serverName, EgressTlsMater
         EndPoint endpoint = url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
             ? new IPEndPoint(IPAddress.Parse(url.DnsSafeHost), url.Port)
             : new DnsEndPoint(url.IdnHost, url.Port);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw Unreachable(e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        var socket = await ConnectSocketAsync(new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, endpoint, cancellationToken);
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         var check = new UpstreamCertificateCheck(new UpstreamTrust(tls.Authorities, serverName) { ClientCertificate = tls.ClientCertificateContext }, timeProvider.GetUtcNow());
         try

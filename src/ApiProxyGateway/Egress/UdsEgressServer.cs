@@ -11,21 +11,7 @@ internal sealed class UdsEgressServer(string path) : EgressServer
 
     public override async ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw Unreachable(e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = await ConnectSocketAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), new UnixDomainSocketEndPoint(path), cancellationToken);
+        return new NetworkStream(socket, ownsSocket: true);
     }
 }

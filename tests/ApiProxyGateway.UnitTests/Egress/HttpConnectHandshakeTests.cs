@@ -1,5 +1,6 @@
 using System.Text;
 using ApiProxyGateway.Egress;
+using ApiProxyGateway.UnitTests.Protocols;
 
 namespace ApiProxyGateway.UnitTests.Egress;
 
@@ -10,17 +11,22 @@ public sealed class HttpConnectHandshakeTests
     [Fact]
     public async Task Run_200_SendsOneConnectRequestAndLeavesTheConnectionAtTheTunnel()
     {
-        await using var connection = Answering("HTTP/1.1 200 Connection Established\r\n\r\n");
+        var (connection, proxy) = await AnsweringAsync("HTTP/1.1 200 Connection Established\r\n\r\n");
+        await using (proxy)
+        await using (connection)
+        {
+            await RunAsync(connection, "10.0.0.5:10250");
+            await connection.DisposeAsync();
 
-        await RunAsync(connection, "10.0.0.5:10250");
-
-        Assert.Equal("CONNECT 10.0.0.5:10250 HTTP/1.1\r\nHost: 10.0.0.5:10250\r\n\r\n", Encoding.ASCII.GetString(connection.Sent.ToArray()));
+            using var sent = new StreamReader(proxy, Encoding.ASCII);
+            Assert.Equal("CONNECT 10.0.0.5:10250 HTTP/1.1\r\nHost: 10.0.0.5:10250\r\n\r\n", await sent.ReadToEndAsync(TestContext.Current.CancellationToken));
+        }
     }
 
     [Fact]
     public async Task Run_200WithHeaders_IsATunnel()
     {
-        await using var connection = Answering("HTTP/1.0 200 OK\r\nProxy-Agent: test\r\nContent-Length: 0\r\n\r\n");
+        await using var connection = await ConnectionAnsweringAsync("HTTP/1.0 200 OK\r\nProxy-Agent: test\r\nContent-Length: 0\r\n\r\n");
 
         await RunAsync(connection, "[fd00::5]:10250");
     }
@@ -32,7 +38,7 @@ public sealed class HttpConnectHandshakeTests
     [InlineData("HTTP/1.1 500 Internal\u0007Error\r\n\r\nline one\r\nline\ttwo\u0000", "500 Internal Error: line one line two")]
     public async Task Run_AnythingBut200_FailsWithTheStatusReasonAndExplanation(string answer, string expected)
     {
-        await using var connection = Answering(answer);
+        await using var connection = await ConnectionAnsweringAsync(answer);
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
@@ -43,8 +49,7 @@ public sealed class HttpConnectHandshakeTests
     [Fact]
     public async Task Run_BytesAfterThe200_AreRefusedAsKubeApiserverRefusesThem()
     {
-        // In one read, as a proxy that relays before the client spoke would deliver it.
-        await using var connection = new ScriptedConnection(Encoding.Latin1.GetBytes("HTTP/1.1 200 OK\r\n\r\nSSH-2.0"), chunk: 1024);
+        await using var connection = await ConnectionAnsweringAsync("HTTP/1.1 200 OK\r\n\r\nSSH-2.0");
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
@@ -54,7 +59,7 @@ public sealed class HttpConnectHandshakeTests
     [Fact]
     public async Task Run_ResponseHeadOverTheLimit_IsRefused()
     {
-        await using var connection = Answering("HTTP/1.1 200 OK\r\nX-Padding: " + new string('a', HttpConnectHandshake.MaxResponseHeadBytes) + "\r\n\r\n");
+        await using var connection = await ConnectionAnsweringAsync("HTTP/1.1 200 OK\r\nX-Padding: " + new string('a', HttpConnectHandshake.MaxResponseHeadBytes) + "\r\n\r\n");
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
@@ -64,7 +69,7 @@ public sealed class HttpConnectHandshakeTests
     [Fact]
     public async Task Run_NotHttp_IsRefused()
     {
-        await using var connection = Answering("SSH-2.0-OpenSSH_9.6\r\n\r\n");
+        await using var connection = await ConnectionAnsweringAsync("SSH-2.0-OpenSSH_9.6\r\n\r\n");
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
@@ -74,7 +79,7 @@ public sealed class HttpConnectHandshakeTests
     [Fact]
     public async Task Run_ClosedWithoutAnswer_IsUnavailable()
     {
-        await using var connection = Answering("HTTP/1.1 200");
+        await using var connection = await ConnectionAnsweringAsync("HTTP/1.1 200");
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
@@ -82,7 +87,16 @@ public sealed class HttpConnectHandshakeTests
         Assert.Equal($"{Proxy} closed the connection without answering CONNECT 10.0.0.5:10250", failure.Message);
     }
 
-    private static ScriptedConnection Answering(string answer) => new(Encoding.Latin1.GetBytes(answer));
+    /// <summary>An in-memory connection whose proxy end has already answered <paramref name="answer"/> and hung up.</summary>
+    private static async Task<(Stream Connection, Stream Proxy)> AnsweringAsync(string answer)
+    {
+        var (connection, proxy) = DuplexPipeStream.CreatePair();
+        await proxy.WriteAsync(Encoding.Latin1.GetBytes(answer), TestContext.Current.CancellationToken);
+        await proxy.Output.CompleteAsync();
+        return (connection, proxy);
+    }
+
+    private static async Task<Stream> ConnectionAnsweringAsync(string answer) => (await AnsweringAsync(answer)).Connection;
 
     private static Task RunAsync(Stream connection, string authority) =>
         HttpConnectHandshake.RunAsync(connection, authority, Proxy, TimeProvider.System, TestContext.Current.CancellationToken);
