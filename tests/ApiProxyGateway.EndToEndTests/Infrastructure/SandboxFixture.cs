@@ -9,7 +9,7 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// One sandbox for the whole end-to-end suite, in a random 127.B block and a temporary state directory, plus the
 /// kubectl environment that points at its kubeconfig. Tests create uniquely named objects so they stay independent.
 /// </summary>
-public sealed class SandboxFixture : IAsyncLifetime
+public class SandboxFixture : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "apg-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -32,7 +32,7 @@ public sealed class SandboxFixture : IAsyncLifetime
 
         // A short general activity timeout, so tests can show that long-running streams are not bound by it.
         Host = await TestSandbox.StartAsync(
-            TestSandbox.Options(Path.Combine(_root, "state"), [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"]), TestContext.Current.CancellationToken);
+            Customize(TestSandbox.Options(Path.Combine(_root, "state"), [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"])), TestContext.Current.CancellationToken);
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
         Pods = new SandboxPods(Host);
 
@@ -49,6 +49,9 @@ public sealed class SandboxFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>How a variant of the sandbox differs from the default one (the egress sandboxes put every node behind Konnectivity).</summary>
+    protected virtual SandboxOptions Customize(SandboxOptions options) => options;
+
     /// <summary>Runs the default kubectl against the sandbox.</summary>
     public Task<KubectlResult> KubectlAsync(params string[] arguments) =>
         Kubectl.Default.RunAsync(Environment, arguments, cancellationToken: TestContext.Current.CancellationToken);
@@ -62,6 +65,7 @@ public sealed class SandboxFixture : IAsyncLifetime
         }
 
         Directory.Delete(_root, recursive: true);
+        GC.SuppressFinalize(this);
 
         // Every process the sandbox (containers, exec sessions) or the tests started must be gone now.
         var started = Host is null ? [] : Host.Processes.StartedProcessIds.Concat(TestProcesses.StartedProcessIds).ToList();
