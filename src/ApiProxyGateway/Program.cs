@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Hosting;
@@ -11,6 +12,7 @@ using ApiProxyGateway.Requests;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
+using ApiProxyGateway.Upstreams;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
@@ -19,7 +21,9 @@ builder.Services.AddGatewayTelemetry();            // one meter + framework mete
 builder.Services.AddTlsMaterial();                  // certificate owners per plane, expiry inventory
 builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
 builder.Services.AddClientCertificateAuthentication();
+builder.Services.AddEgress();                       // direct, or through Konnectivity (--egress-selector-config-file)
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
+builder.Services.AddUpstreams();                    // verified TLS dialling and the one writer of upstream request heads
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
 builder.Services.AddKubelets();                     // each node's kubelet address, verified connections (chain, name, node identity)
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets

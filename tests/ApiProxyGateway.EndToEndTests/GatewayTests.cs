@@ -107,38 +107,13 @@ public sealed class GatewayTests(SandboxFixture fixture)
             _ => null,
         };
         var kubeconfig = Path.Combine(Path.GetDirectoryName(fixture.Environment.KubeconfigPath)!, $"bad-{kind}-{Guid.NewGuid():N}.kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(fixture.Host.GatewayUrl, clusterCa, certificate), TestContext.Current.CancellationToken);
+        var builder = new KubeconfigBuilder().Cluster("gateway", fixture.Host.GatewayUrl, clusterCa);
+        (certificate is null ? builder.UserWithoutCredentials("bad", "nobody") : builder.User("bad", certificate)).Context("bad", "gateway", "bad").WriteTo(kubeconfig);
 
         var result = await Kubectl.Default.RunAsync(fixture.Environment with { KubeconfigPath = kubeconfig }, ["get", "pods", "-n", "demo"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error: You must be logged in to the server (Unauthorized)", result.StandardError, StringComparison.Ordinal);
         certificate?.Dispose();
-    }
-
-    private static string Kubeconfig(Uri server, X509Certificate2 ca, X509Certificate2? client)
-    {
-        static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
-        var user = client is null
-            ? "    username: nobody\n"
-            : $"    client-certificate-data: {Base64(client.ExportCertificatePem())}\n    client-key-data: {Base64(client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem())}\n";
-        return $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: gateway
-              cluster:
-                server: {server.GetLeftPart(UriPartial.Authority)}
-                certificate-authority-data: {Base64(ca.ExportCertificatePem())}
-            users:
-            - name: bad
-              user:
-            {user}contexts:
-            - name: bad
-              context:
-                cluster: gateway
-                user: bad
-            current-context: bad
-            """;
     }
 }

@@ -1,5 +1,6 @@
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests;

@@ -1,4 +1,5 @@
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests;
@@ -14,8 +15,13 @@ public sealed class KubectlWatchTests(SandboxFixture fixture)
         await using var watch = Kubectl.Default.Start(fixture.Environment, ["--context", "direct-admin", "get", "configmaps", "-n", ns, "--watch"]);
 
         // The watch is open once the sandbox has received kubectl's watch request for this namespace.
-        await WaitForAsync(() => fixture.Host.RequestLog.Entries.Any(e => e.PathAndQuery.StartsWith($"/api/v1/namespaces/{ns}/configmaps?", StringComparison.Ordinal)
-            && e.PathAndQuery.Contains("watch=true", StringComparison.Ordinal)), TimeSpan.FromSeconds(15), watch);
+        await TestWait.UntilAsync(
+            _ => Task.FromResult(fixture.Host.RequestLog.Entries.Any(e => e.PathAndQuery.StartsWith($"/api/v1/namespaces/{ns}/configmaps?", StringComparison.Ordinal)
+                && e.PathAndQuery.Contains("watch=true", StringComparison.Ordinal))),
+            $"the sandbox has received kubectl's watch request for namespace {ns}",
+            TimeSpan.FromSeconds(15),
+            cancellation,
+            watch.ToString);
 
         fixture.Host.Store.Typed.Create(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "first", NamespaceProperty = ns } });
         await watch.WaitForLineAsync(l => l.StartsWith("first ", StringComparison.Ordinal), TimeSpan.FromSeconds(10), cancellation);
@@ -25,18 +31,5 @@ public sealed class KubectlWatchTests(SandboxFixture fixture)
 
         fixture.Host.Store.Typed.Create(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "second", NamespaceProperty = ns } });
         await watch.WaitForLineAsync(l => l.StartsWith("second ", StringComparison.Ordinal), TimeSpan.FromSeconds(10), cancellation);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, KubectlProcess process)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (!condition())
-        {
-            if (!await timer.WaitForNextTickAsync(deadline.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
-            {
-                throw new TimeoutException($"Condition not met within {timeout}.{Environment.NewLine}{process}");
-            }
-        }
     }
 }

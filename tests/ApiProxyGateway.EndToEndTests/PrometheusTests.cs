@@ -15,18 +15,20 @@ namespace ApiProxyGateway.EndToEndTests;
 /// </summary>
 public sealed class PrometheusTests(SandboxFixture fixture)
 {
+    private const string PrometheusPackage = "this test needs Debian's prometheus package (apt-get install prometheus; .ci/run installs it).";
+
     [Fact]
     public async Task Exposition_AfterTraffic_PassesPromtoolAndIsScrapedByPrometheus()
     {
-        var promtool = Tool("promtool");
-        var prometheus = Tool("prometheus");
+        var promtool = HostTool.Require("promtool", PrometheusPackage);
+        var prometheus = HostTool.Require("prometheus", PrometheusPackage);
         var exec = await fixture.KubectlAsync("--context", "developer", "exec", "-n", "demo", "shell", "--", "echo", "metrics");
         Assert.True(exec.Succeeded, exec.ToString());
         var target = $"{fixture.Host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}";
         using var http = new HttpClient();
         var exposition = await http.GetStringAsync($"http://{target}/metrics", TestContext.Current.CancellationToken);
 
-        var (lintExit, lintOutput) = await RunAsync(promtool, ["check", "metrics"], exposition, TimeSpan.FromSeconds(30));
+        var (lintExit, lintOutput) = await RunAsync(promtool, ["check", "metrics"], exposition);
         Assert.True(lintExit == 0, $"promtool check metrics failed ({lintExit}):\n{lintOutput}");
 
         var directory = Directory.CreateTempSubdirectory("apg-prometheus-").FullName;
@@ -44,44 +46,59 @@ public sealed class PrometheusTests(SandboxFixture fixture)
             ArgumentList = { $"--config.file={Path.Combine(directory, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(directory, "data")}", $"--web.listen-address=127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
-        var serverLog = server.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        })!; // ! Start returns null only for shell execution
+        var serverLog = new System.Text.StringBuilder();
+        var pumps = Task.WhenAll(PumpAsync(server.StandardOutput, serverLog), PumpAsync(server.StandardError, serverLog));
+        string ServerSaid()
+        {
+            lock (serverLog)
+            {
+                return $"prometheus said:{Environment.NewLine}{serverLog}";
+            }
+        }
+
         try
         {
+            // Prometheus listens some time after it starts: until then its port refuses connections.
+            await TestWait.UntilReachableAsync(
+                async token =>
+                {
+                    using var ready = await http.GetAsync($"http://127.0.0.1:{port}/-/ready", token);
+                    return ready.IsSuccessStatusCode;
+                },
+                $"Prometheus on 127.0.0.1:{port} answers /-/ready with 200",
+                TestWait.OperationTimeout,
+                TestContext.Current.CancellationToken,
+                ServerSaid);
             var exec2 = await fixture.KubectlAsync("--context", "developer", "logs", "-n", "demo", "logger", "--tail=1");
             Assert.True(exec2.Succeeded, exec2.ToString());
 
-            var requests = await QueryUntilFoundAsync(http, port, "apiproxygateway_requests_total{route=\"exec\",job=\"apiproxygateway\"}");
-            var expiry = await QueryUntilFoundAsync(http, port, "apiproxygateway_certificate_expiry_seconds{plane=\"kubelet-client\"}");
-            var up = await QueryUntilFoundAsync(http, port, "up{job=\"apiproxygateway\"}");
+            var requests = await QueryUntilFoundAsync(http, port, "apiproxygateway_requests_total{route=\"exec\",job=\"apiproxygateway\"}", ServerSaid);
+            var expiry = await QueryUntilFoundAsync(http, port, "apiproxygateway_certificate_expiry_seconds{plane=\"kubelet-client\"}", ServerSaid);
+            var up = await QueryUntilFoundAsync(http, port, "up{job=\"apiproxygateway\"}", ServerSaid);
 
             Assert.NotEmpty(requests);
             Assert.True(double.Parse((string)expiry[0]!["value"]![1]!, System.Globalization.CultureInfo.InvariantCulture) > 0);
             Assert.Equal("1", (string?)up[0]!["value"]![1]);
-        }
-        catch (TimeoutException e)
-        {
-            server.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{e.Message}\nprometheus said:\n{await serverLog}", e);
         }
         finally
         {
             if (!server.HasExited)
             {
                 server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync(CancellationToken.None);
             }
 
+            await server.WaitForExitAsync(CancellationToken.None);
+            await pumps;
             Directory.Delete(directory, recursive: true);
         }
     }
 
-    private static async Task<JsonArray> QueryUntilFoundAsync(HttpClient http, int port, string query)
+    private static async Task<JsonArray> QueryUntilFoundAsync(HttpClient http, int port, string query, Func<string> serverSaid)
     {
         JsonArray found = [];
-        await TestWait.UntilAsync(async token =>
-        {
-            try
+        await TestWait.UntilReachableAsync(
+            async token =>
             {
                 var answer = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(query)}", token))!; // Prometheus answers JSON
                 if (answer["data"]?["result"] is JsonArray { Count: > 0 } result)
@@ -89,22 +106,28 @@ public sealed class PrometheusTests(SandboxFixture fixture)
                     found = result;
                     return true;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Prometheus is still starting.
-            }
 
-            return false;
-        }, $"Prometheus has a series for {query}", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+                return false;
+            },
+            $"Prometheus has a series for {query}",
+            TestWait.OperationTimeout,
+            TestContext.Current.CancellationToken,
+            serverSaid);
         return found;
     }
 
-    private static string Tool(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{name} was not found: this test needs Debian's prometheus package (apt-get install prometheus; .ci/run installs it).");
+    private static async Task PumpAsync(StreamReader reader, System.Text.StringBuilder log)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string stdin, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string stdin)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -112,13 +135,23 @@ public sealed class PrometheusTests(SandboxFixture fixture)
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
+        using var process = Process.Start(start)!; // ! Start returns null only for shell execution
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(TestWait.Timeout(TestWait.OperationTimeout));
+            return (process.ExitCode, await output + await error);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     private static int FreePort()

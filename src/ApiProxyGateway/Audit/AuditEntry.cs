@@ -14,6 +14,7 @@ internal sealed class AuditEntry(string auditId, DateTimeOffset received, string
     public const string UpstreamAddressAnnotation = "apiproxygateway.io/upstream-address";
     public const string UpstreamCertificateAnnotation = "apiproxygateway.io/upstream-certificate-sha256";
     public const string ProtocolAnnotation = "apiproxygateway.io/protocol";
+    public const string EgressAnnotation = "apiproxygateway.io/egress";
     public const string BytesInAnnotation = "apiproxygateway.io/bytes-in";
     public const string BytesOutAnnotation = "apiproxygateway.io/bytes-out";
     public const string DurationAnnotation = "apiproxygateway.io/duration-seconds";

@@ -1,6 +1,5 @@
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Kubernetes;
@@ -20,7 +19,7 @@ internal sealed class ApiServerPassThrough(
     ApiServerUpstream upstream,
     EffectiveUserResolver identity,
     StreamLimiter limiter,
-    GracefulShutdown shutdown,
+    StreamDrain drain,
     GatewayMetrics metrics,
     IOptions<ApiServerOptions> options,
     ILogger<ApiServerPassThrough> logger)
@@ -59,7 +58,7 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
         metrics.StreamStarted("watch", "http");
         try
         {
@@ -67,7 +66,7 @@ internal sealed class ApiServerPassThrough(
         }
         finally
         {
-            metrics.StreamFinished("watch", "http", shutdown.StreamsMustClose.IsCancellationRequested ? "shutdown" : "completed", 0, 0);
+            metrics.StreamFinished("watch", "http", drain.StreamsMustClose.IsCancellationRequested ? "shutdown" : "completed", 0, 0);
         }
     }
 

@@ -10,7 +10,8 @@ internal static class HealthServiceCollectionExtensions
             .AddCheck<ShutdownCheck>("shutdown", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<CacheSyncCheck>("informer-sync", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<CertificatesCheck>("certificates", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<ApiServerCheck>("apiserver", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<ApiServerCheck>("apiserver", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<EgressCheck>("egress", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiProxyGateway.Health;
+using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;

@@ -1,3 +1,5 @@
+using ApiProxyGateway.Settings;
+
 namespace ApiProxyGateway.Hosting;
 
 internal static class GatewayConfiguration

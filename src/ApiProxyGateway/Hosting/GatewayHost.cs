@@ -1,3 +1,4 @@
+using ApiProxyGateway.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;
@@ -37,6 +38,7 @@ internal static class GatewayHost
         app.Services.GetRequiredService<Tls.ServingTlsProvider>();
         app.Services.GetRequiredService<Kubelets.KubeletTlsProvider>();
         app.Services.GetRequiredService<Proxy.WorkloadTrust>();
+        app.Services.GetRequiredService<Egress.EgressSelector>();
         RelaxedSettings.Log(app.Services);
         await app.WaitForShutdownAsync();
         return 0;

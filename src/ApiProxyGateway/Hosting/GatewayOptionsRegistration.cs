@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
@@ -14,46 +15,35 @@ namespace ApiProxyGateway.Hosting;
 
 internal static class GatewayOptionsRegistration
 {
-    /// <summary>Binds every options section and validates it when the host starts, all problems reported together.</summary>
+    /// <summary>
+    /// Binds every options section and validates it when the host starts, all problems reported together. Each
+    /// section's validator lives beside its options in the feature that uses them; only Hosting reads configuration.
+    /// </summary>
     public static IServiceCollection AddGatewayOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<ApiServerOptions>().Bind(configuration.GetSection(ApiServerOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<KubeletOptions>().Bind(configuration.GetSection(KubeletOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<StreamingOptions>().Bind(configuration.GetSection(StreamingOptions.SectionName))
-            .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.StreamCreationTimeout > TimeSpan.Zero, "Streaming:IdleTimeout and Streaming:StreamCreationTimeout must be positive")
-            .ValidateOnStart();
-        services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.SectionName))
-            .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Operations:BindAddress (--operations-bind-address): must be an IP address")
-            .Validate(o => o.Port is >= 0 and <= 65535, "Operations:Port (--operations-port): must be a port number (0 disables the listener)")
-            .ValidateOnStart();
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Audit:Path (--audit-log-path): a file path, or - for standard output")
-            .Validate(o => o.MaxSizeMegabytes > 0 && o.MaxBackups >= 0 && o.QueueCapacity > 0, "Audit:MaxSizeMegabytes (--audit-log-maxsize) and Audit:QueueCapacity must be positive, Audit:MaxBackups (--audit-log-maxbackup) not negative")
-            .ValidateOnStart();
-        services.AddOptions<ReloadOptions>().Bind(configuration.GetSection(ReloadOptions.SectionName))
-            .Validate(o => o.ReloadInterval > TimeSpan.Zero, "Tls:ReloadInterval: must be positive")
-            .ValidateOnStart();
-        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName))
-            .Validate(o => o.MaxStreams > 0 && o.MaxStreamsPerUser > 0 && o.MaxRequestBodySize > 0 && o.MaxRequestHeadersTotalSize >= 1024 && o.Http2MaxStreamsPerConnection > 0,
-                "Limits: MaxStreams, MaxStreamsPerUser, MaxRequestBodySize and Http2MaxStreamsPerConnection must be positive, MaxRequestHeadersTotalSize at least 1024")
-            .ValidateOnStart();
-        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName))
-            .Validate(o => o.ReadinessGracePeriod >= TimeSpan.Zero && o.DrainPeriod >= TimeSpan.Zero, "Shutdown:ReadinessGracePeriod and Shutdown:DrainPeriod must not be negative")
-            .ValidateOnStart();
-        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
-        services.AddOptions<AccessReviewOptions>().Bind(configuration.GetSection(AccessReviewOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<ClientCertificateAuthenticationOptions>(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
-            .Bind(configuration.GetSection(ClientCertificateAuthenticationOptions.SectionName))
-            .ValidateOnStart();
-
-        services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ApiServerOptions>, ApiServerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<KubeletOptions>, KubeletOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ClientCertificateAuthenticationOptions>, SmallOptionsValidators>();
-        services.AddSingleton<IValidateOptions<AccessReviewOptions>, SmallOptionsValidators>();
+        services.AddValidated<ServingOptions, ServingOptionsValidator>(configuration, ServingOptions.SectionName);
+        services.AddValidated<ApiServerOptions, ApiServerOptionsValidator>(configuration, ApiServerOptions.SectionName);
+        services.AddValidated<KubeletOptions, KubeletOptionsValidator>(configuration, KubeletOptions.SectionName);
+        services.AddValidated<StreamingOptions, StreamingOptionsValidator>(configuration, StreamingOptions.SectionName);
+        services.AddValidated<OperationsOptions, OperationsOptionsValidator>(configuration, OperationsOptions.SectionName);
+        services.AddValidated<AuditOptions, AuditOptionsValidator>(configuration, AuditOptions.SectionName);
+        services.AddValidated<ReloadOptions, ReloadOptionsValidator>(configuration, ReloadOptions.SectionName);
+        services.AddValidated<LimitsOptions, LimitsOptionsValidator>(configuration, LimitsOptions.SectionName);
+        services.AddValidated<ShutdownOptions, ShutdownOptionsValidator>(configuration, ShutdownOptions.SectionName);
+        services.AddValidated<ProxyOptions, ProxyOptionsValidator>(configuration, ProxyOptions.SectionName);
+        services.AddValidated<AccessReviewOptions, AccessReviewOptionsValidator>(configuration, AccessReviewOptions.SectionName);
+        services.AddValidated<ClientCertificateAuthenticationOptions, ClientCertificateAuthenticationOptionsValidator>(
+            configuration, ClientCertificateAuthenticationOptions.SectionName, ClientCertificateAuthenticationDefaults.AuthenticationScheme);
+        services.AddValidated<EgressOptions, EgressOptionsValidator>(configuration, EgressOptions.SectionName);
         return services;
+    }
+
+    private static void AddValidated<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section, string? name = null)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>(name ?? Options.DefaultName).Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 }

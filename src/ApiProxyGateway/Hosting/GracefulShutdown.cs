@@ -1,22 +1,18 @@
-using Microsoft.Extensions.Options;
+using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Hosting;
 
 /// <summary>
 /// The shutdown sequence: SIGTERM fails readiness at once (the health check watches the application's stopping
 /// token); the listener keeps accepting for the readiness grace period; then it closes, in-flight requests and
-/// streams get the drain period, and finally <see cref="StreamsMustClose"/> is cancelled so every relay closes
-/// both sides of its stream cleanly.
+/// streams get the drain period, and finally <see cref="StreamDrain.StreamsMustClose"/> is cancelled so every relay
+/// closes both sides of its stream cleanly.
 /// </summary>
-internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options, TimeProvider timeProvider, ILogger<GracefulShutdown> logger)
-    : IHostedLifecycleService, IDisposable
+internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options, StreamDrain drain, TimeProvider timeProvider, ILogger<GracefulShutdown> logger)
+    : IHostedLifecycleService
 {
-    private readonly CancellationTokenSource _drained = new();
-
-    /// <summary>Cancelled when the drain period is over: open streams must close now.</summary>
-    public CancellationToken StreamsMustClose => _drained.Token;
-
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -30,7 +26,7 @@ internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options
             // The host's own shutdown timeout ran out first: continue with the drain at once.
         }
 
-        _drained.CancelAfter(settings.DrainPeriod);
+        drain.CloseAfter(settings.DrainPeriod);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -42,8 +38,6 @@ internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose() => _drained.Dispose();
 
     [LoggerMessage(EventIds.ShuttingDown, LogLevel.Information, "Shutting down: not ready now, accepting connections for {GraceSeconds}s more, then {DrainSeconds}s for requests and streams to finish")]
     private static partial void ShuttingDown(ILogger logger, double graceSeconds, double drainSeconds);

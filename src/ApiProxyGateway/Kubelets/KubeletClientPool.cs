@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using ApiProxyGateway.Tls;
+using System.Security.Cryptography;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +9,10 @@ namespace ApiProxyGateway.Kubelets;
 /// <summary>
 /// One HTTP/1.1 connection pool per kubelet target. Each connection dials the target's validated IP and
 /// completes a TLS handshake that checks the kubelet CA chain, the dialled name and the node identity, and
-/// presents the gateway's kubelet client certificate. There is no path that skips any of it.
+/// presents the gateway's kubelet client certificate (<see cref="KubeletTlsProvider.TrustFor"/>). There is no
+/// path that skips any of it.
 /// </summary>
-internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, UpstreamInvokers invokers, TimeProvider timeProvider) : IDisposable
+internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<KubeletOptions> options, UpstreamConnector connector, UpstreamInvokers invokers) : IDisposable
 {
     private readonly ConcurrentDictionary<KubeletTarget, HttpMessageInvoker> _invokers = new();
     private readonly ConcurrentDictionary<KubeletTarget, string> _peerCertificates = new();
@@ -39,34 +40,12 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
 
     private HttpMessageInvoker Create(KubeletTarget target)
     {
-        var settings = options.Value;
-        return invokers.Create("kubelet", new SocketsHttpHandler
+        var timeout = options.Value.Timeout;
+        return invokers.Create(new UpstreamPoolSettings("kubelet", timeout), async cancellationToken =>
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            // The connect callback enforces the timeout itself and says what timed out; this is only a backstop.
-            ConnectTimeout = settings.Timeout + TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-
-            // New requests move to new connections within a minute, so rotated credentials are soon used everywhere.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var check = new UpstreamCertificateCheck(settings.DisableNodeIdentityValidation
-                    ? null
-                    : certificate => NodeIdentity.Check(certificate, target.NodeName));
-                var clientOptions = UpstreamTls.CreateOptions(target.TlsName, tls.Authorities, tls.ClientCertificateContext, check, timeProvider.GetUtcNow());
-                var ssl = await connector.ConnectAsync("kubelet", target.Display, new IPEndPoint(target.Address, target.Port), clientOptions, check, settings.Timeout, cancellationToken);
-                if (check.PeerCertificateSha256 is { } sha256)
-                {
-                    _peerCertificates[target] = sha256;
-                }
-
-                return new HeaderLineSplittingStream(ssl);
-            },
+            var ssl = await connector.ConnectAsync("kubelet", target.Display, new IPEndPoint(target.Address, target.Port), tls.TrustFor(target), timeout, cancellationToken);
+            _peerCertificates[target] = Convert.ToHexStringLower(ssl.RemoteCertificate!.GetCertHash(HashAlgorithmName.SHA256)); // a verified connection always has one
+            return new HeaderLineSplittingStream(ssl);
         });
     }
 }

@@ -70,8 +70,12 @@ internal static class KubeletResponses
     public static Task WriteConnectFailureAsync(HttpContext context, UpstreamConnectException failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        var code = failure.Failure == UpstreamFailure.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-        var reason = failure.Failure == UpstreamFailure.Timeout ? "Timeout" : "BadGateway";
+        var (code, reason) = failure.Failure switch
+        {
+            UpstreamFailure.Timeout => (StatusCodes.Status504GatewayTimeout, "Timeout"),
+            UpstreamFailure.EgressUnavailable => (StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable"),
+            _ => (StatusCodes.Status502BadGateway, "BadGateway"),
+        };
         return KubernetesStatus.WriteAsync(context, KubernetesStatus.Failure(code, reason, $"error dialing the {failure.Target}: {failure.Reason}"));
     }
 

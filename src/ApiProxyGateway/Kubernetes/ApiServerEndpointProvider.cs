@@ -1,5 +1,5 @@
 using System.Net.Security;
-using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Settings;
 using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +53,16 @@ internal sealed class ApiServerEndpointProvider
     public ApiServerEndpoint Current => _material.Current.Endpoint;
 
     public SslStreamCertificateContext? ClientCertificateContext => _material.Current.ClientContext;
+
+    /// <summary>What the API server's certificate must satisfy: a chain to the current CA and the server name; the gateway presents its client certificate, if any.</summary>
+    public UpstreamTrust Trust
+    {
+        get
+        {
+            var current = _material.Current;
+            return new UpstreamTrust(current.Endpoint.Authorities, current.Endpoint.ServerName) { ClientCertificate = current.ClientContext };
+        }
+    }
 
     /// <summary>The bearer token to present, or null when the gateway authenticates with its client certificate.</summary>
     public string? BearerToken()

@@ -1,5 +1,3 @@
-using ApiProxyGateway.Authorization;
-
 namespace ApiProxyGateway.Kubernetes;
 
 internal static class KubernetesServiceCollectionExtensions
@@ -8,10 +6,7 @@ internal static class KubernetesServiceCollectionExtensions
     public static IServiceCollection AddKubernetesApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiServerEndpointProvider>();
-        services.AddSingleton<Upstreams.UpstreamConnector>();
-        services.AddSingleton<Upstreams.UpstreamInvokers>();
         services.AddSingleton<KubernetesApi>();
-        services.AddSingleton<ISubjectAccessReviewClient>(provider => provider.GetRequiredService<KubernetesApi>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
@@ -24,6 +25,7 @@ internal sealed partial class ProxyHandler(
     ProxyTargetResolver targets,
     WorkloadClientPool workloads,
     KubeletClientPool kubelets,
+    EgressSelector egressSelector,
     IHttpForwarder forwarder,
     StreamLimiter limiter,
     GatewayMetrics metrics,
@@ -158,6 +160,7 @@ internal sealed partial class ProxyHandler(
     {
         var settings = options.Value;
         context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
+        context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.EgressAnnotation, egressSelector.Cluster.AuditName);
         var invoker = target.Kubelet is { } kubelet ? kubelets.GetInvoker(kubelet) : workloads.GetInvoker(target);
         var destination = target.Kubelet is { } k ? KubeletClientPool.Uri(k, "").ToString().TrimEnd('/') : $"http://{FormatHost(target)}:{target.Port}";
         var config = new ForwarderRequestConfig

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Caching.Memory;
@@ -13,7 +12,7 @@ namespace ApiProxyGateway.Proxy;
 /// gateway's workload client certificate; the dialled address is checked against the egress policy again.
 /// Pools unused for a while are dropped.
 /// </summary>
-internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, UpstreamInvokers invokers, IOptions<ProxyOptions> options, TimeProvider timeProvider) : IDisposable
+internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, UpstreamInvokers invokers, IOptions<ProxyOptions> options) : IDisposable
 {
     private readonly MemoryCache _invokers = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
@@ -33,54 +32,18 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
 
     private HttpMessageInvoker Create(ProxyTarget target)
     {
-        var settings = options.Value;
-        return invokers.Create("workload", new SocketsHttpHandler
+        var timeout = options.Value.ConnectTimeout;
+        return invokers.Create(new UpstreamPoolSettings("workload", timeout), async cancellationToken =>
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            // The connect callback enforces the timeout itself and says what timed out; this is only a backstop.
-            ConnectTimeout = settings.ConnectTimeout + TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            ConnectCallback = async (_, cancellationToken) =>
+            if (egress.Refusal(target.Address) is { } refusal)
             {
-                if (egress.Refusal(target.Address) is { } refusal)
-                {
-                    throw new UpstreamConnectException(target.Display, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"address not allowed: {refusal}");
-                }
+                throw new UpstreamConnectException(target.Display, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"address not allowed: {refusal}");
+            }
 
-                var endpoint = new IPEndPoint(target.Address, target.Port);
-                if (!target.IsHttps)
-                {
-                    return await ConnectPlainAsync(target, endpoint, settings.ConnectTimeout, cancellationToken);
-                }
-
-                var check = new UpstreamCertificateCheck(acceptedNames: target.TlsNames);
-                var tls = UpstreamTls.CreateOptions(target.TlsNames[0], target.Trust!, trust.ClientCredential.Context, check, timeProvider.GetUtcNow()); // https targets always carry a bundle
-                return await connector.ConnectAsync("workload", target.Display, endpoint, tls, check, settings.ConnectTimeout, cancellationToken);
-            },
+            var endpoint = new IPEndPoint(target.Address, target.Port);
+            return target.IsHttps
+                ? await connector.ConnectAsync("workload", target.Display, endpoint, trust.TrustFor(target), timeout, cancellationToken)
+                : await connector.ConnectPlainAsync("workload", target.Display, endpoint, timeout, cancellationToken);
         });
-    }
-
-    private static async Task<Stream> ConnectPlainAsync(ProxyTarget target, IPEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, deadline.Token);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            var refused = e is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
-            throw new UpstreamConnectException(target.Display, refused ? UpstreamFailure.Refused : UpstreamFailure.Timeout, UpstreamTlsFailure.None,
-                refused ? "connection refused" : $"timed out after {timeout.TotalSeconds:0.#}s", e);
-        }
     }
 }

@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Proxy;
 /// The trust bundles for workloads' serving certificates, most specific first: the ConfigMap a Service's
 /// <c>apiproxygateway.io/trust-bundle</c> annotation names (key <c>ca.crt</c>, re-read at most every minute),
 /// the namespace's bundle from the settings, then the default bundle. Files are reloaded when they change.
-/// Also owns the gateway's workload client certificate.
+/// Also owns the gateway's workload client certificate, and says what a workload's certificate must satisfy.
 /// </summary>
 internal sealed class WorkloadTrust
 {
@@ -45,7 +45,17 @@ internal sealed class WorkloadTrust
         }
     }
 
-    public ClientCredential ClientCredential => _client.Current;
+    /// <summary>What an https target's certificate must satisfy: a chain to its bundle and any one of its names; the gateway presents its workload client certificate.</summary>
+    public UpstreamTrust TrustFor(ProxyTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var bundle = target.Trust ?? throw new ArgumentException($"{target.Display} carries no trust bundle", nameof(target)); // https targets always carry one
+        return new UpstreamTrust(bundle, target.TlsNames[0])
+        {
+            AcceptedNames = target.TlsNames,
+            ClientCertificate = _client.Current.Context,
+        };
+    }
 
     /// <summary>The bundle for a target in <paramref name="namespaceName"/> (of <paramref name="service"/>, if any), and where it came from.</summary>
     public async Task<(X509Certificate2Collection? Bundle, string Source)> ForAsync(string namespaceName, ServiceInfo? service, CancellationToken cancellationToken)

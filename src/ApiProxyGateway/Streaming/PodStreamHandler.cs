@@ -1,7 +1,7 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
-using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
@@ -18,9 +18,10 @@ internal sealed class PodStreamHandler(
     ClusterView cluster,
     KubeletTargetResolver targets,
     KubeletClientPool kubelets,
+    EgressSelector egress,
     StreamRelays relays,
     StreamLimiter limiter,
-    GracefulShutdown shutdown,
+    StreamDrain drain,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -62,8 +63,8 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown.StreamsMustClose);
-        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = shutdown.StreamsMustClose }, protocol);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = drain.StreamsMustClose }, protocol);
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)
@@ -131,6 +132,7 @@ internal sealed class PodStreamHandler(
             audit?.Annotate(AuditEntry.NodeAnnotation, node.Name);
             var target = await targets.ResolveAsync(node, context.RequestAborted);
             audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
+            audit?.Annotate(AuditEntry.EgressAnnotation, egress.Cluster.AuditName);
             return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
         }
         catch (UpstreamConnectException e)

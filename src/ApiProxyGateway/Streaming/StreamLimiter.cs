@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ApiProxyGateway.Authentication;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Telemetry;
 using Microsoft.Extensions.Options;

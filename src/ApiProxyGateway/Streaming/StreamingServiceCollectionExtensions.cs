@@ -5,7 +5,10 @@ namespace ApiProxyGateway.Streaming;
 
 internal static class StreamingServiceCollectionExtensions
 {
-    /// <summary>The kubelet routes: watch-backed pod and node caches and the stream relays (the kubelets themselves: <c>AddKubelets</c>).</summary>
+    /// <summary>
+    /// The kubelet routes: watch-backed pod and node caches and the stream relays (the kubelets themselves:
+    /// <c>AddKubelets</c>), and the limit and drain signal that every stream, passed-through watches included, shares.
+    /// </summary>
     public static IServiceCollection AddPodStreams(this IServiceCollection services)
     {
         services.AddSingleton<ClusterView>();
@@ -18,6 +21,7 @@ internal static class StreamingServiceCollectionExtensions
         services.AddSingleton<StreamRelays>();
         services.AddSingleton<PodStreamHandler>();
         services.AddSingleton<StreamLimiter>();
+        services.AddSingleton<StreamDrain>();
         return services;
     }
 

@@ -29,6 +29,7 @@ internal static class EventIds
     // Tls
     public const int CertificatesReloaded = 500;
     public const int CertificatesRefused = 501;
+    public const int CertificateWatchUnavailable = 502;
 
     // Kubernetes
     public const int CacheSynced = 600;
@@ -50,4 +51,13 @@ internal static class EventIds
 
     // Requests
     public const int RequestRefused = 1200;
+
+    // Egress
+    public const int EgressConfigured = 1300;
+    public const int EgressSettingIgnored = 1301;
+    public const int EgressDialRetried = 1302;
+    public const int EgressDraining = 1303;
+    public const int EgressConnectionLost = 1304;
+    public const int EgressTunnelEnded = 1305;
+    public const int EgressCloseUnanswered = 1306;
 }

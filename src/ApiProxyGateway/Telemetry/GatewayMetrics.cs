@@ -24,6 +24,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _rejectedStreams;
     private readonly Counter<long> _auditDropped;
     private readonly Counter<long> _certificateReloads;
+    private readonly Counter<long> _egressDials;
+    private readonly Histogram<double> _egressDialDuration;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -45,6 +47,9 @@ internal sealed class GatewayMetrics
         _rejectedStreams = Meter.CreateCounter<long>("apiproxygateway.streams.rejected", "{stream}", "Streams refused by a concurrency limit, by limit.");
         _auditDropped = Meter.CreateCounter<long>("apiproxygateway.audit.events.dropped", "{event}", "Audit events dropped because the writer could not keep up.");
         _certificateReloads = Meter.CreateCounter<long>("apiproxygateway.certificate.reloads", "{reload}", "Certificate reloads by plane and result (a failed reload keeps the old material).");
+        _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
+        _egressDialDuration = Meter.CreateHistogram<double>("apiproxygateway.egress.dial.duration", "s", "Time to open a connection to an upstream through its egress (a Konnectivity server's answer included), by selection, protocol and result.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
     }
 
     public Meter Meter { get; }
@@ -87,4 +92,10 @@ internal sealed class GatewayMetrics
 
     public void CertificateReload(string plane, bool succeeded) =>
         _certificateReloads.Add(1, new TagList { { "plane", plane }, { "result", succeeded ? "success" : "failure" } });
+
+    public void EgressDial(string selection, string protocol, string transport, string result, TimeSpan duration)
+    {
+        _egressDials.Add(1, new TagList { { "selection", selection }, { "protocol", protocol }, { "transport", transport }, { "result", result } });
+        _egressDialDuration.Record(duration.TotalSeconds, new TagList { { "selection", selection }, { "protocol", protocol }, { "result", result } });
+    }
 }

@@ -17,7 +17,7 @@ internal sealed partial class CertificateReloader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var watchers = new Dictionary<string, FileSystemWatcher>(StringComparer.Ordinal);
+        var watchers = new Dictionary<string, FileSystemWatcher?>(StringComparer.Ordinal);
         try
         {
             using var timer = new PeriodicTimer(options.Value.ReloadInterval, timeProvider);
@@ -43,7 +43,7 @@ internal sealed partial class CertificateReloader(
                 // Planes register when their owners are first built, and a kubeconfig may name new files: watch them all.
                 foreach (var directory in registry.Items.SelectMany(item => item.Files).Select(DirectoryOf).OfType<string>().Where(d => !watchers.ContainsKey(d)).ToArray())
                 {
-                    watchers[directory] = Watch(directory, () => signals.Writer.TryWrite(true));
+                    watchers[directory] = TryWatch(directory, () => signals.Writer.TryWrite(true));
                 }
             }
         }
@@ -55,7 +55,7 @@ internal sealed partial class CertificateReloader(
         {
             foreach (var watcher in watchers.Values)
             {
-                watcher.Dispose();
+                watcher?.Dispose();
             }
         }
     }
@@ -99,6 +99,24 @@ internal sealed partial class CertificateReloader(
 
     private static string? DirectoryOf(string file) => Path.GetDirectoryName(Path.GetFullPath(file)) is { } directory && Directory.Exists(directory) ? directory : null;
 
+    /// <summary>
+    /// Watches a directory, or returns <see langword="null"/> when the system will not let it: inotify instances are
+    /// a per-user limit shared by every container of the node (128 by default), so running out is an operating
+    /// condition, not a bug. The periodic check still reloads the material, only later; the reloader never stops.
+    /// </summary>
+    private FileSystemWatcher? TryWatch(string directory, Action changed)
+    {
+        try
+        {
+            return Watch(directory, changed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            WatchUnavailable(logger, directory, options.Value.ReloadInterval, e.Message);
+            return null;
+        }
+    }
+
     private static FileSystemWatcher Watch(string directory, Action changed)
     {
         var watcher = new FileSystemWatcher(directory)
@@ -116,6 +134,9 @@ internal sealed partial class CertificateReloader(
 
     [LoggerMessage(EventIds.CertificatesReloaded, LogLevel.Information, "Reloaded the {Plane} certificate material; new connections use it")]
     private static partial void Reloaded(ILogger logger, string plane);
+
+    [LoggerMessage(EventIds.CertificateWatchUnavailable, LogLevel.Warning, "Cannot watch {Directory} for certificate changes, so they are picked up by the check every {Interval} instead: {Problem}")]
+    private static partial void WatchUnavailable(ILogger logger, string directory, TimeSpan interval, string problem);
 
     [LoggerMessage(EventIds.CertificatesRefused, LogLevel.Error, "Refused new {Plane} certificate material, the current material stays in use: {Problem}")]
     private static partial void Refused(ILogger logger, string plane, string problem);

@@ -35,23 +35,19 @@ internal static class UpstreamTls
         return policy;
     }
 
-    public static SslClientAuthenticationOptions CreateOptions(
-        string targetHost,
-        X509Certificate2Collection authorities,
-        SslStreamCertificateContext? clientCertificate,
-        UpstreamCertificateCheck check,
-        DateTimeOffset now,
-        IEnumerable<SslApplicationProtocol>? applicationProtocols = null)
+    /// <summary>The options of one handshake: SslStream builds the chain under the trust's policy at <paramref name="now"/> and asks <paramref name="check"/>.</summary>
+    public static SslClientAuthenticationOptions CreateOptions(UpstreamTrust trust, UpstreamCertificateCheck check, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(check);
         return new SslClientAuthenticationOptions
         {
-            TargetHost = targetHost,
+            TargetHost = trust.ServerName,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            CertificateChainPolicy = CreateChainPolicy(authorities, now),
-            ClientCertificateContext = clientCertificate,
-            ApplicationProtocols = [.. applicationProtocols ?? [SslApplicationProtocol.Http11]],
+            CertificateChainPolicy = CreateChainPolicy(trust.Authorities, now),
+            ClientCertificateContext = trust.ClientCertificate,
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = check.Validate,
         };
     }

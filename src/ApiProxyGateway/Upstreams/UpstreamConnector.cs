@@ -2,32 +2,28 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using ApiProxyGateway.Egress;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
 
 namespace ApiProxyGateway.Upstreams;
 
 /// <summary>
-/// Dials an upstream and completes a verified TLS handshake, turning every failure into an
-/// <see cref="UpstreamConnectException"/> that says exactly what went wrong. Handshake times and failures are
-/// measured by upstream kind (apiserver, kubelet, workload).
+/// Dials an upstream through its egress (directly, or through a Konnectivity server) and completes a verified TLS
+/// handshake end to end with it, turning every failure into an <see cref="UpstreamConnectException"/> that says
+/// exactly what went wrong. Handshake times and failures are measured by upstream kind (apiserver, kubelet, workload).
 /// </summary>
-internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider timeProvider)
+internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics metrics, TimeProvider timeProvider)
 {
-    public async Task<SslStream> ConnectAsync(
-        string upstreamKind,
-        string target,
-        EndPoint endpoint,
-        SslClientAuthenticationOptions tls,
-        UpstreamCertificateCheck check,
-        TimeSpan timeout,
-        CancellationToken cancellationToken)
+    /// <summary>A connection to <paramref name="target"/> whose certificate passed <paramref name="trust"/> at the injected clock's time.</summary>
+    public async Task<SslStream> ConnectAsync(string upstreamKind, string target, EndPoint endpoint, UpstreamTrust trust, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(trust);
+        var check = new UpstreamCertificateCheck(trust, timeProvider.GetUtcNow());
         var started = timeProvider.GetTimestamp();
         try
         {
-            var connected = await ConnectCoreAsync(target, endpoint, tls, check, timeout, cancellationToken);
+            var connected = await ConnectCoreAsync(Route(upstreamKind), target, endpoint, check.ClientOptions(), check, timeout, cancellationToken);
             metrics.UpstreamHandshake(upstreamKind, timeProvider.GetElapsedTime(started));
             return connected;
         }
@@ -38,7 +34,27 @@ internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider tim
         }
     }
 
+    /// <summary>A plain connection, for the http:// targets of pods/services proxy (the only upstreams without TLS).</summary>
+    public async Task<Stream> ConnectPlainAsync(string upstreamKind, string target, EndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await DialAsync(Route(upstreamKind), target, endpoint, timeout, deadline.Token, cancellationToken);
+        }
+        catch (UpstreamConnectException e)
+        {
+            metrics.UpstreamFailure(upstreamKind, e.Label);
+            throw;
+        }
+    }
+
+    /// <summary>The API server is reached through the control-plane egress; kubelets and workloads through the cluster's.</summary>
+    private EgressRoute Route(string upstreamKind) => upstreamKind == "apiserver" ? egress.ControlPlane : egress.Cluster;
+
     private static async Task<SslStream> ConnectCoreAsync(
+        EgressRoute route,
         string target,
         EndPoint endpoint,
         SslClientAuthenticationOptions tls,
@@ -48,18 +64,8 @@ internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider tim
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, deadline.Token);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            socket.Dispose();
-            throw Describe(target, e, timeout, cancellationToken);
-        }
-
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var connection = await DialAsync(route, target, endpoint, timeout, deadline.Token, cancellationToken);
+        var ssl = new SslStream(connection, leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsClientAsync(tls, deadline.Token);
@@ -74,18 +80,36 @@ internal sealed class UpstreamConnector(GatewayMetrics metrics, TimeProvider tim
         {
             await ssl.DisposeAsync();
             throw e is OperationCanceledException
-                ? Describe(target, e, timeout, cancellationToken)
+                ? Describe(route, target, e, timeout, cancellationToken)
                 : new UpstreamConnectException(target, UpstreamFailure.TlsHandshake, UpstreamTlsFailure.None, $"tls: handshake failed: {e.Message}", e);
         }
     }
 
-    private static Exception Describe(string target, Exception e, TimeSpan timeout, CancellationToken callerToken)
+    private static async Task<Stream> DialAsync(EgressRoute route, string target, EndPoint endpoint, TimeSpan timeout, CancellationToken deadline, CancellationToken callerToken)
+    {
+        try
+        {
+            return await route.DialAsync(endpoint, deadline);
+        }
+        catch (EgressException e)
+        {
+            var failure = e.Failure == EgressFailure.Unavailable ? UpstreamFailure.EgressUnavailable : UpstreamFailure.EgressRefused;
+            throw new UpstreamConnectException(target, failure, UpstreamTlsFailure.None, e.Message, e);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            throw Describe(route, target, e, timeout, callerToken);
+        }
+    }
+
+    private static Exception Describe(EgressRoute route, string target, Exception e, TimeSpan timeout, CancellationToken callerToken)
     {
         if (e is OperationCanceledException)
         {
+            var through = route.IsDirect ? "" : $" (through {route.Description})";
             return callerToken.IsCancellationRequested
                 ? e
-                : new UpstreamConnectException(target, UpstreamFailure.Timeout, UpstreamTlsFailure.None, $"timed out after {timeout.TotalSeconds:0.#}s", e);
+                : new UpstreamConnectException(target, UpstreamFailure.Timeout, UpstreamTlsFailure.None, $"timed out after {timeout.TotalSeconds:0.#}s{through}", e);
         }
 
         var socketError = ((SocketException)e).SocketErrorCode;

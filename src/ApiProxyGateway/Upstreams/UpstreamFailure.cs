@@ -8,4 +8,10 @@ internal enum UpstreamFailure
     Unreachable,
     TlsVerification,
     TlsHandshake,
+
+    /// <summary>The egress (a Konnectivity server) could not be reached, or went away before it answered.</summary>
+    EgressUnavailable,
+
+    /// <summary>The egress answered, but it (or the node's Konnectivity agent) could not dial the target.</summary>
+    EgressRefused,
 }

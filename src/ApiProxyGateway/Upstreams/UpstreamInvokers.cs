@@ -1,11 +1,40 @@
+using System.Net;
+using System.Text;
+
 namespace ApiProxyGateway.Upstreams;
 
-/// <summary>Builds every upstream invoker of the gateway, each behind the <see cref="UpstreamRequestGuard"/>.</summary>
+/// <summary>
+/// Builds every upstream connection pool of the gateway (API server, each kubelet, each workload target): a handler
+/// that never follows redirects, decompresses, keeps cookies or uses a proxy, whose connections all come from the
+/// caller's connect step, behind the <see cref="UpstreamRequestGuard"/>. Disposing the invoker closes the pool.
+/// </summary>
 internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("ApiProxyGateway.Upstreams");
 
-    /// <summary>An invoker over <paramref name="handler"/>; <paramref name="upstream"/> names what it reaches in the log.</summary>
-    public HttpMessageInvoker Create(string upstream, SocketsHttpHandler handler) =>
-        new(new UpstreamRequestGuard(upstream, _logger) { InnerHandler = handler }, disposeHandler: true);
+    /// <summary>A pool whose every connection is made by <paramref name="connect"/> (which dials, verifies and enforces its timeout).</summary>
+    public HttpMessageInvoker Create(UpstreamPoolSettings pool, Func<CancellationToken, ValueTask<Stream>> connect)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(connect);
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            // The connect step enforces the timeout itself and says what timed out; this is only a backstop.
+            ConnectTimeout = pool.ConnectTimeout + TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = pool.IdleTimeout,
+            PooledConnectionLifetime = pool.ConnectionLifetime,
+            ConnectCallback = (_, cancellationToken) => connect(cancellationToken),
+        };
+        if (pool.Utf8Headers)
+        {
+            handler.RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8;
+        }
+
+        return new HttpMessageInvoker(new UpstreamRequestGuard(pool.Upstream, _logger) { InnerHandler = handler }, disposeHandler: true);
+    }
 }

@@ -22,7 +22,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task Exec_EchoAndExitCode_ComeBackFromTheStatusChannel(string node)
     {
         using var client = Client("admin");
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         string? output = null;
 
         var exitCode = await client.NamespacedPodExecAsync(
@@ -40,7 +40,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task Exec_FourMebibytesOfStdin_ArriveByteExact(string node)
     {
         using var client = Client("admin");
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var data = RandomNumberGenerator.GetBytes(4 << 20);
         string? digest = null;
 
@@ -66,7 +66,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task PortForward_TwoRequestsOnOneConnection_BothAnswered(string node)
     {
         using var client = Client("admin");
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var pod = await fixture.Pods.WebAsync(node);
 
         using var socket = await client.WebSocketNamespacedPodPortForwardAsync(pod, SandboxPods.Namespace, [8080], "v4.channel.k8s.io", cancellationToken: ct);
@@ -87,7 +87,7 @@ public abstract class CSharpClientTests(SandboxFixture fixture)
     public async Task FollowedLog_OfAQuietContainer_OpensBeforeAnyLine()
     {
         using var client = Client("admin");
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var pod = await fixture.Pods.CreateAsync("node-b", "quiet", ["workload", "idle"]);
 
         // The client returns once the response headers are in: on a container that never writes, only if every hop

@@ -211,7 +211,7 @@ public abstract class JavaScriptClientTests(SandboxFixture fixture)
     }
 
     protected Task<ClientRun> RunAsync(string operation, object arguments, string user = "admin") =>
-        OfficialClient.JavaScript.RunAsync(fixture.Environment, As(user), operation, arguments, TimeSpan.FromSeconds(45), TestContext.Current.CancellationToken);
+        OfficialClient.JavaScript.RunAsync(fixture.Environment, As(user), operation, arguments, cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>Deletes a pod this test created, which stops its processes.</summary>
     private void DeletePod(string pod) => fixture.Host.Store.Typed.Delete<V1Pod>(SandboxPods.Namespace, pod);

@@ -12,9 +12,6 @@ namespace ApiProxyGateway.EndToEndTests.Clients;
 /// </summary>
 public abstract class PythonClientTests(SandboxFixture fixture)
 {
-    /// <summary>Longer than every step the driver bounds itself (10 s without an answer counts as a stall there).</summary>
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(45);
-
     /// <summary>"direct-" (the simulated API server's own kubelet path) or "" (through the gateway).</summary>
     protected abstract string ContextPrefix { get; }
 
@@ -209,7 +206,7 @@ public abstract class PythonClientTests(SandboxFixture fixture)
     /// <summary>Runs one driver operation as <paramref name="user"/> and returns its result; fails with all output when the run did not end with one.</summary>
     protected async Task<JsonElement> RunAsync(string operation, object arguments, string user = "admin")
     {
-        var run = await OfficialClient.Python.RunAsync(fixture.Environment, As(user), operation, arguments, RunTimeout, TestContext.Current.CancellationToken);
+        var run = await OfficialClient.Python.RunAsync(fixture.Environment, As(user), operation, arguments, cancellationToken: TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(run.ToString());
 
         Assert.True(run.Succeeded, run.ToString());

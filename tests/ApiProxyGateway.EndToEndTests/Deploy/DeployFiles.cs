@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -18,9 +19,7 @@ internal static partial class DeployFiles
     /// <summary>The Prometheus Operator's API, whose kinds KubernetesClient does not know.</summary>
     public const string MonitoringApiVersion = "monitoring.coreos.com/v1";
 
-    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
-
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => Repository.Root;
 
     public static string DeployDirectory => Path.Combine(RepositoryRoot, "deploy");
 
@@ -174,43 +173,18 @@ internal static partial class DeployFiles
     }
 
     /// <summary>
-    /// Runs a command of the Dockerfile's build stage from the repository root, its WORKDIR, with a 5-minute limit
-    /// after which the whole process tree is killed; fails the test when it does not exit with 0.
+    /// Runs a command of the Dockerfile's build stage from the repository root, its WORKDIR, within
+    /// <see cref="TestWait.BuildTimeout"/>, after which the whole process tree is killed; fails the test when it does not exit with 0.
     /// </summary>
     public static async Task ReplayAsync(List<string> command)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            WorkingDirectory = RepositoryRoot,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host inherits MSBuild variables from `dotnet test`; the child must find its own. No build nodes
-        // or compiler server may outlive the test.
-        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["UseSharedCompilation"] = "false";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using var process = Process.Start(start)!; // ! Process.Start returns null only for shell-executed documents
+        using var process = Process.Start(Repository.Command(command, RepositoryRoot))!; // ! Process.Start returns null only for shell-executed documents
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromMinutes(5));
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            await process.WaitForExitAsync(TestWait.Timeout(TestWait.BuildTimeout));
         }
         finally
         {
@@ -294,19 +268,6 @@ internal static partial class DeployFiles
         }
 
         return false;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ApiProxyGateway.sln above {AppContext.BaseDirectory}: the deploy tests read the repository they were built from.");
     }
 
     [GeneratedRegex(@"^---[ \t]*\r?$", RegexOptions.Multiline)]

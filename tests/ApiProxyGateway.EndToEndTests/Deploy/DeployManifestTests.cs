@@ -1,4 +1,5 @@
 using System.Reflection;
+using ApiProxyGateway.EndToEndTests.Infrastructure;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -11,6 +12,7 @@ namespace ApiProxyGateway.EndToEndTests.Deploy;
 /// least-privilege set, the gateway's flags point at mounted files, and the Dockerfile's own publish command yields
 /// the gateway with its settings.
 /// </summary>
+[Collection(SourceBuilds.Name)]
 public sealed class DeployManifestTests
 {
     private const string GatewayContainer = "apiproxygateway";
@@ -409,7 +411,7 @@ public sealed class DeployManifestTests
     private static HashSet<string> KnownFlags()
     {
         // GatewayFlags is internal to the gateway, whose build output the sandbox carries into this test's.
-        var type = Type.GetType("ApiProxyGateway.Hosting.GatewayFlags, ApiProxyGateway", throwOnError: true)!; // ! throwOnError: never null
+        var type = Type.GetType("ApiProxyGateway.Settings.GatewayFlags, ApiProxyGateway", throwOnError: true)!; // ! throwOnError: never null
         var mappings = type.GetProperty("SwitchMappings", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         Assert.True(mappings is IReadOnlyDictionary<string, string>, "GatewayFlags.SwitchMappings maps the gateway's flags to settings");
         return [.. ((IReadOnlyDictionary<string, string>)mappings).Keys];

@@ -14,18 +14,8 @@ public sealed class FaultSandboxFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_root);
-        var scenario = Path.Combine(_root, "scenario.yaml");
-        await File.WriteAllTextAsync(scenario, FaultScenario.Text());
-        Host = await SandboxHost.StartAsync(new SandboxOptions
-        {
-            StateDirectory = Path.Combine(_root, "state"),
-            ScenarioFile = scenario,
-            AddressBlock = null,
-
-            // Decisions are not cached here, so a test can show that an API server that cannot answer means "no".
-            ExtraGatewayArguments = ["--Kubelet:Timeout=00:00:01", "--Authorization:AllowedCacheTtl=00:00:00", "--Authorization:DeniedCacheTtl=00:00:00"],
-        });
+        // Decisions are not cached here, so a test can show that an API server that cannot answer means "no".
+        Host = await FaultScenario.StartSandboxAsync(_root, ["--Kubelet:Timeout=00:00:01", "--Authorization:AllowedCacheTtl=00:00:00", "--Authorization:DeniedCacheTtl=00:00:00"]);
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
         var warm = await Kubectl.Default.RunAsync(Environment, ["--context", "admin", "api-resources"]);
         if (!warm.Succeeded)

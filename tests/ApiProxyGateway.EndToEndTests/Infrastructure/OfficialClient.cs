@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 
@@ -12,7 +13,7 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// </summary>
 public sealed class OfficialClient
 {
-    private static readonly Lazy<string> SourceRoot = new(FindSourceRoot);
+    private static readonly Lazy<string> SourceRoot = new(() => Path.Combine(Repository.Root, "tests", "ApiProxyGateway.EndToEndTests", "Clients"));
     private static readonly Lazy<string?> PythonWithKubernetes = new(FindPython);
 
     private readonly string _interpreter;
@@ -39,19 +40,22 @@ public sealed class OfficialClient
         get
         {
             var folder = Path.Combine(SourceRoot.Value, "javascript");
-            var node = FindOnPath("node") ?? throw new InvalidOperationException("node is not on PATH: the JavaScript client tests need Node.js 20 or later.");
+            var node = HostTool.Require("node", "the JavaScript client tests need Node.js 20 or later.");
             return Directory.Exists(Path.Combine(folder, "node_modules", "@kubernetes", "client-node"))
                 ? new OfficialClient("javascript", node, Path.Combine(folder, "driver.mjs"))
                 : throw new InvalidOperationException($"@kubernetes/client-node is not installed: run `npm ci --prefix {folder}`, as .ci/run does.");
         }
     }
 
-    /// <summary>Runs one operation to its end and returns its result line; fails with all output when the script does not end well.</summary>
+    /// <summary>
+    /// Runs one operation to its end, killing it after <paramref name="timeout"/> (<see cref="TestWait.OperationTimeout"/>,
+    /// longer than every step the drivers bound themselves: 10 s without an answer counts as a stall there).
+    /// </summary>
     public async Task<ClientRun> RunAsync(KubectlEnvironment environment, string context, string operation, object? arguments = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         await using var process = Start(environment, context, operation, arguments);
-        var exited = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
-        return new ClientRun(process.Command, exited, process.ExitCode, process.Output, process.Error);
+        var exited = await process.WaitForExitAsync(timeout ?? TestWait.OperationTimeout, cancellationToken);
+        return new ClientRun(process.Command, exited, exited ? process.ExitCode : -1, process.Output, process.Error); // a script still running has no exit code: ClientRun says it timed out
     }
 
     /// <summary>Starts a long-running operation (a watch, a port-forward) whose progress lines can be awaited; dispose to kill it.</summary>
@@ -77,27 +81,10 @@ public sealed class OfficialClient
 
     public override string ToString() => Name;
 
-    private static string FindSourceRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var clients = Path.Combine(directory.FullName, "tests", "ApiProxyGateway.EndToEndTests", "Clients");
-            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")) && Directory.Exists(clients))
-            {
-                return clients;
-            }
-        }
-
-        throw new InvalidOperationException($"Could not find the repository (ApiProxyGateway.sln) above {AppContext.BaseDirectory}.");
-    }
-
     private static string? FindPython()
     {
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "python3"))
-            .Append("/usr/bin/python3")
-            .Where(File.Exists)
-            .Distinct(StringComparer.Ordinal);
+        // Debian's python3-kubernetes belongs to /usr/bin/python3, which another python3 earlier on PATH may hide.
+        var candidates = HostTool.FindAll("python3").Append("/usr/bin/python3").Where(File.Exists).Distinct(StringComparer.Ordinal);
         foreach (var candidate in candidates)
         {
             using var probe = Process.Start(new ProcessStartInfo(candidate, ["-c", "import kubernetes"]) { UseShellExecute = false, RedirectStandardError = true });
@@ -109,11 +96,6 @@ public sealed class OfficialClient
 
         return null;
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, name))
-            .FirstOrDefault(File.Exists);
 }
 
 /// <summary>How a client script ended: <see cref="Result"/> is its last stdout line, parsed as JSON.</summary>

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 
 [assembly: AssemblyFixture(typeof(ApiProxyGateway.EndToEndTests.Infrastructure.SandboxFixture))]
 
@@ -28,14 +29,10 @@ public sealed class SandboxFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_root);
-        Host = await SandboxHost.StartAsync(new SandboxOptions
-        {
-            StateDirectory = Path.Combine(_root, "state"),
-            AddressBlock = null,
 
-            // A short general activity timeout, so tests can show that long-running streams are not bound by it.
-            ExtraGatewayArguments = [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"],
-        });
+        // A short general activity timeout, so tests can show that long-running streams are not bound by it.
+        Host = await TestSandbox.StartAsync(
+            TestSandbox.Options(Path.Combine(_root, "state"), [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"]), TestContext.Current.CancellationToken);
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
         Pods = new SandboxPods(Host);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
@@ -59,28 +60,6 @@ public sealed class SandboxPods
         WaitAsync(name, p => p.Status?.ContainerStatuses is { Count: > 0 } statuses && statuses.All(s => s.State?.Running is not null && s.Ready));
 
     /// <summary>Waits (on the store's watch, with a timeout) until the pod satisfies <paramref name="condition"/>.</summary>
-    public async Task<V1Pod> WaitAsync(string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        using var watch = _host.Store.Typed.Watch<V1Pod>(Namespace);
-        while (true)
-        {
-            if (_host.Store.Typed.Get<V1Pod>(Namespace, name) is { } pod && condition(pod))
-            {
-                return pod;
-            }
-
-            try
-            {
-                await watch.Events.WaitToReadAsync(deadline.Token);
-                while (watch.Events.TryRead(out _))
-                {
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Pod {Namespace}/{name} did not reach the expected state; status: {_host.Store.Get(ApiProxyGateway.Sandbox.Store.ResourceCatalog.Pods, Namespace, name)?["status"]}");
-            }
-        }
-    }
+    public Task<V1Pod> WaitAsync(string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null) =>
+        SandboxPodWait.UntilAsync(_host, Namespace, name, condition, timeout);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Sandbox.Runtime;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 
@@ -35,12 +36,16 @@ public sealed class TerminalKubectl : IAsyncDisposable
 
     public Task<int> Exited => _process.Exited;
 
-    internal static TerminalKubectl Start(Kubectl kubectl, KubectlEnvironment environment, IReadOnlyList<string> arguments, TerminalSize size, ProcessRegistry registry)
+    internal static TerminalKubectl Start(Kubectl kubectl, KubectlEnvironment environment, IReadOnlyList<string> arguments, TerminalSize size, ProcessRegistry registry) =>
+        Start(kubectl.StartInfo(environment, arguments), size, registry);
+
+    /// <summary>Runs what <paramref name="start"/> describes (file, arguments, directory, environment) on a terminal of its own.</summary>
+    internal static TerminalKubectl Start(System.Diagnostics.ProcessStartInfo start, TerminalSize size, ProcessRegistry registry)
     {
-        var start = kubectl.StartInfo(environment, arguments);
         var env = start.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
         env["TERM"] = "xterm";
-        var spec = new ProcessSpec([kubectl.FilePath, .. arguments], Path.GetTempPath(), env) { Tty = true, Stdin = true, InitialSize = size };
+        var directory = start.WorkingDirectory.Length > 0 ? start.WorkingDirectory : Path.GetTempPath();
+        var spec = new ProcessSpec([start.FileName, .. start.ArgumentList], directory, env) { Tty = true, Stdin = true, InitialSize = size };
         return new TerminalKubectl(HostProcess.Start(spec, registry));
     }
 
@@ -52,46 +57,43 @@ public sealed class TerminalKubectl : IAsyncDisposable
         await _process.Stdin.FlushAsync();
     }
 
-    /// <summary>Waits until the terminal output satisfies <paramref name="condition"/>; on each wait turn, <paramref name="nudge"/> may act (e.g. press Enter).</summary>
-    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan timeout, Func<Task>? nudge = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
+    /// <summary>Waits until the terminal output satisfies <paramref name="condition"/>; while it is quiet, <paramref name="nudge"/> may act (e.g. press Enter) every half second.</summary>
+    public Task WaitForAsync(Func<string, bool> condition, TimeSpan timeout, Func<Task>? nudge = null) =>
+        TestWait.UntilAsync(
+            () =>
             {
-                if (condition(_output.ToString()))
+                var ended = _reader.IsCompleted; // read before the output, so that what kubectl printed last is still seen
+                if (condition(Output))
                 {
-                    return;
+                    return true;
                 }
 
-                changed = _changed.Task;
-            }
+                if (ended)
+                {
+                    throw new InvalidOperationException($"kubectl ended before the terminal showed what was expected. It shows:{Environment.NewLine}{Output}");
+                }
 
-            if (nudge is not null)
+                return false;
+            },
+            () =>
             {
-                await nudge();
-            }
+                Task changed;
+                lock (_lock)
+                {
+                    changed = Task.WhenAny(_changed.Task, _reader);
+                }
 
-            try
-            {
-                await Task.WhenAny(changed, _reader).WaitAsync(nudge is null ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(500), deadline.Token);
-            }
-            catch (TimeoutException)
-            {
-                // Nudge again: the terminal has been quiet for a while.
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"The terminal did not show what was expected within {timeout}. It shows:{Environment.NewLine}{Output}");
-            }
+                return nudge is null ? changed : NudgeWhileQuietAsync(changed, nudge);
+            },
+            "the terminal shows what was expected",
+            timeout,
+            TestContext.Current.CancellationToken,
+            () => $"It shows:{Environment.NewLine}{Output}");
 
-            if (_reader.IsCompleted && !condition(Output))
-            {
-                throw new InvalidOperationException($"kubectl ended before the terminal showed what was expected. It shows:{Environment.NewLine}{Output}");
-            }
-        }
+    private static async Task NudgeWhileQuietAsync(Task changed, Func<Task> nudge)
+    {
+        await nudge();
+        await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(500))); // quiet for half a second: the next turn nudges again
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Streams;
 

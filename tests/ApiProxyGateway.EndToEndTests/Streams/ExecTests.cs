@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ApiProxyGateway.EndToEndTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Streams;
 

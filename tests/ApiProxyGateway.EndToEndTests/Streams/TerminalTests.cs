@@ -1,5 +1,6 @@
 using ApiProxyGateway.EndToEndTests.Infrastructure;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Streams;
 

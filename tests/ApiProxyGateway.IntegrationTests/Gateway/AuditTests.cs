@@ -16,7 +16,7 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 [Collection(SharedProductionSandbox.Name)]
 public sealed class AuditTests(ProductionSandboxFixture fixture)
 {
-    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan TestTimeout = TestWait.OperationTimeout;
 
     [Fact]
     public async Task Exec_AllowedAndTranslated_IsAuditedWhenItStartsAndWhenItEnds()

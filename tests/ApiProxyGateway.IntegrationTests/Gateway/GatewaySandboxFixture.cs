@@ -18,16 +18,8 @@ public sealed class GatewaySandboxFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var scenario = Path.Combine(_directory, "scenario.yaml");
-        await File.WriteAllTextAsync(scenario, FaultScenario.Text());
-        Host = await SandboxHost.StartAsync(new SandboxOptions
-        {
-            StateDirectory = Path.Combine(_directory, "state"),
-            ScenarioFile = scenario,
-            AddressBlock = null,
-            ExtraGatewayArguments = [$"--Kubelet:Timeout={KubeletTimeout:c}", "--Authorization:AllowedCacheTtl=00:00:00", "--Authorization:DeniedCacheTtl=00:00:00"],
-        });
+        Host = await FaultScenario.StartSandboxAsync(
+            _directory, [$"--Kubelet:Timeout={KubeletTimeout:c}", "--Authorization:AllowedCacheTtl=00:00:00", "--Authorization:DeniedCacheTtl=00:00:00"]);
     }
 
     public async ValueTask DisposeAsync()

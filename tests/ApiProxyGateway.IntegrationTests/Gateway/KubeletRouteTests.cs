@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -179,9 +180,7 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
     [InlineData("", null)] // no sub-protocol at all, which the kubelet also serves
     public async Task PortForwardOverWebSocket_AsTheClientLibrariesAskForIt_ReachesTheKubeletAsItIs(string offered, string? chosen)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var ct = deadline.Token;
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var socket = new ClientWebSocket();
         foreach (var protocol in offered.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -215,9 +214,7 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
     [InlineData("SPDY/3.1", "X-Stream-Protocol-Version", "v9.portforward.k8s.io", "speaks none of the stream protocol versions the client offered (unable to upgrade: unable to negotiate protocol")]
     public async Task Stream_WithAProtocolTheKubeletDoesNotSpeak_IsNamedAsSuchNotAsACertificateProblem(string upgrade, string header, string protocol, string expected)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var ct = deadline.Token;
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var invoker = fixture.Invoker("admin");
         using var request = fixture.Request(upgrade == "websocket" ? HttpMethod.Get : HttpMethod.Post, "/api/v1/namespaces/demo/pods/server/portforward?ports=8080");
         request.Headers.TryAddWithoutValidation("Connection", "Upgrade");

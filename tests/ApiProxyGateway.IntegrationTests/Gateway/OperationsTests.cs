@@ -37,7 +37,7 @@ public sealed class OperationsTests : IAsyncLifetime
     private static async Task<(HttpStatusCode Status, string Text)> ReadyzUntilAsync(HttpClient operations, HttpStatusCode wanted)
     {
         var (status, text) = (default(HttpStatusCode), "");
-        await TestWait.UntilAsync(async token =>
+        await TestWait.UntilReachableAsync(async token =>
         {
             using var response = await operations.GetAsync("/readyz?verbose", token);
             (status, text) = (response.StatusCode, await response.Content.ReadAsStringAsync(token));

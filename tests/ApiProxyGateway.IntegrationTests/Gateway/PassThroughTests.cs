@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.IntegrationTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -142,12 +143,16 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
 
         var first = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
-        // A fixed sleep on purpose: what is tested is that time passes (twice ApiServer:ActivityTimeout) with nothing on the wire.
-        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+        var next = reader.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
+
+        // What is tested is that time passes (twice ApiServer:ActivityTimeout) with nothing on the wire: the read must
+        // neither end nor return meanwhile.
+        var quiet = !await TestWait.CompletesWithinAsync(next, TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
         _gateway.ApiServer.ReleaseWatchEvent.SetResult();
-        var second = await reader.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var second = await next.WaitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken);
 
         Assert.Contains("\"first\"", first, StringComparison.Ordinal);
+        Assert.True(quiet, $"the watch was not quiet for twice the activity timeout: it ended or delivered \"{second}\" before the event was released");
         Assert.Contains("\"second\"", second, StringComparison.Ordinal);
     }
 
@@ -162,7 +167,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var client = _gateway.CreateClient(developer, Version.Parse(version));
 
         using var response = await client.GetAsync("/api/v1/namespaces/demo/configmaps?watch=true", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            .WaitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Version.Parse(version), response.Version);

@@ -37,16 +37,8 @@ public sealed class ProductionSandbox : IAsyncDisposable
         SandboxHost? host = null;
         try
         {
-            host = await SandboxHost.StartAsync(new SandboxOptions
-            {
-                StateDirectory = Path.Combine(directory, "state"),
-                ScenarioFile = scenarioFile,
-                AddressBlock = null,
-                ExtraGatewayArguments = gatewayArguments,
-            }, cancellationToken);
-            var sandbox = new ProductionSandbox(directory, host);
-            await sandbox.WaitUntilReadyAsync(cancellationToken);
-            return sandbox;
+            host = await TestSandbox.StartAsync(TestSandbox.Options(Path.Combine(directory, "state"), gatewayArguments) with { ScenarioFile = scenarioFile }, cancellationToken);
+            return new ProductionSandbox(directory, host);
         }
         catch
         {
@@ -147,22 +139,5 @@ public sealed class ProductionSandbox : IAsyncDisposable
     {
         await Host.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
-    {
-        using var operations = Operations();
-        await TestWait.UntilAsync(async token =>
-        {
-            try
-            {
-                using var response = await operations.GetAsync("/readyz", token);
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false; // the operations port is not listening yet (a busy machine starts the gateway slowly): ask again
-            }
-        }, "the gateway's /readyz answers 200", PollTimeout, cancellationToken);
     }
 }

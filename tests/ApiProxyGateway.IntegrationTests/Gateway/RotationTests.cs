@@ -14,7 +14,7 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 /// </summary>
 public sealed class RotationTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60); // generous: CI runs every suite at once on two cores
+    private static readonly TimeSpan Patience = TestWait.OperationTimeout;
 
     private SecretVolume _serving = null!;
     private SecretVolume _clientCa = null!;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -60,7 +61,7 @@ public sealed class StartupTests
         {
             var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
             _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken);
             return (process.ExitCode, await stderr);
         }
         finally

@@ -12,7 +12,7 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 [Collection(SharedProductionSandbox.Name)]
 public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
 {
-    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan TestTimeout = TestWait.OperationTimeout;
 
     [Fact]
     public async Task StreamsPerUser_AtTheLimit_AreRefusedWith429WhileOthersAreServedUntilOneCloses()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
@@ -19,25 +20,24 @@ public sealed class StreamVolumeTests(GatewaySandboxFixture fixture) : IClassFix
         using var invoker = fixture.Invoker("admin");
         for (var attempt = 1; attempt <= 8; attempt++)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            var deadline = TestWait.Timeout(TestWait.OperationTimeout); // each attempt: a log read and 32 MiB through the relay
 
             // A log read first leaves the gateway an idle pooled connection to the node's kubelet, which the upgrade
             // may then reuse.
-            using (var logs = await invoker.SendAsync(fixture.Request(HttpMethod.Get, "/api/v1/namespaces/demo/pods/talker/log?limitBytes=65536"), deadline.Token))
+            using (var logs = await invoker.SendAsync(fixture.Request(HttpMethod.Get, "/api/v1/namespaces/demo/pods/talker/log?limitBytes=65536"), deadline))
             {
                 Assert.Equal(System.Net.HttpStatusCode.OK, logs.StatusCode);
-                await logs.Content.ReadAsByteArrayAsync(deadline.Token);
+                await logs.Content.ReadAsByteArrayAsync(deadline);
             }
 
             using var request = fixture.Request(HttpMethod.Post, "/api/v1/namespaces/demo/pods/server/portforward");
-            var (session, _) = await SpdyUpgrade.ConnectAsync(invoker, request, [StreamProtocols.PortForwardV1], cancellationToken: deadline.Token);
+            var (session, _) = await SpdyUpgrade.ConnectAsync(invoker, request, [StreamProtocols.PortForwardV1], cancellationToken: deadline);
             await using (session)
             {
-                await using var connection = await PortForwardConnection.OpenAsync(session, 8080, attempt, deadline.Token);
-                await connection.Data.WriteAsync(Encoding.ASCII.GetBytes($"GET /bytes?n={Bytes} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), deadline.Token);
+                await using var connection = await PortForwardConnection.OpenAsync(session, 8080, attempt, deadline);
+                await connection.Data.WriteAsync(Encoding.ASCII.GetBytes($"GET /bytes?n={Bytes} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), deadline);
 
-                var (headers, body, sha) = await ReadResponseAsync(connection.Data, deadline.Token).WaitAsync(deadline.Token);
+                var (headers, body, sha) = await ReadResponseAsync(connection.Data, deadline).WaitAsync(deadline);
 
                 Assert.Equal(Bytes, body);
                 Assert.Contains($"X-Content-SHA256: {sha}", headers, StringComparison.OrdinalIgnoreCase);

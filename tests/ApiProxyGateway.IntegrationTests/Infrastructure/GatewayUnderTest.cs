@@ -58,27 +58,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var kubeletCa = pki.Write(pki.KubeletCa, "kubelet-ca").Certificate;
         var kubeletClient = pki.Write(TestPki.IssueClient(pki.KubeletClientCa, "apiproxygateway-kubelet-client"), "gateway-kubelet-client");
         var workloadClient = pki.Write(TestPki.IssueClient(pki.WorkloadCa, "apiproxygateway"), "gateway-workload-client");
-        var kubeconfig = Path.Combine(pki.Directory, "gateway.kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster:
-                server: {apiServer.Url.GetLeftPart(UriPartial.Authority)}
-                certificate-authority: {clusterCa}
-            users:
-            - name: gateway
-              user:
-                client-certificate: {gatewayClient.Certificate}
-                client-key: {gatewayClient.Key}
-            contexts:
-            - name: test
-              context:
-                cluster: test
-                user: gateway
-            current-context: test
-            """);
+        var kubeconfig = WriteKubeconfig(Path.Combine(pki.Directory, "gateway.kubeconfig"), apiServer.Url, clusterCa, gatewayClient.Certificate, gatewayClient.Key);
 
         var configuration = new Dictionary<string, string?>
         {
@@ -150,30 +130,12 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     /// <summary>A kubeconfig for the gateway's API-server identity, naming the given CA and client certificate files.</summary>
-    public static string WriteKubeconfig(string path, Uri server, string caFile, string certificateFile, string keyFile)
-    {
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster:
-                server: {server.GetLeftPart(UriPartial.Authority)}
-                certificate-authority: {caFile}
-            users:
-            - name: gateway
-              user:
-                client-certificate: {certificateFile}
-                client-key: {keyFile}
-            contexts:
-            - name: test
-              context:
-                cluster: test
-                user: gateway
-            current-context: test
-            """);
-        return path;
-    }
+    public static string WriteKubeconfig(string path, Uri server, string caFile, string certificateFile, string keyFile) =>
+        new KubeconfigBuilder()
+            .Cluster("test", server, caFile)
+            .User("gateway", certificateFile, keyFile)
+            .Context("test", "test", "gateway")
+            .WriteTo(path);
 
     public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);
 

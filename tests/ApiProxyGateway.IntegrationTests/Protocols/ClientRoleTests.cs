@@ -16,7 +16,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_ExecCatOverTls_NegotiatesV5AndRoundTripsStdin()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var invoker = CreateInvoker();
         var input = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
 
@@ -38,7 +38,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_ExecExitingThreeWithOnlyV4Offered_ReportsExitCodeThree()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var invoker = CreateInvoker();
         var options = new RemoteCommandOptions { Stdout = true, Stderr = true };
 
@@ -57,7 +57,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ConnectAsync_PortForwardOverTls_EchoesDataAndEndsWithoutError()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var invoker = CreateInvoker();
         var payload = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
 
@@ -77,7 +77,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
     [Fact]
     public async Task ClientWebSocket_ExecCatWithV5_RoundTripsStdinAndClosesStdinWithTheSignal()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         using var invoker = CreateInvoker();
         using var webSocket = new System.Net.WebSockets.ClientWebSocket();
         webSocket.Options.AddSubProtocol(StreamProtocols.RemoteCommandV5);
@@ -103,7 +103,7 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
         using var invoker = CreateInvoker();
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            SpdyUpgrade.ConnectAsync(invoker, Request("portforward"), ["v9.portforward.k8s.io"], cancellationToken: TestWait.Timeout(TimeSpan.FromSeconds(30))));
+            SpdyUpgrade.ConnectAsync(invoker, Request("portforward"), ["v9.portforward.k8s.io"], cancellationToken: TestWait.Timeout(TestWait.OperationTimeout)));
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
     }
@@ -126,11 +126,11 @@ public sealed class ClientRoleTests(KubectlInteropFixture fixture) : IClassFixtu
             UseProxy = false,
             SslOptions =
             {
-                ClientCertificates = new X509CertificateCollection { fixture.Pki.Client },
+                ClientCertificates = new X509CertificateCollection { fixture.Client },
                 CertificateChainPolicy = new X509ChainPolicy
                 {
                     TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { fixture.Pki.Ca },
+                    CustomTrustStore = { fixture.Authority },
                     RevocationMode = X509RevocationMode.NoCheck,
                 },
             },

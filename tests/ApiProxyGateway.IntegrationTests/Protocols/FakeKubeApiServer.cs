@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
 using Microsoft.AspNetCore.Builder;
@@ -43,7 +44,8 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
 
     public CancellationToken Stopping => _stop.Token;
 
-    public static async Task<FakeKubeApiServer> StartAsync(TestCertificateAuthority pki, int echoPort)
+    /// <summary>Starts on a loopback port, serving <paramref name="serving"/> and accepting only <paramref name="client"/>.</summary>
+    public static async Task<FakeKubeApiServer> StartAsync(X509Certificate2 serving, X509Certificate2 client, int echoPort)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,9 +56,9 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
-                ServerCertificate = pki.Server,
+                ServerCertificate = serving,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                ClientCertificateValidation = (certificate, _, _) => certificate.Thumbprint == pki.Client.Thumbprint,
+                ClientCertificateValidation = (certificate, _, _) => certificate.Thumbprint == client.Thumbprint,
             });
         }));
 

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Protocols;
 
 /// <summary>The real kubectl runs exec against ApiProxyGateway.Protocols' SPDY and WebSocket servers.</summary>
 public sealed class KubectlExecTests(KubectlInteropFixture fixture) : IClassFixture<KubectlInteropFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
-
     /// <summary>kubectl version, KUBECTL_REMOTE_COMMAND_WEBSOCKETS value, and the transport the server must see.</summary>
     public static TheoryData<string, string?, string> Transports => new()
     {
@@ -22,13 +21,13 @@ public sealed class KubectlExecTests(KubectlInteropFixture fixture) : IClassFixt
         var input = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
         var before = fixture.Server.StreamingRequests.Count;
 
-        var (exitCode, stdout, stderr) = await Kubectl.RunAsync(
-            Kubectl.Find(version), fixture.Kubeconfig, fixture.CacheDirectory,
-            ["exec", "-i", FakeKubeApiServer.PodName, "--", "cat"], input, Environment(websockets), Timeout);
+        using var stdout = new MemoryStream();
+        var result = await Kubectl.Version(version).RunBinaryAsync(
+            Environment(websockets), ["--request-timeout=20s", "exec", "-i", FakeKubeApiServer.PodName, "--", "cat"], input, stdout, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.True(exitCode == 0, $"kubectl exited {exitCode}: {stderr}");
+        Assert.True(result.Succeeded, result.ToString());
         Assert.Equal(input.Length, stdout.Length);
-        Assert.Equal(SHA256.HashData(input), SHA256.HashData(stdout));
+        Assert.Equal(SHA256.HashData(input), SHA256.HashData(stdout.ToArray()));
         Assert.Equal([expectedTransport], fixture.RequestsSince(before));
     }
 
@@ -38,16 +37,15 @@ public sealed class KubectlExecTests(KubectlInteropFixture fixture) : IClassFixt
     {
         var before = fixture.Server.StreamingRequests.Count;
 
-        var (exitCode, stdout, stderr) = await Kubectl.RunAsync(
-            Kubectl.Find(version), fixture.Kubeconfig, fixture.CacheDirectory,
-            ["exec", FakeKubeApiServer.PodName, "--", "sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"], null, Environment(websockets), Timeout);
+        using var stdout = new MemoryStream();
+        var result = await Kubectl.Version(version).RunBinaryAsync(
+            Environment(websockets), ["--request-timeout=20s", "exec", FakeKubeApiServer.PodName, "--", "sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"], [], stdout, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.True(exitCode == 3, $"kubectl exited {exitCode}: {stderr}");
-        Assert.Equal("to-stdout\n", System.Text.Encoding.UTF8.GetString(stdout));
-        Assert.Contains("to-stderr", stderr, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 3 && !result.TimedOut, result.ToString());
+        Assert.Equal("to-stdout\n", System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Contains("to-stderr", result.StandardError, StringComparison.Ordinal);
         Assert.Equal([expectedTransport], fixture.RequestsSince(before));
     }
 
-    private static Dictionary<string, string> Environment(string? websockets) =>
-        websockets is null ? [] : new() { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets };
+    private KubectlEnvironment Environment(string? websockets) => fixture.Environment.With("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets ?? "");
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Protocols;
 
@@ -20,53 +21,26 @@ public sealed partial class KubectlPortForwardTests(KubectlInteropFixture fixtur
     [MemberData(nameof(Transports))]
     public async Task KubectlPortForward_TwoConcurrentConnections_CarryMegabytesBothWays(string version, string? websockets, string expectedTransport)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(45));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var before = fixture.Server.StreamingRequests.Count;
-        var environment = websockets is null ? [] : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets };
-        using var kubectl = Kubectl.Start(
-            Kubectl.Find(version), fixture.Kubeconfig, fixture.CacheDirectory,
-            ["port-forward", "--address", "127.0.0.1", $"pod/{FakeKubeApiServer.PodName}", $":{FakeKubeApiServer.PodPort}"], environment);
-        var stderr = kubectl.StandardError.ReadToEndAsync(deadline.Token);
+        var environment = fixture.Environment.With("KUBECTL_PORT_FORWARD_WEBSOCKETS", websockets ?? "");
+        await using var kubectl = Kubectl.Version(version).Start(
+            environment, ["--request-timeout=20s", "port-forward", "--address", "127.0.0.1", $"pod/{FakeKubeApiServer.PodName}", $":{FakeKubeApiServer.PodPort}"]);
+
+        // kubectl prints the line once it listens on the local port.
+        var forwarding = await kubectl.WaitForLineAsync(line => ForwardingLine().IsMatch(line), TestWait.OperationTimeout, deadline);
+        var localPort = int.Parse(ForwardingLine().Match(forwarding).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            var localPort = await ReadForwardingPortAsync(kubectl, stderr, deadline.Token);
-
-            var results = await Task.WhenAll(EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline.Token), EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline.Token));
+            var results = await Task.WhenAll(EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline), EchoThroughAsync(localPort, 12 * 1024 * 1024, deadline));
 
             Assert.All(results, r => Assert.Equal(r.Sent, r.Received));
             Assert.Equal([expectedTransport], fixture.RequestsSince(before));
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
-            kubectl.Kill(entireProcessTree: true);
-            Assert.Fail($"Forwarded connection failed: {ex.Message}\nkubectl stderr:\n{await stderr}");
+            Assert.Fail($"Forwarded connection failed: {ex.Message}\n{kubectl}");
         }
-        finally
-        {
-            if (!kubectl.HasExited)
-            {
-                kubectl.Kill(entireProcessTree: true);
-            }
-
-            await kubectl.WaitForExitAsync(CancellationToken.None);
-        }
-    }
-
-    private static async Task<int> ReadForwardingPortAsync(System.Diagnostics.Process kubectl, Task<string> stderr, CancellationToken cancellationToken)
-    {
-        while (await kubectl.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (ForwardingLine().Match(line) is { Success: true } match)
-            {
-                // Keep draining stdout ("Handling connection for 80") so kubectl never blocks on a full pipe.
-                _ = kubectl.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
-                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        Assert.Fail($"kubectl port-forward ended before forwarding: {await stderr}");
-        return 0;
     }
 
     private static async Task<(string Sent, string Received)> EchoThroughAsync(int port, int length, CancellationToken cancellationToken)

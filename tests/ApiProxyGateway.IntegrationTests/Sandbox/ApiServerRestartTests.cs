@@ -1,5 +1,5 @@
 using System.Net;
-using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
 
@@ -10,7 +10,7 @@ public sealed class ApiServerRestartTests
     {
         var cancellation = TestContext.Current.CancellationToken;
         var stateDirectory = Path.Combine(Path.GetTempPath(), "apg-it-" + Guid.NewGuid().ToString("N")[..8]);
-        var host = await SandboxHost.StartAsync(new SandboxOptions { StateDirectory = stateDirectory, AddressBlock = null, StartGateway = false }, cancellation);
+        var host = await TestSandbox.StartAsync(TestSandbox.Options(stateDirectory, gatewayArguments: null), cancellation);
         try
         {
             using var client = host.CreateApiServerClient("admin");

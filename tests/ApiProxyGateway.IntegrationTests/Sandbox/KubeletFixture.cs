@@ -22,10 +22,7 @@ public sealed class KubeletFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var scenario = Path.Combine(_directory, "scenario.yaml");
-        await File.WriteAllTextAsync(scenario, FaultScenario.Text());
-        Host = await SandboxHost.StartAsync(new SandboxOptions { StateDirectory = Path.Combine(_directory, "state"), ScenarioFile = scenario, AddressBlock = null, StartGateway = false });
+        Host = await FaultScenario.StartSandboxAsync(_directory, gatewayArguments: null);
     }
 
     public async ValueTask DisposeAsync()
@@ -65,30 +62,8 @@ public sealed class KubeletFixture : IAsyncLifetime
     };
 
     /// <summary>Waits until the stored pod satisfies <paramref name="condition"/> (its status is written by the node's runtime).</summary>
-    public async Task<V1Pod> WaitForPodAsync(string ns, string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
-        using var watch = Host.Store.Typed.Watch<V1Pod>(ns);
-        while (true)
-        {
-            if (Host.Store.Typed.Get<V1Pod>(ns, name) is { } pod && condition(pod))
-            {
-                return pod;
-            }
-
-            try
-            {
-                await watch.Events.WaitToReadAsync(deadline.Token);
-                while (watch.Events.TryRead(out _))
-                {
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Pod {ns}/{name} did not reach the expected state: {Host.Store.Get(ApiProxyGateway.Sandbox.Store.ResourceCatalog.Pods, ns, name)?["status"]}");
-            }
-        }
-    }
+    public Task<V1Pod> WaitForPodAsync(string ns, string name, Func<V1Pod, bool> condition, TimeSpan? timeout = null) =>
+        SandboxPodWait.UntilAsync(Host, ns, name, condition, timeout);
 
     /// <summary>Ids of the live processes the sandbox started after <paramref name="skip"/> earlier ones.</summary>
     public IReadOnlyList<int> LiveProcessesSince(int skip) => [.. Host.Processes.StartedProcessIds.Skip(skip).Where(ProcessRegistry.IsAlive)];

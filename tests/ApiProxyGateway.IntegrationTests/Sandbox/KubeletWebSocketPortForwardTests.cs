@@ -18,7 +18,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [InlineData("v4.base64.channel.k8s.io")]
     public async Task PortForward_WebSocket_ForwardsTheQueryPortAndClosesWhenThePodDoes(string? protocol)
     {
-        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var cancellation = TestWait.Timeout(TestWait.OperationTimeout);
         await fixture.WaitForPodAsync("demo", "server", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.Ready == true);
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
@@ -49,7 +49,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [Fact]
     public async Task PortForward_WebSocketWithTwoPorts_OpensAChannelPairForEach()
     {
-        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var cancellation = TestWait.Timeout(TestWait.OperationTimeout);
         await fixture.WaitForPodAsync("demo", "server", p => p.Status?.ContainerStatuses?.FirstOrDefault()?.Ready == true);
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
@@ -79,7 +79,7 @@ public sealed class KubeletWebSocketPortForwardTests(KubeletFixture fixture) : I
     [InlineData("v4.channel.k8s.io", "port=80,", 400)]
     public async Task PortForward_WebSocketTheKubeletCannotServe_IsRefusedBeforeTheUpgrade(string protocol, string query, int expected)
     {
-        var cancellation = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var cancellation = TestWait.Timeout(TestWait.OperationTimeout);
         using var identity = fixture.ApiServerKubeletClient();
         using var invoker = new HttpMessageInvoker(fixture.KubeletHandler(identity));
         using var socket = new ClientWebSocket();

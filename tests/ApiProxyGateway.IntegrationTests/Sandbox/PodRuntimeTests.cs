@@ -1,4 +1,3 @@
-using ApiProxyGateway.Sandbox.Hosting;
 using ApiProxyGateway.Sandbox.Runtime;
 using ApiProxyGateway.Tests.Support;
 using k8s.Models;
@@ -73,7 +72,7 @@ public sealed class PodRuntimeTests(KubeletFixture fixture) : IClassFixture<Kube
         IReadOnlyList<int> started;
         try
         {
-            var host = await SandboxHost.StartAsync(new SandboxOptions { StateDirectory = directory, AddressBlock = null, StartGateway = false }, TestContext.Current.CancellationToken);
+            var host = await TestSandbox.StartAsync(TestSandbox.Options(directory, gatewayArguments: null), TestContext.Current.CancellationToken);
             try
             {
                 await TestWait.UntilAsync(() => host.Processes.StartedProcessIds.Count(ProcessRegistry.IsAlive) >= 3, "the three default pods (started in the background) have live processes", TimeSpan.FromSeconds(20));

@@ -1,4 +1,5 @@
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
 
@@ -10,7 +11,7 @@ public sealed class SandboxApiServerFixture : IAsyncLifetime
     public SandboxHost Host { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
-        Host = await SandboxHost.StartAsync(new SandboxOptions { StateDirectory = _stateDirectory, AddressBlock = null, StartGateway = false });
+        Host = await TestSandbox.StartAsync(TestSandbox.Options(_stateDirectory, gatewayArguments: null), TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

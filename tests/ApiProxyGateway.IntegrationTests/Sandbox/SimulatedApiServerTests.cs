@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
@@ -196,9 +197,7 @@ public sealed class SimulatedApiServerTests(SandboxApiServerFixture fixture) : I
         using var reader = new StreamReader(body);
 
         _host.Store.Typed.Create(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "demo" } });
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var line = await reader.ReadLineAsync(timeout.Token);
+        var line = await reader.ReadLineAsync(TestWait.Deadline(TestWait.OperationTimeout, Cancellation));
 
         var watchEvent = JsonNode.Parse(line!)!;
         Assert.Equal("ADDED", watchEvent["type"]?.GetValue<string>());

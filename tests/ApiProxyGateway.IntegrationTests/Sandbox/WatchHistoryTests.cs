@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Tests.Support;
 using k8s.Models;
 
 namespace ApiProxyGateway.IntegrationTests.Sandbox;
@@ -9,8 +10,8 @@ public sealed class WatchHistoryTests : IAsyncLifetime
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "apg-it-" + Guid.NewGuid().ToString("N")[..8]);
     private SandboxHost _host = null!;
 
-    public async ValueTask InitializeAsync() => _host = await SandboxHost.StartAsync(
-        new SandboxOptions { StateDirectory = _stateDirectory, AddressBlock = null, StartGateway = false, WatchHistoryCapacity = 3 },
+    public async ValueTask InitializeAsync() => _host = await TestSandbox.StartAsync(
+        TestSandbox.Options(_stateDirectory, gatewayArguments: null) with { WatchHistoryCapacity = 3 },
         TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
@@ -54,8 +55,6 @@ public sealed class WatchHistoryTests : IAsyncLifetime
         using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellation);
         await using var body = await response.Content.ReadAsStreamAsync(cancellation);
         using var reader = new StreamReader(body);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        return await reader.ReadLineAsync(timeout.Token);
+        return await reader.ReadLineAsync(TestWait.Deadline(TestWait.OperationTimeout, cancellation));
     }
 }

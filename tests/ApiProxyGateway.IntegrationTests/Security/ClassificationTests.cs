@@ -30,7 +30,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("GET", "/api/v1/namespaces/sec/pods/shell/exec/more?command=id&stdout=true", 404)]
     public async Task GatewaySubresource_InAnyEncoding_IsServedOrRefusedByTheGatewayAndNeverReachesTheApiServer(string method, string target, int expected)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline);
@@ -47,7 +47,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodLog_WithAnEncodedSlash_IsServedFromTheKubeletByTheGateway()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/logger%2Flog?tailLines=1", deadline);
@@ -61,7 +61,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_KubeletPortWrittenAnotherWay_IsStillTheKubeletWithItsChecks()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (healthStatus, _, health) = await fixture.SendAsync("admin", HttpMethod.Get, "/api/v1/nodes/node-a:010250/proxy/healthz", deadline);
@@ -82,7 +82,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("hostnet:10250")]
     public async Task PodProxy_ToTheKubeletThroughAHostNetworkPod_IsRefused(string target)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Post, $"/api/v1/namespaces/sec/pods/{target}/proxy/run/sec/shell/shell?cmd=id", deadline);
@@ -99,7 +99,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [InlineData("GET", "/api/v1/nodes/node-a/proxy/logs?pattern=x", "/logs", "CVE-2024-9042")]
     public async Task NodeProxy_KubeletEndpointThatActsOnTheNode_IsRefusedByDefault(string method, string target, string kubeletPath, string reason)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (status, body, response) = await fixture.SendAsync("admin", new HttpMethod(method), target, deadline);
@@ -113,7 +113,7 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_LogFileListing_NeedsNodesLogAndIsForwarded()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (proberStatus, _, proberResponse) = await fixture.SendAsync("prober", HttpMethod.Get, "/api/v1/nodes/node-a/proxy/logs/", deadline);

@@ -19,7 +19,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [InlineData("spaced-name", "the client certificate's common name begins or ends with a space")]
     public async Task Certificate_IdentityThatCannotTravelInAHeader_Gets401SayingWhyAndNeverReachesTheApiServer(string user, string reason)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var (status, body, response) = await fixture.SendAsync(user, HttpMethod.Get, "/api/v1/namespaces/kube-system/pods", deadline);
         response.Dispose();
@@ -36,7 +36,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_WithCrLfInOrganization_IsOneOddGroupAtTheApiServer()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var direct = await fixture.WhoAmIAsync("crlf-group", direct: true, deadline);
 
@@ -49,7 +49,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [InlineData("multi-valued", "viewer", new[] { "team", "multi", "system:authenticated" })]
     public async Task Certificate_WithSeveralNamesOrAMultiValuedRdn_IsTheSameUserThroughTheGatewayAsDirect(string user, string name, string[] groups)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var direct = await fixture.WhoAmIAsync(user, direct: true, deadline);
         var gateway = await fixture.WhoAmIAsync(user, direct: false, deadline);
@@ -69,7 +69,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_InSystemUnauthenticated_IsNotMadeSystemAuthenticatedByTheGateway()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
         (await fixture.SendAsync("unauthenticated-group", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline)).Response.Dispose();
@@ -90,7 +90,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Certificate_ForSystemAnonymous_Gets401AndNothingIsForwarded()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
         var (status, body, response) = await fixture.SendAsync("anonymous-cn", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline);
@@ -108,7 +108,7 @@ public sealed class IdentityTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task Impersonation_RefusedByTheGateway_IsAudited()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = "limit=" + Random.Shared.Next(1, 1_000_000);
 
         var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods?" + marker, deadline,

@@ -54,7 +54,7 @@ public sealed class TlsResumptionTests : IAsyncLifetime
     /// <summary>One HTTP/1.1 request through <c>openssl s_client</c>; returns everything it printed.</summary>
     private async Task<string> OpenSslAsync(string[] arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("openssl")
+        var start = new ProcessStartInfo(HostTool.Require("openssl", "this test needs the openssl command (Debian's openssl package)"))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -66,17 +66,7 @@ public sealed class TlsResumptionTests : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start)!; // ! Start returns null only for shell execution
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("openssl was not found: this test needs the openssl command (Debian's openssl package)", e);
-        }
-
-        using (process)
+        using (var process = Process.Start(start)!) // ! Start returns null only for shell execution
         {
             try
             {

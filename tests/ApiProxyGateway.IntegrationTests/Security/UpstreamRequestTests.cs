@@ -20,7 +20,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task NodeProxy_RequestLineEncodedInThePath_ReachesTheKubeletAsOneEscapedRequest()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = Marker();
         var smuggled = $"healthz{marker}%0D%0A%0D%0APOST%20/run/sec/shell/shell%3Fcmd=touch%2520x%20HTTP/1.1%0D%0AHost:%20k%0D%0AX-Pad:%20x";
 
@@ -37,7 +37,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_HeaderAndRequestEncodedInThePath_ArriveAsOneRequestWithAnEscapedPath()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = Marker();
         var path = $"/{marker}%0D%0AX-Injected:%201%0D%0A%0D%0AGET%20/smuggled-{marker}%20HTTP/1.1%0D%0AX-Pad:%20y";
 
@@ -53,7 +53,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_ResponseHeadersNamedInConnection_DoNotReachTheClient()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/connection-headers", deadline);
 
@@ -69,7 +69,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_UpgradeRefusedWithUpgradeHeaders_ReachesTheClientWithoutThem()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var (status, _, response) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/upgrade-refused", deadline, configure: request =>
         {
@@ -90,7 +90,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_RedirectToAnotherHost_IsReturnedNotFollowedAndNeverAnswersAnUpgrade()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
 
         var (plainStatus, _, plain) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline);
         var (upgradeStatus, upgradeBody, upgrade) = await fixture.SendAsync("developer", HttpMethod.Get, RawHostileProxy + "/redirect-elsewhere", deadline, configure: request =>
@@ -117,7 +117,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [InlineData("/apis/example.io/v1/namespaces/sec/things/x/exec")]
     public async Task Upgrade_WithPost_IsRefusedRatherThanSentOnAsAGet(string target)
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var started = DateTimeOffset.UtcNow;
 
         var (status, body, response) = await fixture.SendAsync("admin", HttpMethod.Post, target, deadline, configure: request =>
@@ -137,7 +137,7 @@ public sealed class UpstreamRequestTests(SecuritySandboxFixture fixture)
     [Fact]
     public async Task PodProxy_ClientHostHeader_IsNotWhatTheWorkloadSees()
     {
-        var deadline = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var marker = Marker();
 
         (await fixture.SendAsync("developer", HttpMethod.Get, $"{HostileProxy}/{marker}", deadline, configure: r => r.Headers.Host = "attacker.example")).Response.Dispose();

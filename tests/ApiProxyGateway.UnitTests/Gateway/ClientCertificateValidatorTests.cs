@@ -1,5 +1,4 @@
 using ApiProxyGateway.Authentication;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Options;

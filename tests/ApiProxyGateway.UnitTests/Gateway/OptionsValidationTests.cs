@@ -1,7 +1,7 @@
 using System.Net;
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Tests.Support;
+using ApiProxyGateway.Tls;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Gateway;
@@ -80,25 +80,7 @@ public sealed class OptionsValidationTests : IDisposable
     public void ApiServer_KubeconfigWithoutCaOrWithInsecureSkip_IsRefused()
     {
         var kubeconfig = Path.Combine(_pki.Directory, "kubeconfig");
-        File.WriteAllText(kubeconfig, """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: https://127.0.0.1:6443
-                insecure-skip-tls-verify: true
-            users:
-            - name: u
-              user:
-                token: abc
-            contexts:
-            - name: x
-              context:
-                cluster: c
-                user: u
-            current-context: x
-            """);
+        new KubeconfigBuilder().InsecureCluster("c", new Uri("https://127.0.0.1:6443")).TokenUser("u", "abc").Context("x", "c", "u").WriteTo(kubeconfig);
 
         var failures = new ApiServerOptionsValidator().Validate(null, new ApiServerOptions { Kubeconfig = kubeconfig }).Failures!.ToArray();
 

@@ -1,4 +1,3 @@
-using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Streaming;
 using Microsoft.Extensions.Options;
 

@@ -10,7 +10,7 @@ public sealed class ChannelWebSocketLimitTests
     [Fact]
     public async Task Receive_MessageOneByteOverTheKubernetesLimit_ClosesWith1009NamingTheLimit()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var (server, peer) = Connect();
         using var channels = new ChannelWebSocket(server, StreamProtocols.RemoteCommandV5);
         var message = new byte[ChannelWebSocket.DefaultMaxMessageSize + 1];
@@ -30,7 +30,7 @@ public sealed class ChannelWebSocketLimitTests
     [Fact]
     public async Task Receive_MessageAtTheLimitInManyFragments_IsDeliveredWhole()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var (server, peer) = Connect();
         using var channels = new ChannelWebSocket(server, StreamProtocols.RemoteCommandV5, maxMessageSize: 100_000);
         var payload = Enumerable.Range(0, 99_999).Select(i => (byte)i).ToArray();
@@ -88,7 +88,7 @@ public sealed class ChannelWebSocketLimitTests
     [Fact]
     public async Task RemoteCommandServer_ClientSendsAnOversizedMessage_ReportsTheFailureAndEndsStdin()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var (server, peer) = Connect();
         await using var command = await RemoteCommandServer.AcceptWebSocketAsync(server, StreamProtocols.RemoteCommandV5, new RemoteCommandOptions { Stdin = true, Stdout = true }, ct);
         var message = new byte[ChannelWebSocket.DefaultMaxMessageSize + 1];

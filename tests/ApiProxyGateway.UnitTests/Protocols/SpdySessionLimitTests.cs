@@ -58,7 +58,7 @@ public sealed class SpdySessionLimitTests
     [Fact]
     public async Task Receive_PingFloodFromAPeerThatDoesNotRead_EndsTheSessionNamingTheLimit()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(30));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var (a, b) = DuplexPipeStream.CreatePair(pauseWriterThreshold: 1024);
         await using var server = SpdySession.CreateServer(b, new SpdySessionOptions { CloseTimeout = TimeSpan.FromMilliseconds(200) });
         var peer = new RawSpdyPeer(a);

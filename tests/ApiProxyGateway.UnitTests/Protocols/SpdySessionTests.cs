@@ -261,7 +261,7 @@ public sealed class SpdySessionTests
     [Fact]
     public async Task Transfer_TwentyMegabytesEachWayConcurrently_ArrivesIntact()
     {
-        var ct = TestWait.Timeout(TimeSpan.FromSeconds(60));
+        var ct = TestWait.Timeout(TestWait.OperationTimeout);
         var (a, b) = DuplexPipeStream.CreatePair();
         await using var client = SpdySession.CreateClient(a);
         await using var server = SpdySession.CreateServer(b);

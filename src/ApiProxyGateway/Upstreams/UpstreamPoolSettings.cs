@@ -1,0 +1,18 @@
+namespace ApiProxyGateway.Upstreams;
+
+/// <summary>
+/// How one upstream target's HTTP/1.1 connection pool behaves. The defaults are the kubelets' and workloads': an
+/// idle connection closes after a minute, and new requests move to new connections within a minute, so rotated
+/// credentials and trust bundles are soon used everywhere.
+/// </summary>
+/// <param name="Upstream">What the pool reaches, as the log names it ("kubelet", "workload", "API server").</param>
+/// <param name="ConnectTimeout">The time the connect step allows itself; the handler's own timeout is only a backstop above it.</param>
+internal sealed record UpstreamPoolSettings(string Upstream, TimeSpan ConnectTimeout)
+{
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ConnectionLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Header values go out as UTF-8 (user names and groups from certificate subjects may be), as Go servers read them. Default false.</summary>
+    public bool Utf8Headers { get; init; }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace ApiProxyGateway.EndToEndTests.Infrastructure;
+
+/// <summary>
+/// The repository the tests were built from (the folder with ApiProxyGateway.sln above the test binaries), and how a
+/// test runs one of its commands as a developer would from a shell: without the MSBuild variables the test host
+/// inherits from <c>dotnet test</c>, and leaving no build server behind.
+/// </summary>
+internal static class Repository
+{
+    private static readonly Lazy<string> FoundRoot = new(FindRoot);
+
+    public static string Root => FoundRoot.Value;
+
+    /// <summary>A process for <paramref name="command"/> (file and arguments) in <paramref name="workingDirectory"/>, its output redirected.</summary>
+    public static ProcessStartInfo Command(IReadOnlyList<string> command, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host inherits MSBuild variables from `dotnet test`; the child must find its own. No build nodes
+        // or compiler server may outlive the test.
+        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["UseSharedCompilation"] = "false";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return start;
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No ApiProxyGateway.sln above {AppContext.BaseDirectory}: these tests read the repository they were built from.");
+    }
+}

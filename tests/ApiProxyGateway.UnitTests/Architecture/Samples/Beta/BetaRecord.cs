@@ -1,0 +1,3 @@
+namespace ApiProxyGateway.UnitTests.Architecture.Samples.Beta;
+
+internal sealed record BetaRecord(int Value);
