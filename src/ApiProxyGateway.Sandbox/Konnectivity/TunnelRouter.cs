@@ -94,6 +94,11 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
         var tunnel = new Tunnel(request.Random, request.Address, agent, frontend);
         lock (_lock)
         {
+            if (!_agents.Contains(agent))
+            {
+                return $"the konnectivity-agent of node \"{agent.Node}\" disconnected"; // between choosing it and now
+            }
+
             if (!_pending.TryAdd(request.Random, tunnel))
             {
                 return $"dial id {request.Random} is already pending";
