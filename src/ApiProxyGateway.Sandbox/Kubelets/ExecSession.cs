@@ -13,8 +13,12 @@ internal static class ExecSession
 {
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a TTY command waits for the client's first terminal size (kubectl sends it just after the streams open).</summary>
-    private static readonly TimeSpan InitialSizeWait = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a TTY command waits for the client's first terminal size (kubectl sends it just after the streams
+    /// open, within milliseconds on a quiet machine; a second was seen to be too short on a machine at load 100).
+    /// A client that sends none starts this much later; later resizes apply whenever they come.
+    /// </summary>
+    private static readonly TimeSpan InitialSizeWait = TimeSpan.FromSeconds(3);
 
     public static async Task RunAsync(RemoteCommandServer remote, RunningPod pod, ContainerSupervisor container, IReadOnlyList<string> command, ProcessRegistry registry, CancellationToken clientGone)
     {
