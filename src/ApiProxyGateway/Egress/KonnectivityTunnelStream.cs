@@ -22,7 +22,7 @@ internal sealed class KonnectivityTunnelStream : Stream
     private readonly long _connectId;
     private readonly string _address;
     private readonly Channel<ReadOnlyMemory<byte>> _inbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-        new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        new BoundedChannelOptions(16) { SingleWriter = true }); // read by the reader, and drained by the close
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -182,7 +182,11 @@ internal sealed class KonnectivityTunnelStream : Stream
                     case PacketType.Data when packet.Data?.ConnectID == _connectId && packet.Data.Error.Length > 0:
                         return (null, new IOException($"{_context.Description} reported an error on the connection to {_address}: {packet.Data.Error}"));
                     case PacketType.Data when packet.Data?.ConnectID == _connectId:
-                        await _inbound.Writer.WriteAsync(packet.Data.Data_.Memory, _callCancellation.Token);
+                        if (Volatile.Read(ref _disposed) == 0)
+                        {
+                            await _inbound.Writer.WriteAsync(packet.Data.Data_.Memory, _callCancellation.Token);
+                        }
+
                         break;
                     case PacketType.CloseRsp when packet.CloseResponse?.ConnectID == _connectId:
                         return (packet.CloseResponse.Error.Length > 0
@@ -213,6 +217,11 @@ internal sealed class KonnectivityTunnelStream : Stream
     {
         try
         {
+            // Nobody reads any more: make room, so that the receiver is not stuck behind unread data and sees the CLOSE_RSP.
+            while (_inbound.Reader.TryRead(out _))
+            {
+            }
+
             if (!_ended.Task.IsCompleted)
             {
                 await SendAsync(KonnectivityPackets.CloseRequest(_connectId), CancellationToken.None);

@@ -169,6 +169,24 @@ public sealed class KonnectivityDialerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispose_WithUnreadData_StillSeesTheCloseRsp()
+    {
+        Server.OnDial = _ => DialAnswer.Echo;
+        var tunnel = await DialAsync(new IPEndPoint(IPAddress.Loopback, 1));
+        var server = await Server.TunnelAsync(1);
+        for (var i = 0; i < 40; i++)
+        {
+            server.Send(new Packet { Type = PacketType.Data, Data = new Data { ConnectID = server.ConnectId, Data_ = Google.Protobuf.ByteString.CopyFrom(new byte[1024]) } });
+        }
+
+        var first = new byte[1];
+        await tunnel.ReadExactlyAsync(first, TestWaitToken());
+        await tunnel.DisposeAsync();
+
+        Assert.EndsWith("closed the connection to 127.0.0.1:1", ((KonnectivityTunnelStream)tunnel).EndReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dial_ConnectionFailsBeforeTheAnswer_IsRetriedOnceOnANewConnection()
     {
         var dials = 0;
