@@ -8,11 +8,12 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// <summary>
 /// A sandbox of its own for the konnectivity faults (they stop agents and the server): the default scenario with every
 /// node behind its konnectivity-agent (<c>--egress grpc</c>: kubelets and pods in their own network namespace) and the
-/// gateway in front, dialling them through konnectivity-server's socket with a 2 s kubelet timeout.
+/// gateway in front, dialling them through konnectivity-server's socket with a 10 s kubelet timeout (a healthy dial
+/// through the server and an agent must fit in it on a busy machine; a slowed one must not).
 /// </summary>
 public sealed class EgressFaultSandboxFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan KubeletTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan KubeletTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "apg-e2e-egress-" + Guid.NewGuid().ToString("N")[..8]);
 
