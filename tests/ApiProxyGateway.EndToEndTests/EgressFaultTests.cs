@@ -24,7 +24,7 @@ public sealed class EgressFaultTests(EgressFaultSandboxFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task AgentDown_KubectlLogsAndExec_FailNamingTheNodeWhoseAgentIsMissing()
+    public async Task AgentDown_KubectlLogsAndExec_Fail503NamingTheNodeWhoseAgentIsMissing()
     {
         fixture.SkipUnlessAvailable();
         await fixture.Konnectivity.StopAgentAsync("node-b");
@@ -39,6 +39,8 @@ public sealed class EgressFaultTests(EgressFaultSandboxFixture fixture) : IClass
                 Assert.Contains("node \"node-b\"", result.StandardError, StringComparison.Ordinal);
                 Assert.Contains("No agent available", result.StandardError, StringComparison.Ordinal);
             }
+
+            Assert.Contains("Error from server (ServiceUnavailable)", logs.StandardError, StringComparison.Ordinal); // 503: the cluster is degraded, not the request wrong
         }
         finally
         {

@@ -44,7 +44,7 @@ internal sealed class AgentBackendService(TunnelRouter router, KonnectivityServe
         {
             if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => router.FromAgentAsync(agent, packet), lifetime.Stopping))
             {
-                await outbound.SendAsync(Packets.Drain()); // the server is going away
+                await outbound.SendAsync(KonnectivityPackets.Drain()); // the server is going away
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using ApiProxyGateway.Protocols.Konnectivity;
 using Google.Protobuf;
 
 namespace ApiProxyGateway.Sandbox.Konnectivity;
@@ -66,7 +67,7 @@ internal sealed class AgentConnection(long connectId, Socket socket, AgentSessio
 
         socket.Dispose();
         session.Forget(this);
-        await session.SendAsync(Packets.CloseResponse(ConnectId));
+        await session.SendAsync(KonnectivityPackets.CloseResponse(ConnectId));
         _closed.TrySetResult();
     }
 
@@ -78,7 +79,7 @@ internal sealed class AgentConnection(long connectId, Socket socket, AgentSessio
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
             {
-                if (!await session.SendAsync(Packets.Data(ConnectId, buffer.AsSpan(0, read))))
+                if (!await session.SendAsync(KonnectivityPackets.Data(ConnectId, buffer.AsSpan(0, read))))
                 {
                     break;
                 }

@@ -40,7 +40,7 @@ internal sealed class AgentSession
     /// <summary>Sends DRAIN (the agent is going away: the server should dial elsewhere) and waits until it is written.</summary>
     public async Task DrainAsync()
     {
-        await _outbound.SendAsync(Packets.Drain());
+        await _outbound.SendAsync(KonnectivityPackets.Drain());
         await _outbound.CompleteAsync(FlushLimit);
     }
 
@@ -74,7 +74,7 @@ internal sealed class AgentSession
                 }
                 else
                 {
-                    await SendAsync(Packets.CloseResponse(packet.Data.ConnectID, "unrecognized connectID"));
+                    await SendAsync(KonnectivityPackets.CloseResponse(packet.Data.ConnectID, "unrecognized connectID"));
                 }
 
                 break;
@@ -85,7 +85,7 @@ internal sealed class AgentSession
                 }
                 else
                 {
-                    await SendAsync(Packets.CloseResponse(packet.CloseRequest.ConnectID, "Unknown connectID"));
+                    await SendAsync(KonnectivityPackets.CloseResponse(packet.CloseRequest.ConnectID, "Unknown connectID"));
                 }
 
                 break;
@@ -126,13 +126,13 @@ internal sealed class AgentSession
             // The last two: the node network was shut down under the dial.
             var error = GoDialError(request.Address, e);
             KonnectivityLog.AgentDialFailed(_logger, _options.NodeName, request.Address, error);
-            await SendAsync(Packets.DialResponse(request.Random, error: error));
+            await SendAsync(KonnectivityPackets.DialResponse(request.Random, error: error));
             return;
         }
 
         var connection = new AgentConnection(connectId, socket, this);
         _connections[connectId] = connection;
-        if (!await SendAsync(Packets.DialResponse(request.Random, connectId)))
+        if (!await SendAsync(KonnectivityPackets.DialResponse(request.Random, connectId)))
         {
             await connection.CloseAsync();
             return;

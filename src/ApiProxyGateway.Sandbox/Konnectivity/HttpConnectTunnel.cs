@@ -90,9 +90,9 @@ internal sealed class HttpConnectTunnel : ITunnelFrontend
         }
 
         var random = Random.Shared.NextInt64(1, long.MaxValue);
-        if (await _router.DialAsync(this, new DialRequest { Protocol = "tcp", Address = head.Target, Random = random }) is { } error)
+        if (await _router.DialAsync(this, new DialRequest { Protocol = KonnectivityPackets.Tcp, Address = head.Target, Random = random }) is { } error)
         {
-            await RefuseAsync(503, error);
+            await RefuseAsync(500, $"currently no tunnels available: {error}"); // konnectivity-server's words and status
             return null;
         }
 
@@ -115,7 +115,7 @@ internal sealed class HttpConnectTunnel : ITunnelFrontend
                 for (var offset = 0; offset < segment.Length; offset += MaximumDataPacket)
                 {
                     var chunk = segment.Span.Slice(offset, Math.Min(MaximumDataPacket, segment.Length - offset));
-                    await _router.FromFrontendAsync(this, Packets.Data(connectId, chunk));
+                    await _router.FromFrontendAsync(this, KonnectivityPackets.Data(connectId, chunk));
                 }
             }
 
@@ -127,7 +127,7 @@ internal sealed class HttpConnectTunnel : ITunnelFrontend
         }
 
         // The client closed its side: the tunnel ends; what the agent still sends before its CLOSE_RSP is delivered.
-        await _router.FromFrontendAsync(this, Packets.CloseRequest(connectId));
+        await _router.FromFrontendAsync(this, KonnectivityPackets.CloseRequest(connectId));
         await _closedByAgent.Task.WaitAsync(FlushLimit, cancellationToken);
     }
 
@@ -185,6 +185,7 @@ internal sealed class HttpConnectTunnel : ITunnelFrontend
         400 => "Bad Request",
         405 => "Method Not Allowed",
         502 => "Bad Gateway",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Error",

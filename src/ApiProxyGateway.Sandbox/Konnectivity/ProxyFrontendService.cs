@@ -20,7 +20,7 @@ internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServ
         {
             if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => ServeAsync(frontend, outbound, packet), lifetime.Stopping))
             {
-                await outbound.SendAsync(Packets.Drain()); // the server is going away: dial elsewhere from now on
+                await outbound.SendAsync(KonnectivityPackets.Drain()); // the server is going away: dial elsewhere from now on
             }
         }
         finally
@@ -38,7 +38,7 @@ internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServ
         }
         else if (await router.DialAsync(frontend, packet.DialRequest) is { } error)
         {
-            await outbound.SendAsync(Packets.DialResponse(packet.DialRequest.Random, error: error));
+            await outbound.SendAsync(KonnectivityPackets.DialResponse(packet.DialRequest.Random, error: error));
         }
     }
 }

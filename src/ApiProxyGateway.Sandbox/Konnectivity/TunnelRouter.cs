@@ -61,12 +61,12 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
         var reason = $"the konnectivity-agent of node \"{agent.Node}\" disconnected";
         foreach (var tunnel in established)
         {
-            await tunnel.Frontend.DeliverAsync(Packets.CloseResponse(tunnel.ConnectId, reason));
+            await tunnel.Frontend.DeliverAsync(KonnectivityPackets.CloseResponse(tunnel.ConnectId, reason));
         }
 
         foreach (var tunnel in pending)
         {
-            await tunnel.Frontend.DeliverAsync(Packets.DialResponse(tunnel.Random, error: reason + " before it answered the dial"));
+            await tunnel.Frontend.DeliverAsync(KonnectivityPackets.DialResponse(tunnel.Random, error: reason + " before it answered the dial"));
         }
     }
 
@@ -132,7 +132,7 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
                     // Nobody waits for it any more (the dial was withdrawn or timed out): don't leak the agent's connection.
                     if (response.ConnectID != 0)
                     {
-                        await agent.SendAsync(Packets.CloseRequest(response.ConnectID));
+                        await agent.SendAsync(KonnectivityPackets.CloseRequest(response.ConnectID));
                     }
 
                     return;
@@ -168,7 +168,7 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
                 }
                 else
                 {
-                    await agent.SendAsync(Packets.CloseRequest(packet.Data.ConnectID));
+                    await agent.SendAsync(KonnectivityPackets.CloseRequest(packet.Data.ConnectID));
                 }
 
                 break;
@@ -201,7 +201,7 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
 
                 if (tunnel is null || !await tunnel.Agent.SendAsync(packet))
                 {
-                    await frontend.DeliverAsync(Packets.CloseResponse(connectId, tunnel is null ? "unrecognized connectID" : "the agent's stream is closed"));
+                    await frontend.DeliverAsync(KonnectivityPackets.CloseResponse(connectId, tunnel is null ? "unrecognized connectID" : "the agent's stream is closed"));
                 }
 
                 break;
@@ -232,12 +232,12 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
 
         foreach (var tunnel in pending)
         {
-            await tunnel.Agent.SendAsync(Packets.DialClose(tunnel.Random));
+            await tunnel.Agent.SendAsync(KonnectivityPackets.DialClose(tunnel.Random));
         }
 
         foreach (var tunnel in established)
         {
-            await tunnel.Agent.SendAsync(Packets.CloseRequest(tunnel.ConnectId));
+            await tunnel.Agent.SendAsync(KonnectivityPackets.CloseRequest(tunnel.ConnectId));
         }
     }
 
@@ -262,7 +262,7 @@ internal sealed class TunnelRouter(KonnectivityServerOptions options, ILogger lo
         if (Take(tunnel.Random) == tunnel)
         {
             KonnectivityLog.DialFailed(logger, tunnel.Address, tunnel.Agent.AgentId, KonnectivityMetadata.BackendDialTimeout);
-            await tunnel.Frontend.DeliverAsync(Packets.DialResponse(tunnel.Random, error: KonnectivityMetadata.BackendDialTimeout));
+            await tunnel.Frontend.DeliverAsync(KonnectivityPackets.DialResponse(tunnel.Random, error: KonnectivityMetadata.BackendDialTimeout));
         }
     }
 

@@ -38,7 +38,13 @@ internal sealed class EgressRoute(string selection, IEgressDialer dialer, Gatewa
         }
         catch (EgressException e)
         {
-            result = e.Failure == EgressFailure.Unavailable ? "unavailable" : "refused";
+            result = e.Failure switch
+            {
+                EgressFailure.Unavailable => "unavailable",
+                EgressFailure.NoAgent => "no_agent",
+                EgressFailure.TimedOut => "timeout",
+                _ => "refused",
+            };
             throw;
         }
         catch (SocketException e)

@@ -49,7 +49,7 @@ internal static class HttpConnectHandshake
 
         var lines = Encoding.Latin1.GetString(buffer, 0, headEnd).Split("\r\n");
         var (code, reason) = ParseStatusLine(lines[0]) ?? throw new EgressException(EgressFailure.Refused,
-            $"{proxy} answered CONNECT {authority} with something other than HTTP: \"{Printable(lines[0], 80)}\"");
+            $"{proxy} answered CONNECT {authority} with something other than HTTP: \"{EgressReply.Printable(lines[0], 80)}\"");
         var after = filled - headEnd - 4;
         if (code == 200)
         {
@@ -63,7 +63,8 @@ internal static class HttpConnectHandshake
         }
 
         var explanation = await ReadExplanationAsync(connection, buffer.AsMemory(headEnd + 4, after), ContentLength(lines), timeProvider, cancellationToken);
-        throw new EgressException(EgressFailure.Refused, string.Create(CultureInfo.InvariantCulture,
+        var failure = code == 503 ? EgressFailure.Unavailable : EgressReply.Classify(explanation);
+        throw new EgressException(failure, string.Create(CultureInfo.InvariantCulture,
             $"{proxy} refused CONNECT {authority}: {code} {reason}{(explanation.Length > 0 ? $": {explanation}" : "")}"));
     }
 
@@ -73,7 +74,7 @@ internal static class HttpConnectHandshake
         var parts = line.Split(' ', 3);
         return parts.Length >= 2 && parts[0] is "HTTP/1.1" or "HTTP/1.0" && parts[1].Length == 3
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code)
-            ? (code, parts.Length == 3 ? Printable(parts[2], 80) : "")
+            ? (code, parts.Length == 3 ? EgressReply.Printable(parts[2], 80) : "")
             : null;
     }
 
@@ -114,27 +115,6 @@ internal static class HttpConnectHandshake
             // The explanation is a courtesy: what arrived in time is enough.
         }
 
-        return Printable(Encoding.UTF8.GetString(body, 0, filled), MaxExplanationBytes);
-    }
-
-    /// <summary>Text from the proxy made safe for a message: control characters become spaces, runs of space one.</summary>
-    private static string Printable(string text, int max)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, max));
-        foreach (var c in text)
-        {
-            var printable = char.IsControl(c) || char.IsWhiteSpace(c) ? ' ' : c;
-            if (!(printable == ' ' && (builder.Length == 0 || builder[^1] == ' ')))
-            {
-                builder.Append(printable);
-            }
-
-            if (builder.Length == max)
-            {
-                break;
-            }
-        }
-
-        return builder.ToString().TrimEnd();
+        return EgressReply.Printable(Encoding.UTF8.GetString(body, 0, filled), MaxExplanationBytes);
     }
 }

@@ -101,7 +101,7 @@ internal sealed class KonnectivityDialer : IEgressDialer, IDisposable
                 switch (packet.Type)
                 {
                     case PacketType.DialRsp when packet.DialResponse?.Random == random && packet.DialResponse.Error.Length > 0:
-                        throw new EgressException(EgressFailure.Refused, $"{Description} could not dial {address}: {packet.DialResponse.Error}");
+                        throw new EgressException(EgressReply.Classify(packet.DialResponse.Error), $"{Description} could not dial {address}: {EgressReply.Printable(packet.DialResponse.Error)}");
                     case PacketType.DialRsp when packet.DialResponse?.Random == random:
                         owned = true;
                         return new KonnectivityTunnelStream(call, callCancellation, context, packet.DialResponse.ConnectID, address);

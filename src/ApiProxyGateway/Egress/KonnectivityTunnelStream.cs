@@ -6,7 +6,7 @@ namespace ApiProxyGateway.Egress;
 
 /// <summary>
 /// One dialled connection through a Konnectivity server, as a duplex byte stream: writes go out as DATA packets
-/// (at most <see cref="KonnectivityPackets.MaxData"/> bytes each), reads come from the DATA packets for this
+/// (at most <see cref="MaxData"/> bytes each), reads come from the DATA packets for this
 /// connection. The server's CLOSE_RSP or the end of its stream ends the reads (end of stream, with the reason kept in
 /// <see cref="EndReason"/>); a server that goes away mid-stream fails them with an <see cref="IOException"/> that says
 /// so. Disposing sends CLOSE_REQ and waits briefly for the CLOSE_RSP. A DRAIN retires the gRPC connection for new
@@ -14,6 +14,12 @@ namespace ApiProxyGateway.Egress;
 /// </summary>
 internal sealed class KonnectivityTunnelStream : Stream
 {
+    /// <summary>
+    /// The largest DATA payload the gateway sends: a TLS record and its overhead fit in one, and a packet stays far
+    /// below gRPC's 4 MiB message limit.
+    /// </summary>
+    public const int MaxData = 32 * 1024;
+
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly AsyncDuplexStreamingCall<Packet, Packet> _call;
@@ -83,7 +89,7 @@ internal sealed class KonnectivityTunnelStream : Stream
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         while (!buffer.IsEmpty)
         {
-            var chunk = buffer[..Math.Min(buffer.Length, KonnectivityPackets.MaxData)];
+            var chunk = buffer[..Math.Min(buffer.Length, MaxData)];
             buffer = buffer[chunk.Length..];
             await SendAsync(KonnectivityPackets.Data(_connectId, chunk.Span), cancellationToken);
         }
@@ -180,7 +186,7 @@ internal sealed class KonnectivityTunnelStream : Stream
                 switch (packet.Type)
                 {
                     case PacketType.Data when packet.Data?.ConnectID == _connectId && packet.Data.Error.Length > 0:
-                        return (null, new IOException($"{_context.Description} reported an error on the connection to {_address}: {packet.Data.Error}"));
+                        return (null, new IOException($"{_context.Description} reported an error on the connection to {_address}: {EgressReply.Printable(packet.Data.Error)}"));
                     case PacketType.Data when packet.Data?.ConnectID == _connectId:
                         if (Volatile.Read(ref _disposed) == 0)
                         {
@@ -190,7 +196,7 @@ internal sealed class KonnectivityTunnelStream : Stream
                         break;
                     case PacketType.CloseRsp when packet.CloseResponse?.ConnectID == _connectId:
                         return (packet.CloseResponse.Error.Length > 0
-                            ? $"{_context.Description} closed the connection to {_address}: {packet.CloseResponse.Error}"
+                            ? $"{_context.Description} closed the connection to {_address}: {EgressReply.Printable(packet.CloseResponse.Error)}"
                             : $"{_context.Description} closed the connection to {_address}", null);
                     case PacketType.Drain:
                         _context.Draining();

@@ -93,7 +93,12 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         }
         catch (EgressException e)
         {
-            var failure = e.Failure == EgressFailure.Unavailable ? UpstreamFailure.EgressUnavailable : UpstreamFailure.EgressRefused;
+            var failure = e.Failure switch
+            {
+                EgressFailure.Unavailable or EgressFailure.NoAgent => UpstreamFailure.EgressUnavailable,
+                EgressFailure.TimedOut => UpstreamFailure.Timeout,
+                _ => UpstreamFailure.EgressRefused,
+            };
             throw new UpstreamConnectException(target, failure, UpstreamTlsFailure.None, e.Message, e);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)

@@ -61,7 +61,7 @@ public sealed class HttpConnectDialerTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<EgressException>(async () => await egress.Cluster.DialAsync(new IPEndPoint(IPAddress.Parse("10.0.0.5"), 10250), TestWait.Timeout()));
 
-        Assert.Equal(EgressFailure.Refused, failure.Failure);
+        Assert.Equal(EgressFailure.Unavailable, failure.Failure);
         Assert.Equal(
             $"the Konnectivity server (HTTPConnect over unix:{_socket}) refused CONNECT 10.0.0.5:10250: 503 Service Unavailable: currently no tunnels available: the Konnectivity agent for node-a is not connected",
             failure.Message);

@@ -90,6 +90,50 @@ public sealed class UpstreamConnectorEgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kubelet_NoAgentForTheNode_IsA503NamingTheNodeAndTheServersWords()
+    {
+        _server.OnDial = _ => DialAnswer.Refuse(KonnectivityMetadata.NoAgentAvailable);
+
+        var failure = await Assert.ThrowsAsync<UpstreamConnectException>(async () => await ConnectAsync(_egress, "kubelet", _pki.ClusterCa, TimeSpan.FromSeconds(10)));
+        var status = await StatusAsync(failure);
+
+        Assert.Equal(UpstreamFailure.EgressUnavailable, failure.Failure);
+        Assert.Equal(503, (int)status["code"]!);
+        Assert.Equal("ServiceUnavailable", (string)status["reason"]!);
+        Assert.Equal(
+            $"error dialing the kubelet on node \"node-a\": the Konnectivity server (GRPC over unix:{_socket}) could not dial 127.0.0.1:{_upstream.Url.Port}: No agent available",
+            (string)status["message"]!);
+        Assert.Single(_server.Tunnels); // the server answered: no retry on another connection
+    }
+
+    [Fact]
+    public async Task Kubelet_AgentDidNotAnswerTheServerInTime_IsA504()
+    {
+        _server.OnDial = _ => DialAnswer.Refuse(KonnectivityMetadata.BackendDialTimeout);
+
+        var failure = await Assert.ThrowsAsync<UpstreamConnectException>(async () => await ConnectAsync(_egress, "kubelet", _pki.ClusterCa, TimeSpan.FromSeconds(10)));
+        var status = await StatusAsync(failure);
+
+        Assert.Equal(UpstreamFailure.Timeout, failure.Failure);
+        Assert.Equal(504, (int)status["code"]!);
+        Assert.EndsWith("could not dial 127.0.0.1:" + _upstream.Url.Port + ": timed out waiting for backend dial", (string)status["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubelet_HostileDialError_ReachesTheStatusOnOneBoundedPrintableLine()
+    {
+        _server.OnDial = _ => DialAnswer.Refuse("refused\r\nX-Injected: yes\0\u001b[31m" + new string('a', 100_000));
+
+        var failure = await Assert.ThrowsAsync<UpstreamConnectException>(async () => await ConnectAsync(_egress, "kubelet", _pki.ClusterCa, TimeSpan.FromSeconds(10)));
+        var message = (string)(await StatusAsync(failure))["message"]!;
+
+        Assert.Equal(UpstreamFailure.EgressRefused, failure.Failure);
+        Assert.Contains(": refused X-Injected: yes [31maaa", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message, c => char.IsControl(c));
+        Assert.True(message.Length < 1_000, $"the message is {message.Length} characters");
+    }
+
+    [Fact]
     public async Task Kubelet_KonnectivityServerDown_IsA503NamingTheEgress()
     {
         using var missing = TestEgress.Selector(TestEgress.WriteConfiguration(_pki.Directory, TestEgress.Selection("cluster", "GRPC", $$"""{ uds: { udsName: "{{_socket}}.missing" } }""")));

@@ -142,7 +142,7 @@ public sealed class KonnectivityGrpcTests(KonnectivityFixture fixture) : IClassF
         using var channel = fixture.SocketChannel();
         using var call = new ProxyService.ProxyServiceClient(channel).Proxy(cancellationToken: TestWait.Timeout());
 
-        await call.RequestStream.WriteAsync(Packets.Data(4242, "stray"u8), TestContext.Current.CancellationToken);
+        await call.RequestStream.WriteAsync(KonnectivityPackets.Data(4242, "stray"u8), TestContext.Current.CancellationToken);
         Assert.True(await call.ResponseStream.MoveNext(TestWait.Timeout()));
 
         Assert.Equal(PacketType.CloseRsp, call.ResponseStream.Current.Type);

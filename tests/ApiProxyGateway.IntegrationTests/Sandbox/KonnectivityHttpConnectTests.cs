@@ -62,14 +62,14 @@ public sealed class KonnectivityHttpConnectTests(KonnectivityFixture fixture) : 
     }
 
     [Fact]
-    public async Task Connect_NodeWithoutAgent_Is503NamingTheNode()
+    public async Task Connect_NodeWithoutAgent_Is500WithKonnectivityServersWordsNamingTheNode()
     {
         fixture.SkipUnlessAvailable();
 
         var refused = await Assert.ThrowsAsync<HttpConnectException>(() => HttpConnectClient.ConnectAsync(fixture.Plane.SocketPath, fixture.Node(3).ToString(), TestWait.Timeout()));
 
-        Assert.Equal(503, refused.StatusCode);
-        Assert.StartsWith(KonnectivityMetadata.NoAgentAvailable, refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(500, refused.StatusCode);
+        Assert.StartsWith("currently no tunnels available: " + KonnectivityMetadata.NoAgentAvailable, refused.Reason, StringComparison.Ordinal);
         Assert.Contains("node \"node-c\"", refused.Reason, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using ApiProxyGateway.Protocols.Konnectivity;
-using ApiProxyGateway.Sandbox.Konnectivity;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -52,7 +51,7 @@ internal sealed class ProxyStream : IAsyncDisposable
     public async Task<DialResponse> DialAsync(string address)
     {
         var random = Random.Shared.NextInt64(1, long.MaxValue);
-        await _call.RequestStream.WriteAsync(Packets.DialRequest(address, random), _timeout);
+        await _call.RequestStream.WriteAsync(KonnectivityPackets.DialRequest(address, random), _timeout);
         var answer = await ReadAsync();
         Assert.Equal(PacketType.DialRsp, answer.Type);
         Assert.Equal(random, answer.DialResponse.Random);
@@ -60,9 +59,9 @@ internal sealed class ProxyStream : IAsyncDisposable
         return answer.DialResponse;
     }
 
-    public Task SendAsync(string text) => _call.RequestStream.WriteAsync(Packets.Data(ConnectId, Encoding.ASCII.GetBytes(text)), _timeout);
+    public Task SendAsync(string text) => _call.RequestStream.WriteAsync(KonnectivityPackets.Data(ConnectId, Encoding.ASCII.GetBytes(text)), _timeout);
 
-    public Task CloseAsync() => _call.RequestStream.WriteAsync(Packets.CloseRequest(ConnectId), _timeout);
+    public Task CloseAsync() => _call.RequestStream.WriteAsync(KonnectivityPackets.CloseRequest(ConnectId), _timeout);
 
     /// <summary>The next packet; fails the test if the stream ends first.</summary>
     public async Task<Packet> ReadAsync()

@@ -75,7 +75,7 @@ public sealed class SandboxEgressTests(EgressSandboxFixture fixture) : IClassFix
         }
 
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        Assert.Contains($"proxy error from {fixture.Konnectivity.SocketPath} while dialing {fixture.Host.KubeletUrl("node-b").Authority}, code 503: 503 Service Unavailable", refused, StringComparison.Ordinal);
+        Assert.Contains($"proxy error from {fixture.Konnectivity.SocketPath} while dialing {fixture.Host.KubeletUrl("node-b").Authority}, code 500: 500 Internal Server Error", refused, StringComparison.Ordinal);
     }
 
     [Fact]

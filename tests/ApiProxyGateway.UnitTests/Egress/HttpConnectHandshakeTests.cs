@@ -32,17 +32,19 @@ public sealed class HttpConnectHandshakeTests
     }
 
     [Theory]
-    [InlineData("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\ncurrently no tunnels available: no agent for node-a\r\n", "503 Service Unavailable: currently no tunnels available: no agent for node-a")]
-    [InlineData("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 13\r\n\r\nbackend error and more", "502 Bad Gateway: backend error")]
-    [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n", "407 Proxy Authentication Required")]
-    [InlineData("HTTP/1.1 500 Internal\u0007Error\r\n\r\nline one\r\nline\ttwo\u0000", "500 Internal Error: line one line two")]
-    public async Task Run_AnythingBut200_FailsWithTheStatusReasonAndExplanation(string answer, string expected)
+    [InlineData("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nno route\r\n", "Unavailable", "503 Service Unavailable: no route")]
+    [InlineData("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\ncurrently no tunnels available: No agent available", "NoAgent", "500 Internal Server Error: currently no tunnels available: No agent available")]
+    [InlineData("HTTP/1.1 504 Gateway Timeout\r\n\r\ntimed out waiting for backend dial", "TimedOut", "504 Gateway Timeout: timed out waiting for backend dial")]
+    [InlineData("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 13\r\n\r\nbackend error and more", "Refused", "502 Bad Gateway: backend error")]
+    [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n", "Refused", "407 Proxy Authentication Required")]
+    [InlineData("HTTP/1.1 500 Internal\u0007Error\r\n\r\nline one\r\nline\ttwo\u0000", "Refused", "500 Internal Error: line one line two")]
+    public async Task Run_AnythingBut200_FailsWithTheStatusReasonAndExplanation(string answer, string expectedFailure, string expected)
     {
         await using var connection = await ConnectionAnsweringAsync(answer);
 
         var failure = await Assert.ThrowsAsync<EgressException>(() => RunAsync(connection, "10.0.0.5:10250"));
 
-        Assert.Equal(EgressFailure.Refused, failure.Failure);
+        Assert.Equal(expectedFailure, failure.Failure.ToString());
         Assert.Equal($"{Proxy} refused CONNECT 10.0.0.5:10250: {expected}", failure.Message);
     }
 

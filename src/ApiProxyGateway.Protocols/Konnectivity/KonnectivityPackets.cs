@@ -1,13 +1,19 @@
-using ApiProxyGateway.Protocols.Konnectivity;
 using Google.Protobuf;
 
-namespace ApiProxyGateway.Sandbox.Konnectivity;
+namespace ApiProxyGateway.Protocols.Konnectivity;
 
-/// <summary>The packets the server and the agents build, each with its type and payload set together.</summary>
-internal static class Packets
+/// <summary>
+/// The packets of apiserver-network-proxy's Proxy and Connect streams, each built with its type and payload set
+/// together (a packet whose type and payload disagree is dropped by konnectivity-server). The gateway's dialer and
+/// the sandbox's server and agents build them here, and nowhere else.
+/// </summary>
+public static class KonnectivityPackets
 {
+    /// <summary>The only protocol a Konnectivity agent dials (DialRequest.protocol).</summary>
+    public const string Tcp = "tcp";
+
     public static Packet DialRequest(string address, long random) =>
-        new() { Type = PacketType.DialReq, DialRequest = new DialRequest { Protocol = "tcp", Address = address, Random = random } };
+        new() { Type = PacketType.DialReq, DialRequest = new DialRequest { Protocol = Tcp, Address = address, Random = random } };
 
     public static Packet DialResponse(long random, long connectId = 0, string error = "") =>
         new() { Type = PacketType.DialRsp, DialResponse = new DialResponse { Random = random, ConnectID = connectId, Error = error } };
