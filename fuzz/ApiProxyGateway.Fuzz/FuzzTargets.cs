@@ -16,6 +16,8 @@ internal static class FuzzTargets
         ChannelFramingTarget.Target,
         RequestClassifierTarget.Target,
         CertificateSubjectTarget.Target,
+        EgressSelectorConfigTarget.Target,
+        HttpConnectResponseTarget.Target,
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

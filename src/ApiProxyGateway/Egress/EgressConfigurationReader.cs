@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,12 +12,33 @@ namespace ApiProxyGateway.Egress;
 /// </summary>
 internal static class EgressConfigurationReader
 {
+    /// <summary>The largest file read: a real one is a few hundred bytes, and a parser has limits.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
     public static (EgressSelectorConfiguration? Configuration, IReadOnlyList<string> Errors) Read(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = new byte[MaxFileBytes + 1];
+            var filled = 0;
+            int read;
+            while (filled < bytes.Length && (read = file.Read(bytes, filled, bytes.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled > MaxFileBytes)
+            {
+                return (null, [string.Create(CultureInfo.InvariantCulture, $"the file is larger than {MaxFileBytes} bytes; an EgressSelectorConfiguration is a few hundred")]);
+            }
+
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, 0, filled).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, ["the file is not UTF-8 text"]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

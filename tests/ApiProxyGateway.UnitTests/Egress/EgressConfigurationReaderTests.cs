@@ -137,6 +137,63 @@ public sealed class EgressConfigurationReaderTests
         Assert.Equal(["the file does not exist"], errors);
     }
 
+    [Fact]
+    public void Read_FileOverTheLimit_IsRefusedWithoutParsingIt()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, Document("- name: cluster\n  connection:\n    proxyProtocol: Direct") + "#" + new string('x', EgressConfigurationReader.MaxFileBytes));
+
+            var (configuration, errors) = EgressConfigurationReader.Read(path);
+
+            Assert.Null(configuration);
+            Assert.Equal([$"the file is larger than {EgressConfigurationReader.MaxFileBytes} bytes; an EgressSelectorConfiguration is a few hundred"], errors);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_FileThatIsNotUtf8_IsRefused()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, [.. "kind: "u8, 0xC3, 0x28, .. "\n"u8]);
+
+            var (configuration, errors) = EgressConfigurationReader.Read(path);
+
+            Assert.Null(configuration);
+            Assert.Equal(["the file is not UTF-8 text"], errors);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_ValidFileWithAByteOrderMark_IsRead()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, Document("- name: cluster\n  connection:\n    proxyProtocol: Direct"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+            var (configuration, errors) = EgressConfigurationReader.Read(path);
+
+            Assert.Empty(errors);
+            Assert.Equal(EgressSelection.Cluster, Assert.Single(configuration!.EgressSelections).Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static string Document(string selections) =>
         "apiVersion: apiserver.k8s.io/v1beta1\nkind: EgressSelectorConfiguration\negressSelections:\n" + selections + "\n";
 }
