@@ -9,6 +9,7 @@ using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Requests;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
@@ -25,6 +26,7 @@ builder.Services.AddEgress();                       // direct, or through Konnec
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client
 builder.Services.AddUpstreams();                    // verified TLS dialling and the one writer of upstream request heads
 builder.Services.AddAccessReviews();                // SubjectAccessReview decisions, cached
+builder.Services.AddSessions();                     // open connections and streams, checked again: revocation, re-authorization
 builder.Services.AddKubelets();                     // each node's kubelet address, verified connections (chain, name, node identity)
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
 builder.Services.AddProxySubresources();            // pods/services/nodes proxy over verified TLS

@@ -29,6 +29,10 @@ internal static class GatewayCommandLine
         "--operations-bind-address", plan.GatewayAddress.ToString(),
         "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
         "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR
+
+        // Open streams are authorized again every 10 s (1 min by default), so deleting a RoleBinding ends a session
+        // while one watches.
+        "--stream-reauthorization-interval", "00:00:10",
     ];
 
     /// <summary>With <c>--egress</c>: kube-apiserver's flag, so kubelets and pods are dialled through konnectivity-server.</summary>

@@ -32,11 +32,19 @@ internal sealed class AccessReviewer : IDisposable
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, _options.CacheSize) });
     }
 
-    public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken)
+    public Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, CancellationToken cancellationToken) =>
+        ReviewAsync(user, attributes, TimeSpan.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReviewAsync(KubernetesUser, ResourceAttributes, CancellationToken)"/>, but a cached decision is
+    /// used only if it was made at most <paramref name="maxAge"/> ago: re-authorizing an open stream must see a
+    /// RoleBinding deleted since, not the allowed answer cached for minutes. The fresh answer is cached for everyone.
+    /// </summary>
+    public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, TimeSpan maxAge, CancellationToken cancellationToken)
     {
         var key = Key(user, attributes);
         var now = _timeProvider.GetUtcNow();
-        if (_cache.TryGetValue(key, out CachedDecision? cached) && cached is not null && now < cached.Deadline)
+        if (_cache.TryGetValue(key, out CachedDecision? cached) && cached is not null && now < cached.Deadline && now - cached.Decided <= maxAge)
         {
             _metrics.AuthorizationDecision(cached.Decision.Allowed ? "allowed" : "denied", cacheHit: true);
             return cached.Decision with { FromCache = true };
@@ -79,7 +87,8 @@ internal sealed class AccessReviewer : IDisposable
             var ttl = decision.Allowed ? _options.AllowedCacheTtl : _options.DeniedCacheTtl;
             if (ttl > TimeSpan.Zero)
             {
-                _cache.Set(key, new CachedDecision(decision, _timeProvider.GetUtcNow() + ttl), new MemoryCacheEntryOptions
+                var decided = _timeProvider.GetUtcNow();
+                _cache.Set(key, new CachedDecision(decision, decided, decided + ttl), new MemoryCacheEntryOptions
                 {
                     Size = 1,
                     AbsoluteExpirationRelativeToNow = ttl,
@@ -132,5 +141,5 @@ internal sealed class AccessReviewer : IDisposable
     private static void Append(StringBuilder builder, string value) =>
         builder.Append(value.Length).Append(':').Append(value).Append('|');
 
-    private sealed record CachedDecision(AccessDecision Decision, DateTimeOffset Deadline);
+    private sealed record CachedDecision(AccessDecision Decision, DateTimeOffset Decided, DateTimeOffset Deadline);
 }

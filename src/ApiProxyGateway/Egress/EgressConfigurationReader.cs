@@ -60,6 +60,12 @@ internal static class EgressConfigurationReader
             // Duplicate fields land here too ("Duplicate key name"), as kube's strict decoder refuses them.
             return (null, [string.Create(CultureInfo.InvariantCulture, $"line {e.Start.Line}: not valid YAML: {e.Message}")]);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet 18.1's scanner throws this on some malformed plain scalars (found by the egress-selector-config
+            // property test): still malformed YAML, never a crash.
+            return (null, [$"not valid YAML: {e.Message}"]);
+        }
 
         if (stream.Documents.Count != 1)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using ApiProxyGateway.Health;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -45,6 +46,11 @@ internal static class FrontDoor
                         HandshakeTimeout = options.TlsHandshakeTimeout > TimeSpan.Zero ? options.TlsHandshakeTimeout : TimeSpan.FromSeconds(10),
                         OnConnection = _ => ValueTask.FromResult(provider.GetRequiredService<ServingTlsProvider>().CreateServerOptions()),
                     });
+
+                    // After TLS: every connection with a client certificate is known until it closes, so one whose
+                    // certificate is revoked or expires can be cut even while it carries no request.
+                    var sessions = provider.GetRequiredService<LiveSessions>();
+                    listen.Use(next => connection => sessions.TrackAsync(connection, next));
                 });
 
                 var operations = configuration.GetSection(OperationsOptions.SectionName).Get<OperationsOptions>() ?? new OperationsOptions();

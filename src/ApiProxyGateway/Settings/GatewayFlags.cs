@@ -32,6 +32,9 @@ internal static class GatewayFlags
         ["--audit-log-maxsize"] = "Audit:MaxSizeMegabytes",
         ["--audit-log-maxbackup"] = "Audit:MaxBackups",
         ["--egress-selector-config-file"] = "Egress:SelectorConfigFile",
+        ["--stream-reauthorization-interval"] = "Sessions:StreamReauthorizationInterval",
+        ["--stream-reauthorization-grace-period"] = "Sessions:StreamReauthorizationGracePeriod",
+        ["--stream-reauthorization-fail-open"] = "Sessions:StreamReauthorizationFailOpen",
     };
 
     private static readonly Dictionary<string, string> FlagBySetting =

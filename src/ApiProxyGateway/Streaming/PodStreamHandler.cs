@@ -5,6 +5,7 @@ using ApiProxyGateway.Egress;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Upstreams;
 
 namespace ApiProxyGateway.Streaming;
@@ -22,6 +23,7 @@ internal sealed class PodStreamHandler(
     StreamRelays relays,
     StreamLimiter limiter,
     StreamDrain drain,
+    LiveSessions sessions,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -46,7 +48,8 @@ internal sealed class PodStreamHandler(
         }
 
         var user = await identity.ResolveAsync(context);
-        if (user is null || !await AuthorizeAsync(context, user, subresource, ns, name))
+        var permissions = user is null ? [] : Permissions(context, subresource, ns, name);
+        if (user is null || !await AuthorizeAsync(context, user, permissions))
         {
             return;
         }
@@ -63,14 +66,19 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
-        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = drain.StreamsMustClose }, protocol);
+        // Held to its access while it is open: ended, with the reason, if the certificate is revoked or the
+        // permissions are taken away (SessionGuard).
+        using var live = sessions.Open(context, StreamTracker.KindOf(subresource), user, permissions);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose, live?.Ending ?? CancellationToken.None);
+        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = drain.StreamsMustClose, Session = live }, protocol);
     }
 
-    private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, PodSubresource subresource, string ns, string name)
+    /// <summary>
+    /// What the stream is authorized as. pods/log is read with get. Streams need create whatever the method; a
+    /// WebSocket GET is first authorized as get, as kube-apiserver's request filter does, then as create.
+    /// </summary>
+    private static ResourceAttributes[] Permissions(HttpContext context, PodSubresource subresource, string ns, string name)
     {
-        // pods/log is read with get. Streams need create whatever the method; a WebSocket GET is first
-        // authorized as get, as kube-apiserver's request filter does, then as create.
         var resource = subresource switch
         {
             PodSubresource.Log => "log",
@@ -80,9 +88,14 @@ internal sealed class PodStreamHandler(
         };
         string[] verbs = subresource == PodSubresource.Log ? ["get"]
             : HttpMethods.IsGet(context.Request.Method) ? ["get", "create"] : ["create"];
-        foreach (var verb in verbs)
+        return [.. verbs.Select(verb => new ResourceAttributes(verb, "", "pods", resource, ns, name))];
+    }
+
+    private async Task<bool> AuthorizeAsync(HttpContext context, KubernetesUser user, ResourceAttributes[] permissions)
+    {
+        foreach (var permission in permissions)
         {
-            if (!await authorizer.AuthorizeAsync(context, user, new ResourceAttributes(verb, "", "pods", resource, ns, name)))
+            if (!await authorizer.AuthorizeAsync(context, user, permission))
             {
                 return false;
             }

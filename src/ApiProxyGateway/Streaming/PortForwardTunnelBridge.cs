@@ -36,7 +36,7 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
         stream.Tracker.Started("tunnel-bridged");
         var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing);
-        if (socket.State == WebSocketState.Open)
+        if (!await GatewayClose.TryCloseAsync(socket, stream) && socket.State == WebSocketState.Open)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         }

@@ -60,6 +60,12 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
         {
+            if (stream.EndedByGateway is { } end)
+            {
+                // The client is told why, on the error channel as a Status, as a failed command would be.
+                await TellQuietlyAsync(client, end.Message);
+            }
+
             var violation = Violation(e, client, session);
             endedBy = violation is not null ? "protocol-error"
                 : idle.IdledOut ? "idle-timeout" : http.RequestAborted.IsCancellationRequested ? "client" : "error";
@@ -97,6 +103,19 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         }
 
         return session.Completion is { IsFaulted: true, Exception.InnerException: SpdyProtocolException failed } ? ("kubelet", failed.Message) : null;
+    }
+
+    private static async Task TellQuietlyAsync(RemoteCommandServer client, string message)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await client.CompleteAsync(new RemoteCommandResult(null, message), deadline.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone already.
+        }
     }
 
     private static string Negotiated(HttpResponseHeaders headers) =>

@@ -1,5 +1,6 @@
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Sessions;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -23,4 +24,10 @@ internal sealed record StreamContext(
 
     /// <summary>Cancelled when the gateway's drain period ends (one cause of <see cref="Closing"/>): tells a stream the shutdown closed from one its client left.</summary>
     public CancellationToken ShuttingDown { get; init; }
+
+    /// <summary>The stream as the session guard holds it; its <see cref="LiveStream.End"/> says why the gateway ended it, if it did.</summary>
+    public LiveStream? Session { get; init; }
+
+    /// <summary>Why the gateway ended the stream while it was in use (revoked, forbidden, ...), or null.</summary>
+    public SessionEnd? EndedByGateway => Session?.End;
 }

@@ -17,7 +17,10 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
     /// <summary>The command's exit code, when the relay could see it (translated streams).</summary>
     public int? ExitCode { get; set; }
 
-    public string Kind { get; } = stream.Subresource switch
+    public string Kind { get; } = KindOf(stream.Subresource);
+
+    /// <summary>The metric label of a pod stream: logs, exec, attach or portforward.</summary>
+    public static string KindOf(PodSubresource subresource) => subresource switch
     {
         PodSubresource.Log => "logs",
         PodSubresource.Exec => "exec",
@@ -47,7 +50,9 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
 
         // A relay sees only its Closing token, so a stream cut at the end of the drain can look to it as if the
         // client left (a log) or as a failure (a translated exec): the outcome is the shutdown's.
-        var endedBy = stream.ShuttingDown.IsCancellationRequested && result.EndedBy is "client" or "error" ? "shutdown" : result.EndedBy;
+        // Likewise a stream the session guard ended: the relay saw its Closing token, the guard knows why.
+        var endedBy = stream.EndedByGateway is { } gateway ? gateway.EndedBy
+            : stream.ShuttingDown.IsCancellationRequested && result.EndedBy is "client" or "error" ? "shutdown" : result.EndedBy;
         metrics.StreamFinished(Kind, _protocol, endedBy, result.BytesFromClient, result.BytesToClient);
         if (stream.Http.Features.Get<AuditEntry>() is { } entry)
         {

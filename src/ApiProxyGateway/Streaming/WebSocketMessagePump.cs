@@ -17,7 +17,13 @@ internal static class WebSocketMessagePump
     private const int BufferSize = 16 * 1024;
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
-    public static async Task<PumpResult> RunAsync(WebSocket client, WebSocket upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Relays until a side closes or fails, the idle timeout passes or <paramref name="cancellationToken"/> ends it;
+    /// in that last case <paramref name="closeForGateway"/>, if given, closes the client with the gateway's reason
+    /// before both sides are cut.
+    /// </summary>
+    public static async Task<PumpResult> RunAsync(WebSocket client, WebSocket upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
+        Func<Task<bool>>? closeForGateway = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -34,6 +40,11 @@ internal static class WebSocketMessagePump
         // Give the other side a moment to answer the close, then cut what is left.
         stop.CancelAfter(first.IsFaulted ? TimeSpan.Zero : CloseGrace);
         await Task.WhenAll(Quietly(up), Quietly(down));
+        if (cancellationToken.IsCancellationRequested && closeForGateway is not null)
+        {
+            await closeForGateway();
+        }
+
         client.Abort();
         upstream.Abort();
         return new PumpResult(Interlocked.Read(ref fromClient), Interlocked.Read(ref toClient), endedBy);

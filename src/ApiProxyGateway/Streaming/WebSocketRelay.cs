@@ -47,6 +47,7 @@ internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimePro
 
         using var client = await http.WebSockets.AcceptWebSocketAsync(upstream.SubProtocol);
         stream.Tracker.Started(StreamRequest.ProtocolLabel(upstream.SubProtocol));
-        stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
+        stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing,
+            () => GatewayClose.TryCloseAsync(client, stream)));
     }
 }

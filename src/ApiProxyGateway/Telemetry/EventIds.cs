@@ -60,4 +60,10 @@ internal static class EventIds
     public const int EgressConnectionLost = 1304;
     public const int EgressTunnelEnded = 1305;
     public const int EgressCloseUnanswered = 1306;
+
+    // Sessions
+    public const int SessionStreamEnded = 1400;
+    public const int SessionConnectionEnded = 1401;
+    public const int SessionReauthorizationUnavailable = 1402;
+    public const int SessionCheckFailed = 1403;
 }

@@ -25,6 +25,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _auditDropped;
     private readonly Counter<long> _certificateReloads;
     private readonly Counter<long> _egressDials;
+    private readonly Counter<long> _sessionsEnded;
     private readonly Histogram<double> _egressDialDuration;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -47,6 +48,7 @@ internal sealed class GatewayMetrics
         _rejectedStreams = Meter.CreateCounter<long>("apiproxygateway.streams.rejected", "{stream}", "Streams refused by a concurrency limit, by limit.");
         _auditDropped = Meter.CreateCounter<long>("apiproxygateway.audit.events.dropped", "{event}", "Audit events dropped because the writer could not keep up.");
         _certificateReloads = Meter.CreateCounter<long>("apiproxygateway.certificate.reloads", "{reload}", "Certificate reloads by plane and result (a failed reload keeps the old material).");
+        _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy) and reason.");
         _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
         _egressDialDuration = Meter.CreateHistogram<double>("apiproxygateway.egress.dial.duration", "s", "Time to open a connection to an upstream through its egress (a Konnectivity server's answer included), by selection, protocol and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -92,6 +94,9 @@ internal sealed class GatewayMetrics
 
     public void CertificateReload(string plane, bool succeeded) =>
         _certificateReloads.Add(1, new TagList { { "plane", plane }, { "result", succeeded ? "success" : "failure" } });
+
+    public void SessionEnded(string kind, string reason) =>
+        _sessionsEnded.Add(1, new TagList { { "kind", kind }, { "reason", reason } });
 
     public void EgressDial(string selection, string protocol, string transport, string result, TimeSpan duration)
     {

@@ -18,7 +18,13 @@ public static class GatewayClients
     public static HttpMessageInvoker Invoker(SandboxHost host, string user, bool forgedHost = false)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var certificate = X509Certificate2.CreateFromPemFile(host.Pki.UserCertificate(user), host.Pki.UserKey(user));
+        return Invoker(host, X509Certificate2.CreateFromPemFile(host.Pki.UserCertificate(user), host.Pki.UserKey(user)), forgedHost);
+    }
+
+    /// <summary>As <see cref="Invoker(SandboxHost, string, bool)"/>, presenting <paramref name="certificate"/> (with its key).</summary>
+    public static HttpMessageInvoker Invoker(SandboxHost host, X509Certificate2 certificate, bool forgedHost = false)
+    {
+        ArgumentNullException.ThrowIfNull(host);
         return new HttpMessageInvoker(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

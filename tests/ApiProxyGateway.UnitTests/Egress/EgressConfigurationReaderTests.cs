@@ -129,6 +129,17 @@ public sealed class EgressConfigurationReaderTests
     }
 
     [Fact]
+    public void Parse_TextThatBreaksYamlDotNetsScanner_IsReportedAsInvalidYaml()
+    {
+        // Found by EgressInputPropertyTests: YamlDotNet throws InvalidOperationException while scanning this.
+        var (configuration, errors) = EgressConfigurationReader.Parse(
+            "!!str kind: EgressSelectorConfiguration\n{kind: EgressSelectorConfiguration\n*a        udsName: /run/k.sock\n- name: cluster\n---\n      uds:\n\"\n---\n");
+
+        Assert.Null(configuration);
+        Assert.StartsWith("not valid YAML: ", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_MissingFile_SaysSo()
     {
         var (configuration, errors) = EgressConfigurationReader.Read(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "egress.yaml"));

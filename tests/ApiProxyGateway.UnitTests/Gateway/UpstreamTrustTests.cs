@@ -278,6 +278,11 @@ public sealed class UpstreamTrustTests : IDisposable
         }
         finally
         {
+            // With TLS 1.3 the client is done before the server has read its certificate: let the server finish
+            // (it does as soon as the client closes or the handshake completes), and only then stop it.
+            await server.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                .WaitAsync(TestWait.OperationTimeout, CancellationToken.None)
+                .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             await stop.CancelAsync();
             listener.Stop();
             await server.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
