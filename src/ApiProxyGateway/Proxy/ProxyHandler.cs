@@ -6,6 +6,7 @@ using ApiProxyGateway.Forwarding;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
@@ -28,6 +29,7 @@ internal sealed partial class ProxyHandler(
     EgressSelector egressSelector,
     IHttpForwarder forwarder,
     StreamLimiter limiter,
+    LiveSessions sessions,
     GatewayMetrics metrics,
     IOptions<ProxyOptions> options,
     ILogger<ProxyHandler> logger)
@@ -107,6 +109,10 @@ internal sealed partial class ProxyHandler(
             return;
         }
 
+        // Held to its access while it is open, as pod streams are: the session guard ends it (the connection is cut:
+        // a proxied protocol has no place for the gateway's reason) when the certificate or the permission goes.
+        using var live = sessions.Open(context, "proxy", user, [new ResourceAttributes(verb, "", resource, "proxy", ns, segment)]);
+        await using var guarded = live?.Ending.Register(context.Abort);
         var protocol = context.WebSockets.IsWebSocketRequest ? "websocket" : "spdy";
         metrics.StreamStarted("proxy", protocol);
         var outcome = "error";
@@ -122,6 +128,12 @@ internal sealed partial class ProxyHandler(
         }
         finally
         {
+            if (live?.End is { } end)
+            {
+                outcome = end.EndedBy;
+                context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.EndedByAnnotation, end.EndedBy);
+            }
+
             metrics.StreamFinished("proxy", protocol, outcome, 0, 0);
         }
     }

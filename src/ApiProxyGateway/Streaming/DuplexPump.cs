@@ -11,7 +11,13 @@ internal static class DuplexPump
 {
     private const int BufferSize = 16 * 1024;
 
-    public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies both ways until a side ends, the stream idles out or <paramref name="cancellationToken"/> ends it; then
+    /// <paramref name="firstSideEnded"/> runs, if given, before what is left is cut (a relay that owns the client's
+    /// side tells it why there, while nothing else writes to it).
+    /// </summary>
+    public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
+        Func<Task>? firstSideEnded = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -24,6 +30,11 @@ internal static class DuplexPump
         var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
             : first == up ? "client" : "upstream";
+        if (firstSideEnded is not null)
+        {
+            await firstSideEnded();
+        }
+
         await idle.StopAsync();
         await Quietly(up);
         await Quietly(down);

@@ -69,8 +69,9 @@ internal sealed class PodStreamHandler(
         // Held to its access while it is open: ended, with the reason, if the certificate is revoked or the
         // permissions are taken away (SessionGuard).
         using var live = sessions.Open(context, StreamTracker.KindOf(subresource), user, permissions);
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose, live?.Ending ?? CancellationToken.None);
-        await relays.RunAsync(located with { Closing = closing.Token, ShuttingDown = drain.StreamsMustClose, Session = live }, protocol);
+        using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(closingExceptGuard.Token, live?.Ending ?? CancellationToken.None);
+        await relays.RunAsync(located with { Closing = closing.Token, ClosingExceptGuard = closingExceptGuard.Token, ShuttingDown = drain.StreamsMustClose, Session = live }, protocol);
     }
 
     /// <summary>

@@ -35,8 +35,12 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
         stream.Tracker.Started("tunnel-bridged");
-        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing);
-        if (!await GatewayClose.TryCloseAsync(socket, stream) && socket.State == WebSocketState.Open)
+        // Ended by the session guard: the kubelet's side is cut first, so the client's WebSocket is still open to be
+        // told why (a 1008 close with the reason) before the rest is cut.
+        await using var guarded = stream.Session?.Ending.Register(() => upstream.Dispose());
+        var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
+            () => GatewayClose.TryCloseAsync(socket, stream));
+        if (stream.EndedByGateway is null && socket.State == WebSocketState.Open)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         }

@@ -22,6 +22,12 @@ internal sealed record StreamContext(
     /// <summary>Cancelled when the client goes away or the gateway's drain period ends: the stream must close.</summary>
     public CancellationToken Closing { get; init; } = Http.RequestAborted;
 
+    /// <summary>
+    /// <see cref="Closing"/> without the session guard's end: for relays that own the client's side and end a guarded
+    /// stream themselves, cutting the upstream first so the client can still be told why (<see cref="GatewayClose"/>).
+    /// </summary>
+    public CancellationToken ClosingExceptGuard { get; init; } = Http.RequestAborted;
+
     /// <summary>Cancelled when the gateway's drain period ends (one cause of <see cref="Closing"/>): tells a stream the shutdown closed from one its client left.</summary>
     public CancellationToken ShuttingDown { get; init; }
 

@@ -19,11 +19,11 @@ internal static class WebSocketMessagePump
 
     /// <summary>
     /// Relays until a side closes or fails, the idle timeout passes or <paramref name="cancellationToken"/> ends it;
-    /// in that last case <paramref name="closeForGateway"/>, if given, closes the client with the gateway's reason
-    /// before both sides are cut.
+    /// then <paramref name="firstSideEnded"/>, if given, runs before anything is cut (it closes the client with the
+    /// gateway's reason when the session guard ended the stream by aborting the upstream).
     /// </summary>
     public static async Task<PumpResult> RunAsync(WebSocket client, WebSocket upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
-        Func<Task<bool>>? closeForGateway = null)
+        Func<Task<bool>>? firstSideEnded = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -38,12 +38,9 @@ internal static class WebSocketMessagePump
             : first == up ? "client" : "upstream";
 
         // Give the other side a moment to answer the close, then cut what is left.
-        stop.CancelAfter(first.IsFaulted ? TimeSpan.Zero : CloseGrace);
+        var told = firstSideEnded is not null && await firstSideEnded();
+        stop.CancelAfter(first.IsFaulted && !told ? TimeSpan.Zero : CloseGrace);
         await Task.WhenAll(Quietly(up), Quietly(down));
-        if (cancellationToken.IsCancellationRequested && closeForGateway is not null)
-        {
-            await closeForGateway();
-        }
 
         client.Abort();
         upstream.Abort();

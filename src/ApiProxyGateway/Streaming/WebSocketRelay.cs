@@ -47,7 +47,9 @@ internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimePro
 
         using var client = await http.WebSockets.AcceptWebSocketAsync(upstream.SubProtocol);
         stream.Tracker.Started(StreamRequest.ProtocolLabel(upstream.SubProtocol));
-        stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing,
+        // Ended by the session guard: the kubelet's side is cut first, so the client is still open to be told why.
+        await using var guarded = stream.Session?.Ending.Register(upstream.Abort);
+        stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
             () => GatewayClose.TryCloseAsync(client, stream)));
     }
 }
