@@ -29,8 +29,18 @@ internal static partial class DeployFiles
             .Select(file => Path.GetRelativePath(DeployDirectory, Path.GetDirectoryName(file)!).Replace('\\', '/')) // ! a file always has a directory
             .Order(StringComparer.Ordinal)];
 
-    /// <summary>Runs <c>kubectl kustomize deploy/&lt;directory&gt;</c> and returns the rendered documents, one YAML text each.</summary>
-    public static async Task<IReadOnlyList<string>> RenderAsync(string directory)
+    /// <summary>The kustomization.yaml of a directory under deploy/, parsed.</summary>
+    public static YamlMappingNode Kustomization(string directory) =>
+        Parse(File.ReadAllText(Path.Combine(DeployDirectory, directory, "kustomization.yaml")));
+
+    /// <summary>Whether the directory holds a Kustomize Component, which patches what the kustomization that includes it renders.</summary>
+    public static bool IsComponent(string directory) => Scalar(Kustomization(directory), "kind") == "Component";
+
+    /// <summary>
+    /// Runs <c>kubectl kustomize deploy/&lt;directory&gt;</c> and returns the rendered documents, one YAML text each;
+    /// from a copy of deploy/ at <paramref name="deployDirectory"/> when given.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RenderAsync(string directory, string? deployDirectory = null)
     {
         var scratch = Directory.CreateTempSubdirectory("apg-kustomize-");
         try
@@ -38,7 +48,7 @@ internal static partial class DeployFiles
             // kustomize needs no cluster; the kubeconfig and cache paths only keep kubectl away from ~/.kube.
             var environment = new KubectlEnvironment(Path.Combine(scratch.FullName, "kubeconfig"), Path.Combine(scratch.FullName, "cache"));
             var result = await Kubectl.Default.RunAsync(
-                environment, ["kustomize", Path.Combine(DeployDirectory, directory)], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+                environment, ["kustomize", Path.Combine(deployDirectory ?? DeployDirectory, directory)], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
             Assert.True(result.Succeeded, $"kubectl kustomize deploy/{directory} failed:{Environment.NewLine}{result}");
             return [.. DocumentSeparator().Split(result.StandardOutput).Where(document => !string.IsNullOrWhiteSpace(document))];
         }
@@ -52,10 +62,10 @@ internal static partial class DeployFiles
     /// Renders <paramref name="directory"/> and loads each object: Kubernetes kinds as KubernetesClient models
     /// (<see cref="IKubernetesObject{V1ObjectMeta}"/>), Prometheus Operator kinds as YAML mappings.
     /// </summary>
-    public static async Task<List<object>> LoadAsync(string directory)
+    public static async Task<List<object>> LoadAsync(string directory, string? deployDirectory = null)
     {
         var objects = new List<object>();
-        foreach (var document in await RenderAsync(directory))
+        foreach (var document in await RenderAsync(directory, deployDirectory))
         {
             var node = Parse(document);
             objects.Add(Scalar(node, "apiVersion") == MonitoringApiVersion ? node : LoadTyped(document, $"deploy/{directory}: {Scalar(node, "kind")} {Scalar(node, "metadata", "name")}"));

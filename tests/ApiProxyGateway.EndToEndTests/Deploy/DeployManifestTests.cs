@@ -3,6 +3,7 @@ using ApiProxyGateway.EndToEndTests.Infrastructure;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
+using static ApiProxyGateway.EndToEndTests.Deploy.DeployPods;
 
 namespace ApiProxyGateway.EndToEndTests.Deploy;
 
@@ -24,7 +25,7 @@ public sealed class DeployManifestTests
     [
         "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--kubeconfig", "--kubelet-certificate-authority",
         "--kubelet-client-certificate", "--kubelet-client-key", "--proxy-client-cert-file", "--proxy-client-key-file",
-        "--workload-certificate-authority", "--audit-log-path",
+        "--workload-certificate-authority", "--audit-log-path", "--egress-selector-config-file",
     ];
 
     // Without these the gateway refuses to start; --kubeconfig may be empty (in-cluster) but is stated either way.
@@ -36,11 +37,16 @@ public sealed class DeployManifestTests
 
     private static readonly string[] ClusterScopedKinds = ["Namespace", "ClusterRole", "ClusterRoleBinding"];
 
-    public static TheoryData<string> Kustomizations => [.. DeployFiles.KustomizationDirectories()];
+    // Components are rendered by the kustomizations that include them (each is, see below): one that patches a
+    // Deployment has nothing to patch on its own.
+    public static TheoryData<string> Kustomizations => [.. DeployFiles.KustomizationDirectories().Where(directory => !DeployFiles.IsComponent(directory))];
 
-    public static TheoryData<string> GatewayShapes => ["overlays/deployment", "overlays/sidecar/static-pod"];
+    public static TheoryData<string> GatewayShapes =>
+        ["overlays/deployment", "overlays/sidecar/static-pod", "overlays/deployment-konnectivity", "overlays/sidecar-konnectivity/static-pod"];
 
-    public static TheoryData<string> RbacShapes => ["base", "overlays/deployment", "overlays/sidecar"];
+    public static TheoryData<string> StaticPodShapes => ["overlays/sidecar/static-pod", "overlays/sidecar-konnectivity/static-pod"];
+
+    public static TheoryData<string> RbacShapes => ["base", "overlays/deployment", "overlays/sidecar", "overlays/deployment-konnectivity"];
 
     public static TheoryData<string> MonitoringShapes => ["overlays/deployment-monitoring", "overlays/sidecar-monitoring"];
 
@@ -54,7 +60,25 @@ public sealed class DeployManifestTests
 
         Assert.Subset(directories.ToHashSet(), Set(
             "base", "components/monitoring", "overlays/deployment", "overlays/deployment-monitoring", "overlays/sidecar",
-            "overlays/sidecar/static-pod", "overlays/sidecar-monitoring"));
+            "overlays/sidecar/static-pod", "overlays/sidecar-monitoring", "components/konnectivity-server-sidecar",
+            "overlays/deployment-konnectivity", "overlays/sidecar-konnectivity/static-pod"));
+    }
+
+    [Fact]
+    public void DeployDirectory_EveryComponent_IsIncludedByAKustomizationThatRenders()
+    {
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in DeployFiles.KustomizationDirectories().Where(directory => !DeployFiles.IsComponent(directory)))
+        {
+            if (DeployFiles.Kustomization(directory).Children.TryGetValue(new YamlScalarNode("components"), out var components))
+            {
+                var full = Path.Combine(DeployFiles.DeployDirectory, directory);
+                included.UnionWith(((YamlSequenceNode)components).Children.Select(component =>
+                    Path.GetRelativePath(DeployFiles.DeployDirectory, Path.GetFullPath(Path.Combine(full, component.ToString()))).Replace('\\', '/')));
+            }
+        }
+
+        Assert.All(DeployFiles.KustomizationDirectories().Where(DeployFiles.IsComponent), component => Assert.Contains(component, included));
     }
 
     [Theory]
@@ -104,7 +128,8 @@ public sealed class DeployManifestTests
             Assert.DoesNotContain(fields, field => field.Contains('*', StringComparison.Ordinal));
         }
 
-        var allowedRoles = objects.OfType<V1ClusterRole>().Select(role => role.Metadata.Name).Append("system:kubelet-api-admin").ToHashSet();
+        // Built-in roles: kubelets' API for the gateway, TokenReviews for konnectivity-server.
+        var allowedRoles = objects.OfType<V1ClusterRole>().Select(role => role.Metadata.Name).Concat(["system:kubelet-api-admin", "system:auth-delegator"]).ToHashSet();
         Assert.All(objects.OfType<V1ClusterRoleBinding>(), binding => Assert.Contains(binding.RoleRef.Name, allowedRoles));
         foreach (var pod in PodSpecs(objects))
         {
@@ -138,6 +163,7 @@ public sealed class DeployManifestTests
     [Theory]
     [InlineData("overlays/deployment", "ServiceAccount", "apiproxygateway", "apiproxygateway-kubelet-client")]
     [InlineData("overlays/sidecar", "User", "apiproxygateway", "kube-apiserver-kubelet-client")]
+    [InlineData("overlays/deployment-konnectivity", "ServiceAccount", "apiproxygateway", "apiproxygateway-kubelet-client")]
     public async Task GatewayBindings_InEachShape_BindTheIdentitiesTheGatewayPresents(string directory, string apiServerKind, string apiServerName, string kubeletUser)
     {
         var objects = await DeployFiles.LoadAsync(directory);
@@ -160,10 +186,12 @@ public sealed class DeployManifestTests
         Assert.Equal(("User", kubeletUser, "rbac.authorization.k8s.io"), (kubelet.Kind, kubelet.Name, kubelet.ApiGroup));
     }
 
-    [Fact]
-    public async Task DeploymentOverlay_GatewayPods_AreHardenedHighlyAvailableAndProbed()
+    [Theory]
+    [InlineData("overlays/deployment", 2)]
+    [InlineData("overlays/deployment-konnectivity", 3)]
+    public async Task DeploymentOverlay_GatewayPods_AreHardenedHighlyAvailableAndProbed(string directory, int services)
     {
-        var objects = await DeployFiles.LoadAsync("overlays/deployment");
+        var objects = await DeployFiles.LoadAsync(directory);
         var deployment = Assert.Single(objects.OfType<V1Deployment>());
         var pod = deployment.Spec.Template.Spec;
         var podLabels = deployment.Spec.Template.Metadata.Labels;
@@ -176,7 +204,8 @@ public sealed class DeployManifestTests
         Assert.DoesNotContain(pod.Volumes, volume => volume.HostPath is not null);
         Assert.NotEqual(false, pod.AutomountServiceAccountToken);
         var gateway = Assert.Single(pod.Containers);
-        AssertHardened(gateway);
+        AssertHardened(pod, gateway);
+        Assert.All(pod.InitContainers ?? [], container => AssertLockedDown(pod, container));
         Assert.Equal("", Flags(gateway)["--kubeconfig"]);
         var term = Assert.Single(pod.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution).PodAffinityTerm;
         Assert.Equal("kubernetes.io/hostname", term.TopologyKey);
@@ -186,8 +215,8 @@ public sealed class DeployManifestTests
         Assert.Subset(podLabels.ToHashSet(), budget.Spec.Selector.MatchLabels.ToHashSet());
         Assert.True(budget.Spec.MaxUnavailable?.Value is "1" || budget.Spec.MinAvailable is not null, "the budget limits disruptions");
 
-        var portNames = pod.Containers.SelectMany(container => container.Ports).Select(port => port.Name).ToHashSet();
-        Assert.Equal(2, objects.OfType<V1Service>().Count());
+        var portNames = pod.Containers.Concat(pod.InitContainers ?? []).SelectMany(container => container.Ports).Select(port => port.Name).ToHashSet();
+        Assert.Equal(services, objects.OfType<V1Service>().Count());
         Assert.All(objects.OfType<V1Service>(), service =>
         {
             Assert.Subset(podLabels.ToHashSet(), service.Spec.Selector.ToHashSet());
@@ -196,10 +225,11 @@ public sealed class DeployManifestTests
         Assert.DoesNotContain(Assert.Single(objects.OfType<V1Service>(), service => service.Metadata.Name == "apiproxygateway").Spec.Ports, port => port.TargetPort.Value == "operations");
     }
 
-    [Fact]
-    public async Task SidecarStaticPod_GatewayContainer_IsHardenedAndCannotStopKubeApiserver()
+    [Theory]
+    [MemberData(nameof(StaticPodShapes))]
+    public async Task SidecarStaticPod_GatewayContainer_IsHardenedAndCannotStopKubeApiserver(string directory)
     {
-        var pod = Assert.Single((await DeployFiles.LoadAsync("overlays/sidecar/static-pod")).OfType<V1Pod>());
+        var pod = Assert.Single((await DeployFiles.LoadAsync(directory)).OfType<V1Pod>());
         var gateway = Assert.Single(pod.Spec.Containers, container => container.Name == GatewayContainer);
 
         Assert.Equal(("kube-apiserver", "kube-system"), (pod.Metadata.Name, pod.Metadata.NamespaceProperty));
@@ -208,7 +238,7 @@ public sealed class DeployManifestTests
         Assert.True(pod.Spec.HostNetwork);
 
         // Root only to read kubeadm's root-owned 0600 keys, as kube-apiserver does; everything else is locked down.
-        AssertHardened(gateway);
+        AssertHardened(pod.Spec, gateway);
         var mounts = gateway.VolumeMounts.ToDictionary(mount => mount.MountPath);
         Assert.True(mounts["/etc/kubernetes/pki"].ReadOnlyProperty, "the control plane's PKI is mounted read-only");
         foreach (var mount in gateway.VolumeMounts)
@@ -217,7 +247,7 @@ public sealed class DeployManifestTests
             if (volume.HostPath is not null && !pod.Spec.Containers.Any(other => other.Name != GatewayContainer && other.VolumeMounts.Any(m => m.Name == volume.Name)))
             {
                 // A host path of the gateway's own that had to exist would keep the whole pod, kube-apiserver too, from starting.
-                Assert.Equal("DirectoryOrCreate", volume.HostPath.Type);
+                Assert.Contains(volume.HostPath.Type, new[] { "DirectoryOrCreate", "FileOrCreate" });
             }
         }
     }
@@ -387,26 +417,12 @@ public sealed class DeployManifestTests
         }
     }
 
-    private static void AssertHardened(V1Container container)
+    private static void AssertHardened(V1PodSpec pod, V1Container container)
     {
-        var security = container.SecurityContext;
-        Assert.NotEqual(true, security.Privileged);
-        Assert.False(security.AllowPrivilegeEscalation, "allowPrivilegeEscalation: false");
-        Assert.True(security.ReadOnlyRootFilesystem, "readOnlyRootFilesystem: true");
-        Assert.Contains("ALL", security.Capabilities.Drop);
-        Assert.True(security.Capabilities.Add is null or { Count: 0 }, "no added capabilities");
+        AssertLockedDown(pod, container);
         Assert.Equal(("/livez", "/readyz"), (container.LivenessProbe?.HttpGet?.Path, container.ReadinessProbe?.HttpGet?.Path));
         Assert.All(new[] { container.LivenessProbe!.HttpGet.Port.Value, container.ReadinessProbe!.HttpGet.Port.Value }, port => Assert.Contains(port, new[] { "operations", OperationsPort })); // ! asserted just above
-        Assert.Subset(container.Resources.Requests.Keys.ToHashSet(), Set("cpu", "memory"));
-        Assert.Subset(container.Resources.Limits.Keys.ToHashSet(), Set("cpu", "memory"));
-        Assert.DoesNotMatch(@"(:latest|^[^:@]+)$", container.Image);
     }
-
-    private static IEnumerable<V1PodSpec> PodSpecs(IEnumerable<object> objects) =>
-        objects.OfType<V1Pod>().Select(pod => pod.Spec).Concat(objects.OfType<V1Deployment>().Select(deployment => deployment.Spec.Template.Spec));
-
-    private static Dictionary<string, string> Flags(V1Container container) =>
-        (container.Args ?? []).Select(argument => argument.Split('=', 2)).ToDictionary(parts => parts[0], parts => parts.Length > 1 ? parts[1] : "", StringComparer.Ordinal);
 
     private static HashSet<string> KnownFlags()
     {
@@ -416,9 +432,4 @@ public sealed class DeployManifestTests
         Assert.True(mappings is IReadOnlyDictionary<string, string>, "GatewayFlags.SwitchMappings maps the gateway's flags to settings");
         return [.. ((IReadOnlyDictionary<string, string>)mappings).Keys];
     }
-
-    private static V1VolumeMount? MountHolding(V1Container container, string path) =>
-        container.VolumeMounts.Where(mount => path.StartsWith(mount.MountPath.TrimEnd('/') + "/", StringComparison.Ordinal)).MaxBy(mount => mount.MountPath.Length);
-
-    private static HashSet<string> Set(params string[] items) => new(items, StringComparer.Ordinal);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
@@ -14,7 +13,7 @@ public sealed class StartupTests
             var garbage = Path.Combine(directory, "garbage.pem");
             await File.WriteAllTextAsync(garbage, "not a certificate", TestContext.Current.CancellationToken);
 
-            var (exitCode, stderr) = await RunGatewayAsync(
+            var (exitCode, stderr) = await GatewayRun.UntilExitAsync(
                 "--bind-address", "127.0.0.1", "--secure-port", "0",
                 "--tls-cert-file", Path.Combine(directory, "missing.crt"),
                 "--tls-private-key-file", Path.Combine(directory, "missing.key"),
@@ -40,36 +39,10 @@ public sealed class StartupTests
     [Fact]
     public async Task Gateway_WithAMisspelledFlag_RefusesToStartNamingIt()
     {
-        var (exitCode, stderr) = await RunGatewayAsync("--tls-cert-fil", "/tmp/x.crt", "--Serving:SecurePort=0");
+        var (exitCode, stderr) = await GatewayRun.UntilExitAsync("--tls-cert-fil", "/tmp/x.crt", "--Serving:SecurePort=0");
 
         Assert.True(exitCode == 1, $"exit code {exitCode}, stderr:\n{stderr}");
         Assert.Contains("unknown flag --tls-cert-fil;", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("--Serving:SecurePort", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Stderr)> RunGatewayAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ApiProxyGateway.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken);
-            return (process.ExitCode, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
     }
 }
