@@ -5,6 +5,8 @@ using ApiProxyGateway.Sandbox.Pki;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.Sandbox.ApiServer;
 
 /// <summary>
@@ -71,7 +73,7 @@ internal sealed class SimulatedApiServer(ApiServerContext context, SandboxPki pk
 
     private WebApplication Build()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));

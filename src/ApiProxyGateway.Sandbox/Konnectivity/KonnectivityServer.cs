@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.Sandbox.Konnectivity;
 
 /// <summary>
@@ -123,7 +125,7 @@ internal sealed class KonnectivityServer(KonnectivityServerOptions options, ILog
 
     private WebApplication Build(TunnelRouter router, KonnectivityServerLifetime lifetime, Action<KestrelServerOptions, TunnelRouter, KonnectivityServerLifetime> listen, Action<WebApplication> map)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)); // every stream has ended by then; only idle connections are left

@@ -7,6 +7,8 @@ using ApiProxyGateway.Sandbox.Pki;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.Sandbox.Kubelets;
 
 /// <summary>
@@ -23,7 +25,7 @@ internal sealed class SimulatedKubelet(KubeletContext kubelet, IPEndPoint endPoi
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));

@@ -3,6 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.Sandbox.Workloads;
 
 /// <summary>
@@ -29,7 +31,7 @@ internal static class WebWorkload
             throw new FormatException($"--certificate must be one of {string.Join(", ", Certificates)}");
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

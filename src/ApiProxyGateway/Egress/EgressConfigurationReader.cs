@@ -60,10 +60,10 @@ internal static class EgressConfigurationReader
             // Duplicate fields land here too ("Duplicate key name"), as kube's strict decoder refuses them.
             return (null, [string.Create(CultureInfo.InvariantCulture, $"line {e.Start.Line}: not valid YAML: {e.Message}")]);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet 18.1's scanner throws this on some malformed plain scalars (found by the egress-selector-config
-            // property test): still malformed YAML, never a crash.
+            // YamlDotNet 18.1 throws these on some malformed input (found by the egress-selector-config property test
+            // and fuzz target: a plain scalar it cannot scan, "!![", "-\0:"): still malformed YAML, never a crash.
             return (null, [$"not valid YAML: {e.Message}"]);
         }
 

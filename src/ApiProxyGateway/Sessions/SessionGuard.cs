@@ -44,9 +44,15 @@ internal sealed class SessionGuard(
         var refused = new List<LiveConnection>();
         foreach (var connection in sessions.Connections)
         {
-            if (Refusal(connection.Certificate) is { } end)
+            if (Refusal(connection.Certificate) is not { } end)
             {
-                refused.Add(connection);
+                connection.Accepted = true;
+                continue;
+            }
+
+            refused.Add(connection);
+            if (connection.Accepted)
+            {
                 SessionsLog.ConnectionEnded(logger, connection.Certificate.Subject, end.EndedBy, end.Message);
                 metrics.SessionEnded("connection", end.EndedBy);
             }

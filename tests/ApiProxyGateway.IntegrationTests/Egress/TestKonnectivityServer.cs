@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.IntegrationTests.Egress;
 
 /// <summary>
@@ -25,7 +27,7 @@ internal sealed class TestKonnectivityServer : IAsyncDisposable
 
     public static async Task<TestKonnectivityServer> StartAsync(string socketPath)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public static async Task<TestApiServer> StartAsync(X509Certificate2 serverCertificate, X509Certificate2 clientAuthority)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {

@@ -13,6 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using ApiProxyGateway.Sandbox.Hosting;
+
 namespace ApiProxyGateway.IntegrationTests.Protocols;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Starts on a loopback port, serving <paramref name="serving"/> and accepting only <paramref name="client"/>.</summary>
     public static async Task<FakeKubeApiServer> StartAsync(X509Certificate2 serving, X509Certificate2 client, int echoPort)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>

@@ -128,12 +128,15 @@ public sealed class EgressConfigurationReaderTests
         Assert.Null(Assert.Single(configuration!.EgressSelections).Connection.Transport);
     }
 
-    [Fact]
-    public void Parse_TextThatBreaksYamlDotNetsScanner_IsReportedAsInvalidYaml()
+    [Theory]
+    [InlineData("!!str kind: EgressSelectorConfiguration\n{kind: EgressSelectorConfiguration\n*a        udsName: /run/k.sock\n- name: cluster\n---\n      uds:\n\"\n---\n")] // InvalidOperationException
+    [InlineData("!![")] // ArgumentException: global tags must be valid URIs
+    [InlineData("-\0:")] // ArgumentException: the current event is of an unsupported type
+    public void Parse_TextThatBreaksYamlDotNet_IsReportedAsInvalidYaml(string text)
     {
-        // Found by EgressInputPropertyTests: YamlDotNet throws InvalidOperationException while scanning this.
-        var (configuration, errors) = EgressConfigurationReader.Parse(
-            "!!str kind: EgressSelectorConfiguration\n{kind: EgressSelectorConfiguration\n*a        udsName: /run/k.sock\n- name: cluster\n---\n      uds:\n\"\n---\n");
+        // Found by EgressInputPropertyTests and the egress-selector-config fuzz target: YamlDotNet throws other
+        // exceptions than YamlException on these.
+        var (configuration, errors) = EgressConfigurationReader.Parse(text);
 
         Assert.Null(configuration);
         Assert.StartsWith("not valid YAML: ", Assert.Single(errors), StringComparison.Ordinal);
