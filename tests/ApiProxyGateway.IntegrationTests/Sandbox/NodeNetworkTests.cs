@@ -21,7 +21,8 @@ public sealed class NodeNetworkTests
     {
         Assert.SkipWhen(Unavailable is not null, $"network namespaces are not available here: {Unavailable}");
         using var network = NodeNetwork.Isolated();
-        var endPoint = new IPEndPoint(IPAddress.Parse("127.201.1.1"), 10250);
+        // Above AddressPlan.MaximumTestBlock: no sandbox of a test running beside this one listens there.
+        var endPoint = new IPEndPoint(IPAddress.Parse("127.252.1.1"), 10250);
         await using var listener = EchoServer.Listen(network, endPoint);
 
         using var fromHost = new Socket(SocketType.Stream, ProtocolType.Tcp);
