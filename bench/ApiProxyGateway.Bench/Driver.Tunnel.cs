@@ -22,7 +22,7 @@ internal static partial class Driver
         /// Steps, per round and arms in rotating order: port-forward and exec throughput, pods/proxy at the lowest fixed
         /// rate, then port-forwards opened one after another (time to the first byte).
         /// </summary>
-        private async Task TunnelAsync(string scenario, Topology gateway)
+        private async Task TunnelAsync(Topology gateway)
         {
             if (SandboxHost.EgressUnavailable() is { } reason)
             {
@@ -33,6 +33,7 @@ internal static partial class Driver
 
             // Both at once: in a smoke run, starting them takes longer than measuring them.
             Log("tunnel: starting a sandbox behind konnectivity with GRPC and one with HTTP CONNECT (both over its Unix domain socket)");
+            var scenario = BenchScenario.Write(work, _benchDll, settings.LogLines, settings.LogWidth, settings.QuietInterval, logs: false);
             var starts = new[] { EgressProtocol.Grpc, EgressProtocol.HttpConnect }.Select(e => SandboxProcess.StartAsync(work, scenario, GatewayArguments(), e)).ToArray();
             try
             {
@@ -50,16 +51,19 @@ internal static partial class Driver
 
             await using var grpc = starts[0].Result;
             await using var httpConnect = starts[1].Result;
-            var arms = new Dictionary<string, (Topology Topology, IReadOnlyList<int> Pids)>
+            static (Endpoint Kubelet, Endpoint Workload, IReadOnlyList<int> Pids) Arm(Topology t) => (t.Kubelet(ArmNames.Gateway), t.Workload(ArmNames.Gateway), [t.Info.GatewayProcessId]);
+            var arms = new Dictionary<string, (Endpoint Kubelet, Endpoint Workload, IReadOnlyList<int> Pids)>
             {
-                [ArmNames.Gateway] = (gateway, [gateway.Info.GatewayProcessId]),
-                [ArmNames.GatewayGrpc] = (new Topology(grpc.Info), [grpc.Info.GatewayProcessId]),
-                [ArmNames.GatewayHttpConnect] = (new Topology(httpConnect.Info), [httpConnect.Info.GatewayProcessId]),
+                [ArmNames.Gateway] = Arm(gateway),
+                [ArmNames.GatewayGrpc] = Arm(new Topology(grpc.Info)),
+                [ArmNames.GatewayHttpConnect] = Arm(new Topology(httpConnect.Info)),
             };
             Notes.Add($"tunnel: the sandboxes' state in {grpc.Info.StateDirectory} and {httpConnect.Info.StateDirectory}; affinity: gateway+grpc {Pinning.Affinity(grpc.Info.GatewayProcessId)}, gateway+http-connect {Pinning.Affinity(httpConnect.Info.GatewayProcessId)}");
             var rate = settings.Rates[0];
-            var clients = TunnelArms.ToDictionary(a => a, a => Clients.Http(arms[a].Topology.Workload(ArmNames.Gateway)));
-            Uri ProxyUri(string arm) => arms[arm].Topology.Workload(ArmNames.Gateway).Resolve(ProxyPathApi, ProxyPathUpstream);
+            // A smoke run leaves the baseline out: scenarios 1 and 2 take the same gateway through the same paths.
+            string[] measured = settings.Smoke ? [ArmNames.GatewayGrpc, ArmNames.GatewayHttpConnect] : TunnelArms;
+            var clients = measured.ToDictionary(a => a, a => Clients.Http(arms[a].Workload));
+            Uri ProxyUri(string arm) => arms[arm].Workload.Resolve(ProxyPathApi, ProxyPathUpstream);
             var kinds = new (string Name, Func<Endpoint, CancellationToken, Task<Transfer>> Run)[]
             {
                 ("port-forward", (endpoint, token) => NativeStreams.PortForwardAsync(endpoint, settings.TunnelStreamBytes, token)),
@@ -67,12 +71,11 @@ internal static partial class Driver
             };
 
             // Warm-up (a smoke run's single round checks every path by itself, and CI waits for it).
-            foreach (var arm in settings.Smoke ? [] : TunnelArms)
+            foreach (var arm in settings.Smoke ? [] : measured)
             {
-                var endpoint = arms[arm].Topology.Kubelet(ArmNames.Gateway);
                 foreach (var (kind, transfer) in kinds)
                 {
-                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(endpoint, token)));
+                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(arms[arm].Kubelet, token)));
                 }
 
                 await OpenLoopRunner.RunAsync(clients[arm], ProxyUri(arm), rate, settings.WarmUp, CancellationToken.None);
@@ -82,23 +85,22 @@ internal static partial class Driver
             {
                 foreach (var (kind, transfer) in kinds)
                 {
-                    foreach (var arm in Rotate(TunnelArms, round))
+                    foreach (var arm in Rotate(measured, round))
                     {
-                        var endpoint = arms[arm].Topology.Kubelet(ArmNames.Gateway);
-                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(endpoint, token));
+                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(arms[arm].Kubelet, token));
                     }
                 }
 
-                foreach (var arm in Rotate(TunnelArms, round))
+                foreach (var arm in Rotate(measured, round))
                 {
                     await MeasureRateAsync("tunnel", "pods/proxy 1 KiB", arm, round, clients[arm], ProxyUri(arm), rate, arms[arm].Pids);
                 }
 
-                foreach (var arm in Rotate(TunnelArms, round))
+                foreach (var arm in Rotate(measured, round))
                 {
                     var meter = Meter.Start(arms[arm].Pids);
                     using var deadline = new CancellationTokenSource(settings.StepTimeout);
-                    var recorder = await StreamOpens.PortForwardAsync(arms[arm].Topology.Kubelet(ArmNames.Gateway), settings.StreamOpens, deadline.Token);
+                    var recorder = await StreamOpens.PortForwardAsync(arms[arm].Kubelet, settings.StreamOpens, deadline.Token);
                     var (_, share, seconds) = meter.Stop();
                     var saturated = AddLatency("tunnel", "port-forward open", arm, "", round, recorder, share);
                     Log($"tunnel r{round} port-forward open {arm}: p50 {recorder.Milliseconds(50):F2} p99 {recorder.Milliseconds(99):F2} ms, {recorder.Count}/{settings.StreamOpens} ok in {seconds:F1} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");

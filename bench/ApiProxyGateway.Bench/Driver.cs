@@ -175,7 +175,7 @@ internal static partial class Driver
 
                 if (settings.Runs("tunnel"))
                 {
-                    await TunnelAsync(scenario, topology);
+                    await TunnelAsync(topology);
                 }
 
                 if (settings.Smoke && settings.Runs("idle"))

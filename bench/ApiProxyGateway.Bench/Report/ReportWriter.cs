@@ -214,7 +214,7 @@ internal static class ReportWriter
     {
         md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Through the Konnectivity tunnel ({s.TunnelStreamBytes / 1048576} MiB per port-forward and exec, SHA-256 checked; pods/proxy open-loop at {s.Rates[0].ToString(CultureInfo.InvariantCulture)}/s; {s.StreamOpens} port-forwards opened one after another)");
         md.AppendLine();
-        md.AppendLine("Two more sandboxes put their node behind a konnectivity-agent, with the kubelet and the pods in a network namespace of their own, and start their gateway with an `--egress-selector-config-file`: **gateway+grpc** reaches the kubelet and the pods through konnectivity-server with GRPC over its Unix domain socket, **gateway+http-connect** with HTTP CONNECT over the same socket. TLS to the kubelet and the pod stays end to end, inside the tunnel. The baseline is **gateway**, the ordinary sandbox's gateway dialling directly, measured in the same rounds: the direct arm cannot reach a pod inside the namespace, so what the tunnel costs is taken against the gateway, not against direct. konnectivity-server and the agents are the sandbox's simulation (.NET, in the sandbox's process on the server core), not apiserver-network-proxy's: the figures are the gateway's tunnel clients and that simulation together. A port-forward open is a new connection and mTLS handshake to the gateway, the upgrade (authorization, the dial to the kubelet through the tunnel and the kubelet's handshake), a forwarded connection to the pod and one byte there and back.");
+        md.AppendLine("Two more sandboxes put their node behind a konnectivity-agent, with the kubelet and the pods in a network namespace of their own, and start their gateway with an `--egress-selector-config-file`: **gateway+grpc** reaches the kubelet and the pods through konnectivity-server with GRPC over its Unix domain socket, **gateway+http-connect** with HTTP CONNECT over the same socket. TLS to the kubelet and the pod stays end to end, inside the tunnel. The baseline is **gateway**, the ordinary sandbox's gateway dialling directly, measured in the same rounds: the direct arm cannot reach a pod inside the namespace, so what the tunnel costs is taken against the gateway, not against direct. konnectivity-server and the agents are the sandbox's simulation (.NET, in the sandbox's process on the server core), not apiserver-network-proxy's: the figures are the gateway's tunnel clients and that simulation together. A port-forward open is a new connection and mTLS handshake to the gateway, the upgrade (authorization, the dial to the kubelet through the tunnel and the kubelet's handshake), a forwarded connection to the pod and one byte there and back." + (s.Smoke ? " A smoke run leaves the baseline out." : ""));
         md.AppendLine();
         TunnelTable(md, summaries, s.Rates[0]);
         md.AppendLine();
@@ -244,9 +244,9 @@ internal static class ReportWriter
         {
             string Versus(string arm) => metric switch
             {
-                "throughput" => Format(Find(summaries, "tunnel", c, $"{arm} ÷ gateway", "throughput ratio")) + " ×",
+                "throughput" => WithUnit(Find(summaries, "tunnel", c, $"{arm} ÷ gateway", "throughput ratio"), " ×"),
                 "CPU per GB" => "",
-                _ => Format(Find(summaries, "tunnel", c, arm, "added " + metric)) + " ms added",
+                _ => WithUnit(Find(summaries, "tunnel", c, arm, "added " + metric), " ms added"),
             };
             string F(string arm) => Format(Find(summaries, "tunnel", c, arm, metric));
             md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {F(ArmNames.Gateway)} | {F(ArmNames.GatewayGrpc)} | {Versus(ArmNames.GatewayGrpc)} | {F(ArmNames.GatewayHttpConnect)} | {Versus(ArmNames.GatewayHttpConnect)} |");
@@ -368,6 +368,8 @@ internal static class ReportWriter
             : v.ToString("F3", CultureInfo.InvariantCulture);
         return s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);
     }
+
+    private static string WithUnit(Summary? s, string unit) => s is null || double.IsNaN(s.Median) ? Format(s) : Format(s) + unit;
 
     private static string Met(Summary? s, Func<double, bool> goal) =>
         s is null || double.IsNaN(s.Median) ? "not measured" : goal(s.Median) ? "yes" : "**no**";
