@@ -38,6 +38,23 @@ internal sealed record BenchSettings
 
     public required TimeSpan QuietInterval { get; init; }
 
+    /// <summary>Per port-forward and exec through the Konnectivity tunnel (and through its baseline, the gateway dialling directly).</summary>
+    public required long TunnelStreamBytes { get; init; }
+
+    /// <summary>Port-forwards opened one after another per arm and round, for the time to a first byte.</summary>
+    public required int StreamOpens { get; init; }
+
+    /// <summary>The scenarios to run (<c>--only</c>); all of them by default.</summary>
+    public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
+
+    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel"];
+
+    /// <summary>Some scenarios were left out: the report says so and bench/README.md is left alone.</summary>
+    public bool Partial => Scenarios.Count < AllScenarios.Count;
+
+    public bool Runs(string scenario) => Scenarios.Contains(scenario);
+
     /// <summary>The most one stream transfer may take before it is reported as a problem (a stuck stream never hangs the run).</summary>
     public required TimeSpan StepTimeout { get; init; }
 
@@ -61,6 +78,8 @@ internal sealed record BenchSettings
         IdleLevels = [1000, 5000],
         IdleRounds = 5,
         QuietInterval = TimeSpan.FromSeconds(5),
+        TunnelStreamBytes = 256L << 20,
+        StreamOpens = 200,
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -83,5 +102,7 @@ internal sealed record BenchSettings
         IdleLevels = [50],
         IdleRounds = 1,
         QuietInterval = TimeSpan.FromSeconds(2),
+        TunnelStreamBytes = 4L << 20,
+        StreamOpens = 5,
     };
 }

@@ -12,10 +12,11 @@ using ApiProxyGateway.Bench.Streams;
 namespace ApiProxyGateway.Bench;
 
 /// <summary>
-/// <c>bench/run [--smoke] [--out DIR] [--rounds N]</c>: starts the sandbox (pinned to the server core), nginx and
-/// HAProxy, runs every scenario with the arms interleaved in rotating order after a warm-up, and writes the report.
+/// <c>bench/run [--smoke] [--out DIR] [--rounds N] [--only SCENARIO,…]</c>: starts the sandbox (pinned to the server
+/// core), nginx and HAProxy, runs every scenario (or those named, see <see cref="BenchSettings.AllScenarios"/>) with the
+/// arms interleaved in rotating order after a warm-up, and writes the report.
 /// </summary>
-internal static class Driver
+internal static partial class Driver
 {
     private const string ProxyPathApi = "/api/v1/namespaces/demo/pods/https:web:8443/proxy/bytes?n=1024";
     private const string ProxyPathUpstream = "/bytes?n=1024";
@@ -32,6 +33,18 @@ internal static class Driver
             settings = settings with { Rounds = int.Parse(rounds, CultureInfo.InvariantCulture), IdleRounds = int.Parse(rounds, CultureInfo.InvariantCulture) };
         }
 
+        if (Value(args, "--only") is { } only)
+        {
+            var scenarios = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (scenarios.Length == 0 || scenarios.Except(BenchSettings.AllScenarios).ToList() is { Count: > 0 })
+            {
+                Console.Error.WriteLine($"bench: --only {only}: name one or more of {string.Join(", ", BenchSettings.AllScenarios)}");
+                return 2;
+            }
+
+            settings = settings with { Scenarios = scenarios };
+        }
+
         if (Value(args, "--load-only") is { } loadSeconds)
         {
             return await LoadOnlyAsync(output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
@@ -41,7 +54,7 @@ internal static class Driver
         var work = Path.GetFullPath(Path.Combine(output, "tmp", started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(work);
         var run = new Run(settings, work, MachineInfo.Collect(Version("nginx", "-v"), Version("haproxy", "-v")));
-        Log($"bench: {(smoke ? "smoke" : "full")} run, {settings.Rounds} rounds, load {run.Machine.LoadBefore}, work directory {work}");
+        Log($"bench: {(smoke ? "smoke" : "full")} run{(settings.Partial ? " of " + string.Join(", ", settings.Scenarios) + " only" : "")}, {settings.Rounds} rounds, load {run.Machine.LoadBefore}, work directory {work}");
         try
         {
             await run.ExecuteAsync();
@@ -54,7 +67,7 @@ internal static class Driver
 
         run.Machine.LoadAfter = MachineInfo.Load();
         var files = ReportWriter.Write(run, output, started);
-        Log($"bench: report {files.Markdown}, data {files.Json}, chart {files.Chart}; load now {run.Machine.LoadAfter}");
+        Log($"bench: report {files.Markdown}, data {files.Json}{(files.Chart == "" ? "" : ", chart " + files.Chart)}; load now {run.Machine.LoadAfter}");
         foreach (var problem in run.Problems)
         {
             Log($"bench: problem: {problem}");
@@ -105,7 +118,7 @@ internal static class Driver
     }
 
     /// <summary>The state of one run: settings, samples, problems, and the scenarios in order.</summary>
-    internal sealed class Run(BenchSettings settings, string work, MachineInfo machine)
+    internal sealed partial class Run(BenchSettings settings, string work, MachineInfo machine)
     {
         private static readonly string[] RequestArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy];
         private static readonly string[] StreamArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy];
@@ -140,18 +153,39 @@ internal static class Driver
                     _ => [],
                 };
 
-                await ShortRequestsAsync(topology, Pids);
-                await HandshakesAsync(topology, Pids);
-                await StreamsAsync(topology, Pids);
-                await KubectlAsync(sandbox.Info);
-                if (settings.Smoke)
+                if (settings.Runs("short"))
+                {
+                    await ShortRequestsAsync(topology, Pids);
+                }
+
+                if (settings.Runs("handshakes"))
+                {
+                    await HandshakesAsync(topology, Pids);
+                }
+
+                if (settings.Runs("streams"))
+                {
+                    await StreamsAsync(topology, Pids);
+                }
+
+                if (settings.Runs("kubectl"))
+                {
+                    await KubectlAsync(sandbox.Info);
+                }
+
+                if (settings.Runs("tunnel"))
+                {
+                    await TunnelAsync(topology);
+                }
+
+                if (settings.Smoke && settings.Runs("idle"))
                 {
                     await IdleRoundAsync(topology, 1, logs: true);
                     await IdleRoundAsync(topology, 1, logs: false);
                 }
             }
 
-            for (var round = 1; !settings.Smoke && round <= settings.IdleRounds; round++)
+            for (var round = 1; !settings.Smoke && settings.Runs("idle") && round <= settings.IdleRounds; round++)
             {
                 // A fresh gateway for each kind and round: RSS growth only means something in a process that has not
                 // held (and freed) streams before.
@@ -226,24 +260,7 @@ internal static class Driver
                     {
                         foreach (var arm in order)
                         {
-                            var meter = Meter.Start(pids(arm));
-                            var recorder = await OpenLoopRunner.RunAsync(clients[(name, arm)], UriOf(name, arm), rate, settings.RateDuration(rate), CancellationToken.None);
-                            var (proxyCpu, share, seconds) = meter.Stop();
-                            var saturated = share >= SaturatedShare;
-                            var rateText = rate.ToString(CultureInfo.InvariantCulture);
-                            foreach (var p in new[] { 50.0, 90, 99, 99.9 })
-                            {
-                                Samples.Add(new Sample("short", name, arm, $"p{p.ToString(CultureInfo.InvariantCulture)} @{rateText}/s", "ms", round, recorder.Milliseconds(p), saturated));
-                            }
-
-                            Samples.Add(new Sample("short", name, arm, $"load generator CPU @{rateText}/s", "share of a core", round, share));
-                            if (pids(arm).Count > 0)
-                            {
-                                Samples.Add(new Sample("short", name, arm, $"CPU per 1000 requests @{rateText}/s", "CPU s", round, proxyCpu / recorder.Count * 1000, saturated));
-                            }
-
-                            CheckErrors($"{name} {arm} @{rateText}/s round {round}", recorder);
-                            Log($"short r{round} {name} @{rateText}/s {arm}: p50 {recorder.Milliseconds(50):F2} p99 {recorder.Milliseconds(99):F2} p99.9 {recorder.Milliseconds(99.9):F2} ms, {recorder.Count}/{(long)(rate * settings.RateDuration(rate).TotalSeconds)} ok in {seconds:F1} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                            await MeasureRateAsync("short", name, arm, round, clients[(name, arm)], UriOf(name, arm), rate, pids(arm));
                         }
                     }
 
@@ -326,19 +343,7 @@ internal static class Driver
                 {
                     foreach (var arm in Rotate(StreamArms, round))
                     {
-                        var meter = Meter.Start(pids(arm));
-                        var result = await BoundedAsync($"streams r{round} {kind} {arm}", token => transfer(arm, token));
-                        var (proxyCpu, share, _) = meter.Stop();
-                        var saturated = share >= SaturatedShare;
-                        Samples.Add(new Sample("streams", kind, arm, "throughput", "MB/s", round, result.MegabytesPerSecond, saturated));
-                        Samples.Add(new Sample("streams", kind, arm, "load generator CPU", "share of a core", round, share));
-                        if (pids(arm).Count > 0)
-                        {
-                            Samples.Add(new Sample("streams", kind, arm, "CPU per GB", "CPU s", round, proxyCpu / (result.Bytes / 1e9), saturated));
-                        }
-
-                        Check($"streams r{round} {kind} {arm}", result);
-                        Log($"streams r{round} {kind} {arm}: {result.Bytes / 1048576.0:F0} MiB at {result.MegabytesPerSecond:F0} MB/s, sha256 {(result.Verified ? "ok" : "MISMATCH")}, proxy CPU {proxyCpu:F2} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}");
+                        await MeasureTransferAsync("streams", kind, arm, round, pids(arm), token => transfer(arm, token));
                     }
                 }
             }
@@ -410,39 +415,6 @@ internal static class Driver
                 {
                     Problems.Add($"idle r{round} {result.Kind}: {result.Failed} failed to open, {opened - result.ProvedOpen} of {opened} not proved open; first error: {result.FirstError}");
                 }
-            }
-        }
-
-        private void CheckErrors(string what, LatencyRecorder recorder)
-        {
-            if (recorder.Errors > 0)
-            {
-                Problems.Add($"{what}: {recorder.Errors} requests failed, first: {recorder.FirstError}");
-            }
-        }
-
-        /// <summary>
-        /// Runs one transfer with a deadline, so a stuck stream becomes a reported problem instead of a hung run.
-        /// </summary>
-        private async Task<Transfer> BoundedAsync(string what, Func<CancellationToken, Task<Transfer>> run)
-        {
-            using var deadline = new CancellationTokenSource(settings.StepTimeout);
-            try
-            {
-                return await run(deadline.Token).WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                Log($"{what}: no result after {settings.StepTimeout.TotalSeconds:F0} s");
-                return new Transfer(0, settings.StepTimeout.TotalSeconds, Verified: false, $"no result after {settings.StepTimeout.TotalSeconds:F0} s");
-            }
-        }
-
-        private void Check(string what, Transfer transfer)
-        {
-            if (!transfer.Verified)
-            {
-                Problems.Add($"{what}: {transfer.Problem}");
             }
         }
     }

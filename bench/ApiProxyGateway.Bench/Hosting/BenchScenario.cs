@@ -5,7 +5,8 @@ namespace ApiProxyGateway.Bench.Hosting;
 /// <summary>
 /// The benchmark's sandbox scenario: one node (SPDY kubelet, like most clusters today) with a <c>web</c> pod (HTTPS
 /// with a workload-CA certificate), <c>blob</c> (the port-forward source and exec target), <c>biglog</c> (a fixed
-/// multi-megabyte log) and <c>quiet</c> (a line every few seconds, for followed logs held open).
+/// multi-megabyte log) and <c>quiet</c> (a line every few seconds, for followed logs held open). The tunnel
+/// sandboxes get <c>web</c> and <c>blob</c> only (<c>logs: false</c>): every pod is a process that slows their start.
 /// </summary>
 internal static class BenchScenario
 {
@@ -13,7 +14,7 @@ internal static class BenchScenario
     public const string Node = "node-a";
     public const int SourcePort = 9000;
 
-    public static string Write(string directory, string benchDll, int logLines, int logWidth, TimeSpan quietInterval)
+    public static string Write(string directory, string benchDll, int logLines, int logWidth, TimeSpan quietInterval, bool logs = true)
     {
         var dotnet = Environment.ProcessPath ?? "dotnet";
         string Command(params string[] argv) => "[" + string.Join(", ", argv.Select(a => "\"" + a + "\"")) + "]";
@@ -69,6 +70,9 @@ internal static class BenchScenario
                 command: {Command(dotnet, benchDll, "source", "--port", SourcePort.ToString(CultureInfo.InvariantCulture))}
                 ports:
                 - containerPort: {SourcePort}
+
+            """;
+        var logPods = $"""
             ---
             apiVersion: v1
             kind: Pod
@@ -95,8 +99,8 @@ internal static class BenchScenario
                 command: [workload, logger, --interval={(int)quietInterval.TotalSeconds}s, --message=quiet]
 
             """;
-        var path = Path.Combine(directory, "bench-scenario.yaml");
-        File.WriteAllText(path, yaml);
+        var path = Path.Combine(directory, logs ? "bench-scenario.yaml" : "bench-scenario-streams.yaml");
+        File.WriteAllText(path, logs ? yaml + logPods : yaml);
         return path;
     }
 }

@@ -2,19 +2,22 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Sandbox.Hosting;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Bench.Hosting;
 
 /// <summary>
-/// <c>sandbox --state DIR --scenario FILE --info FILE [--gateway-arg ARG]…</c>: runs the sandbox (and so the gateway
-/// and the pods) in its own process, which the driver pins to the server core; writes <see cref="SandboxInfo"/> when
-/// every pod is ready and stays up until SIGTERM.
+/// <c>sandbox --state DIR --scenario FILE --info FILE [--egress grpc|http-connect] [--gateway-arg ARG]…</c>: runs the
+/// sandbox (and so the gateway and the pods) in its own process, which the driver pins to the server core; writes
+/// <see cref="SandboxInfo"/> when every pod is ready and stays up until SIGTERM. With <c>--egress</c> the node sits
+/// behind a konnectivity-agent and the gateway reaches it through konnectivity-server's Unix domain socket.
 /// </summary>
 internal static class SandboxChild
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         string? state = null, scenario = null, info = null;
+        EgressProtocol? egress = null;
         var gatewayArgs = new List<string>();
         for (var i = 0; i + 1 < args.Count; i += 2)
         {
@@ -24,6 +27,7 @@ internal static class SandboxChild
                 case "--scenario": scenario = args[i + 1]; break;
                 case "--info": info = args[i + 1]; break;
                 case "--gateway-arg": gatewayArgs.Add(args[i + 1]); break;
+                case "--egress": egress = EgressFlag(args[i + 1]); break;
                 default: throw new ArgumentException($"unknown flag {args[i]}");
             }
         }
@@ -49,6 +53,8 @@ internal static class SandboxChild
             AddressBlock = null,
             ExtraGatewayArguments = gatewayArgs,
             GatewayStartTimeout = TimeSpan.FromSeconds(90),
+            Egress = egress,
+            EgressTransport = EgressTransport.Uds,
         });
         var pods = await WaitForPodsAsync(host, stop.Token);
         var node = BenchScenario.Node;
@@ -77,6 +83,18 @@ internal static class SandboxChild
 
         return 0;
     }
+
+    /// <summary>The sandbox's own spelling of <c>--egress</c>.</summary>
+    public static string EgressFlag(EgressProtocol egress) => egress switch
+    {
+        EgressProtocol.Grpc => "grpc",
+        EgressProtocol.HttpConnect => "http-connect",
+        _ => throw new ArgumentOutOfRangeException(nameof(egress), egress, null),
+    };
+
+    private static EgressProtocol EgressFlag(string value) =>
+        Enum.GetValues<EgressProtocol>().Where(e => EgressFlag(e) == value).Select(e => (EgressProtocol?)e).FirstOrDefault()
+        ?? throw new ArgumentException($"--egress {value}: grpc or http-connect");
 
     private static async Task<Dictionary<string, string>> WaitForPodsAsync(SandboxHost host, CancellationToken cancellationToken)
     {

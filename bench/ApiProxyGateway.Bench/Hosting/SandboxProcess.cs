@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using ApiProxyGateway.Bench.Measure;
+using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Bench.Hosting;
 
@@ -16,14 +18,30 @@ internal sealed class SandboxProcess : IAsyncDisposable
 
     public SandboxInfo Info { get; }
 
-    public static async Task<SandboxProcess> StartAsync(string workDirectory, string scenario, IEnumerable<string> gatewayArguments)
+    /// <summary>
+    /// Starts a sandbox with its state in WORK/sandbox, or with <paramref name="egress"/> in WORK/sandbox-grpc or
+    /// WORK/sandbox-http-connect (its node behind a konnectivity-agent), so one of each kind may run at once.
+    /// </summary>
+    public static async Task<SandboxProcess> StartAsync(string workDirectory, string scenario, IEnumerable<string> gatewayArguments, EgressProtocol? egress = null)
     {
-        var state = Path.Combine(workDirectory, "sandbox");
-        var infoPath = Path.Combine(workDirectory, "sandbox-info.json");
+        var name = egress is { } e ? "sandbox-" + SandboxChild.EgressFlag(e) : "sandbox";
+        var state = Path.Combine(workDirectory, name);
+        if (egress is not null && Encoding.UTF8.GetByteCount(KonnectivityPlane.SocketPathIn(state)) > KonnectivityPlane.MaximumSocketPathLength)
+        {
+            // konnectivity-server's socket lives in the state directory, and a Unix socket path has at most 107 bytes.
+            state = Directory.CreateTempSubdirectory("apg-bench-").FullName;
+        }
+
+        var infoPath = Path.Combine(workDirectory, name + "-info.json");
         File.Delete(infoPath);
         var dll = typeof(SandboxProcess).Assembly.Location;
-        string[] args = ["exec", dll, "sandbox", "--state", state, "--scenario", scenario, "--info", infoPath, .. gatewayArguments.SelectMany(a => new[] { "--gateway-arg", a })];
-        var child = ChildProcess.Start(Pinning.Start(Pinning.ServerCores, Environment.ProcessPath ?? "dotnet", args), Path.Combine(workDirectory, "sandbox.log"));
+        string[] args =
+        [
+            "exec", dll, "sandbox", "--state", state, "--scenario", scenario, "--info", infoPath,
+            .. egress is { } protocol ? ["--egress", SandboxChild.EgressFlag(protocol)] : Array.Empty<string>(),
+            .. gatewayArguments.SelectMany(a => new[] { "--gateway-arg", a }),
+        ];
+        var child = ChildProcess.Start(Pinning.Start(Pinning.ServerCores, Environment.ProcessPath ?? "dotnet", args), Path.Combine(workDirectory, name + ".log"));
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (!File.Exists(infoPath))
         {

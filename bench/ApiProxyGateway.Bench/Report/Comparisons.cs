@@ -5,7 +5,8 @@ namespace ApiProxyGateway.Bench.Report;
 /// <summary>
 /// Every comparison taken within the same round: latency added over direct (a difference, ms), throughput and
 /// handshakes as a ratio to direct (streams also to the API server's path), and the gateway's saturation throughput
-/// and CPU per request as a ratio to nginx's and HAProxy's.
+/// and CPU per request as a ratio to nginx's and HAProxy's; through the Konnectivity tunnel, latency added over and
+/// throughput as a ratio to the gateway dialling directly (the direct arm cannot reach a pod behind the tunnel).
 /// </summary>
 internal static class Comparisons
 {
@@ -36,6 +37,18 @@ internal static class Comparisons
             if (s.Metric is "throughput" or "handshakes" && s.Arm != ArmNames.Direct && s.Scenario != "kubectl" && Find(s, ArmNames.Direct) is { Value: > 0 } d)
             {
                 derived.Add(s with { Arm = $"{s.Arm} ÷ direct", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / d.Value });
+            }
+
+            if (s.Scenario == "tunnel" && s.Arm != ArmNames.Gateway && Find(s, ArmNames.Gateway) is { } dialled)
+            {
+                if (s.Unit == "ms")
+                {
+                    derived.Add(s with { Metric = "added " + s.Metric, Value = s.Value - dialled.Value });
+                }
+                else if (s.Metric == "throughput" && dialled.Value > 0)
+                {
+                    derived.Add(s with { Arm = $"{s.Arm} ÷ gateway", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / dialled.Value });
+                }
             }
 
             if (s.Metric == "throughput" && s.Arm == ArmNames.Gateway && Find(s, ArmNames.ApiServer) is { Value: > 0 } a)

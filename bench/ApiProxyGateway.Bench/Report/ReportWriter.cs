@@ -7,12 +7,16 @@ namespace ApiProxyGateway.Bench.Report;
 
 /// <summary>
 /// Writes a run's Markdown report, its raw data (JSON) and the latency chart; a full run also refreshes the table and
-/// chart in bench/README.md (between its <c>latest</c> markers). A smoke run writes under results/tmp only.
+/// chart in bench/README.md (between its <c>latest</c> markers). A smoke run writes under results/tmp only; a run of
+/// some scenarios only (<c>--only</c>) names them in its files and leaves bench/README.md alone.
 /// </summary>
 internal static class ReportWriter
 {
     private const string Begin = "<!-- latest:begin -->";
     private const string End = "<!-- latest:end -->";
+
+    /// <summary>The scenarios <see cref="Goals"/> has a goal for.</summary>
+    private static readonly string[] GoalScenarios = ["short", "streams", "idle", "handshakes"];
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static (string Markdown, string Json, string Chart) Write(Driver.Run run, string output, DateTime started)
@@ -20,17 +24,22 @@ internal static class ReportWriter
         var stamp = started.ToString("yyyy-MM-dd-HHmm", CultureInfo.InvariantCulture);
         var directory = run.Settings.Smoke ? Path.Combine(output, "tmp") : output;
         Directory.CreateDirectory(directory);
-        var name = run.Settings.Smoke ? $"{stamp}-smoke" : stamp;
+        var name = stamp + (run.Settings.Partial ? "-" + string.Join('-', run.Settings.Scenarios) : "") + (run.Settings.Smoke ? "-smoke" : "");
         var derived = Comparisons.Derive(run.Samples);
         var summaries = Summary.Of([.. run.Samples, .. derived]);
         var json = Path.Combine(directory, name + ".json");
-        File.WriteAllText(json, JsonSerializer.Serialize(new { run.Machine, run.Settings.Smoke, run.Settings.Rounds, run.Notes, run.Problems, Summaries = summaries, Samples = run.Samples, Derived = derived }, JsonOptions));
-        var svg = LatencyChart.WriteSvg(summaries, run.Settings.Rates[^1], Path.Combine(directory, name + "-latency.svg"));
-        var png = Path.ChangeExtension(svg, ".png");
-        var chart = LatencyChart.ConvertToPng(svg, png) ? png : svg;
+        File.WriteAllText(json, JsonSerializer.Serialize(new { run.Machine, run.Settings.Smoke, run.Settings.Rounds, run.Settings.Scenarios, run.Notes, run.Problems, Summaries = summaries, Samples = run.Samples, Derived = derived }, JsonOptions));
+        var chart = "";
+        if (run.Settings.Runs("short"))
+        {
+            var svg = LatencyChart.WriteSvg(summaries, run.Settings.Rates[^1], Path.Combine(directory, name + "-latency.svg"));
+            var png = Path.ChangeExtension(svg, ".png");
+            chart = LatencyChart.ConvertToPng(svg, png) ? png : svg;
+        }
+
         var markdown = Path.Combine(directory, name + ".md");
         File.WriteAllText(markdown, Markdown(run, summaries, started, Path.GetFileName(chart), Path.GetFileName(json)));
-        if (!run.Settings.Smoke)
+        if (!run.Settings.Smoke && !run.Settings.Partial)
         {
             UpdateReadme(run, summaries, chart, Path.GetFileName(markdown));
         }
@@ -44,7 +53,7 @@ internal static class ReportWriter
         var s = run.Settings;
         var top = s.Rates[^1].ToString(CultureInfo.InvariantCulture);
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# ApiProxyGateway benchmark, {started:yyyy-MM-dd HH:mm} UTC{(s.Smoke ? " (smoke run: the figures only show the paths work)" : "")}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# ApiProxyGateway benchmark, {started:yyyy-MM-dd HH:mm} UTC{(s.Partial ? $" ({string.Join(", ", s.Scenarios)} only)" : "")}{(s.Smoke ? " (smoke run: the figures only show the paths work)" : "")}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Raw data: [{json}]({json}). Every figure is the median over {s.Rounds} rounds with the range [min–max]; arms were interleaved in rotating order after a warm-up; every comparison (added latency, ratios) is taken within a round and then summarised.");
         md.AppendLine();
@@ -67,7 +76,44 @@ internal static class ReportWriter
         md.AppendLine();
         md.AppendLine("Arms: **direct** (the client straight to the upstream: the web pod's HTTPS port, the simulated API server, the kubelet), **gateway**, **nginx** and **HAProxy** (one worker each, pinned like the gateway, requiring and verifying the client certificate against the cluster CA and re-originating verified TLS with the gateway's client certificate for that upstream, keep-alive upstream, logging off), and for streams **apiserver** (the simulated API server's own kubelet path, the kube-apiserver baseline). nginx and HAProxy do the TLS work only: they cannot do the gateway's Kubernetes authorization (SubjectAccessReview, pod-to-kubelet resolution, node identity checks, impersonation headers built from the verified certificate with groups and credential id); on the API path they copy the certificate's CN and first O into Impersonate-User/Group. The gateway runs with console logging at Warning and its audit log to /dev/null (the proxies log nothing).");
         md.AppendLine();
-        Goals(md, summaries, top);
+        if (GoalScenarios.Any(s.Runs))
+        {
+            Goals(md, summaries, top);
+        }
+
+        if (s.Runs("short"))
+        {
+            ShortRequests(md, summaries, s, chart);
+        }
+
+        if (s.Runs("streams") || s.Runs("kubectl"))
+        {
+            Streams(md, summaries, s);
+        }
+
+        if (s.Runs("idle"))
+        {
+            Idle(md, summaries, s);
+        }
+
+        if (s.Runs("handshakes"))
+        {
+            Handshakes(md, run, summaries);
+        }
+
+        if (s.Runs("tunnel"))
+        {
+            Tunnel(md, summaries, s);
+        }
+
+        md.AppendLine("## Problems");
+        md.AppendLine();
+        md.AppendLine(run.Problems.Count == 0 ? "None: every request succeeded, every transfer matched its SHA-256, every idle stream proved open." : string.Join('\n', run.Problems.Select(p => "- " + p)));
+        return md.ToString();
+    }
+
+    private static void ShortRequests(StringBuilder md, IReadOnlyList<Summary> summaries, BenchSettings s, string chart)
+    {
         md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Short requests (HTTP/2, one reused connection, open-loop at fixed rates; latency from the intended send time)");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles per arm]({chart})");
@@ -104,6 +150,10 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+    }
+
+    private static void Streams(StringBuilder md, IReadOnlyList<Summary> summaries, BenchSettings s)
+    {
         md.AppendLine(CultureInfo.InvariantCulture, $"## 2. Stream throughput (native SPDY clients; {s.StreamBytes / 1048576} MiB per port-forward and exec, {s.LogReads} × {s.LogLines * (long)s.LogWidth / 1e6:F1} MB log reads; SHA-256 checked)");
         md.AppendLine();
         md.AppendLine("| stream | arm | MB/s | ÷ direct | proxy CPU s / GB |");
@@ -127,6 +177,10 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+    }
+
+    private static void Idle(StringBuilder md, IReadOnlyList<Summary> summaries, BenchSettings s)
+    {
         md.AppendLine(CultureInfo.InvariantCulture, $"## 3. Idle streams held open through the gateway (levels {string.Join(", ", s.IdleLevels)}; {(s.Smoke ? "same gateway" : "a fresh gateway each round")}; logs first, then port-forwards on top)");
         md.AppendLine();
         md.AppendLine("| stream | memory per stream KiB (slope of VmRSS) | open | proved open | " + string.Join(" | ", s.IdleLevels.Prepend(0).Select(l => $"RSS MiB @{l}")) + " |");
@@ -138,6 +192,10 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+    }
+
+    private static void Handshakes(StringBuilder md, Driver.Run run, IReadOnlyList<Summary> summaries)
+    {
         md.AppendLine("## 4. New connections (a full mTLS handshake per request, no resumption, GET /version)");
         md.AppendLine();
         md.AppendLine("| arm | handshakes/s | ÷ upstream alone (direct) | load generator share of its core | TLS |");
@@ -150,10 +208,49 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
-        md.AppendLine("## Problems");
+    }
+
+    private static void Tunnel(StringBuilder md, IReadOnlyList<Summary> summaries, BenchSettings s)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Through the Konnectivity tunnel ({s.TunnelStreamBytes / 1048576} MiB per port-forward and exec, SHA-256 checked; pods/proxy open-loop at {s.Rates[0].ToString(CultureInfo.InvariantCulture)}/s; {s.StreamOpens} port-forwards opened one after another)");
         md.AppendLine();
-        md.AppendLine(run.Problems.Count == 0 ? "None: every request succeeded, every transfer matched its SHA-256, every idle stream proved open." : string.Join('\n', run.Problems.Select(p => "- " + p)));
-        return md.ToString();
+        md.AppendLine("Two more sandboxes put their node behind a konnectivity-agent, with the kubelet and the pods in a network namespace of their own, and start their gateway with an `--egress-selector-config-file`: **gateway+grpc** reaches the kubelet and the pods through konnectivity-server with GRPC over its Unix domain socket, **gateway+http-connect** with HTTP CONNECT over the same socket. TLS to the kubelet and the pod stays end to end, inside the tunnel. The baseline is **gateway**, the ordinary sandbox's gateway dialling directly, measured in the same rounds: the direct arm cannot reach a pod inside the namespace, so what the tunnel costs is taken against the gateway, not against direct. konnectivity-server and the agents are the sandbox's simulation (.NET, in the sandbox's process on the server core), not apiserver-network-proxy's: the figures are the gateway's tunnel clients and that simulation together. A port-forward open is a new connection and mTLS handshake to the gateway, the upgrade (authorization, the dial to the kubelet through the tunnel and the kubelet's handshake), a forwarded connection to the pod and one byte there and back." + (s.Smoke ? " A smoke run leaves the baseline out." : ""));
+        md.AppendLine();
+        TunnelTable(md, summaries, s.Rates[0]);
+        md.AppendLine();
+    }
+
+    /// <summary>
+    /// Section 5's figures, one row each (the report's and bench/README.md's): the gateway dialling directly, then each
+    /// tunnel with its throughput as a ratio to the gateway's or the latency it adds, both taken within a round.
+    /// </summary>
+    private static void TunnelTable(StringBuilder md, IReadOnlyList<Summary> summaries, double rate)
+    {
+        var r = rate.ToString(CultureInfo.InvariantCulture);
+        var rows = new (string Label, string Case, string Metric)[]
+        {
+            ("port-forward MB/s", "port-forward", "throughput"),
+            ("exec stdout MB/s", "exec stdout", "throughput"),
+            ("port-forward gateway CPU s / GB", "port-forward", "CPU per GB"),
+            ("exec stdout gateway CPU s / GB", "exec stdout", "CPU per GB"),
+            ($"pods/proxy 1 KiB p50 @{r}/s ms", "pods/proxy 1 KiB", $"p50 @{r}/s"),
+            ($"pods/proxy 1 KiB p99 @{r}/s ms", "pods/proxy 1 KiB", $"p99 @{r}/s"),
+            ("port-forward open p50 ms", "port-forward open", "p50"),
+            ("port-forward open p99 ms", "port-forward open", "p99"),
+        };
+        md.AppendLine("| through the gateway | gateway (direct dial) | gateway+grpc (GRPC/UDS) | vs gateway | gateway+http-connect (HTTP CONNECT/UDS) | vs gateway |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (label, c, metric) in rows)
+        {
+            string Versus(string arm) => metric switch
+            {
+                "throughput" => WithUnit(Find(summaries, "tunnel", c, $"{arm} ÷ gateway", "throughput ratio"), " ×"),
+                "CPU per GB" => "",
+                _ => WithUnit(Find(summaries, "tunnel", c, arm, "added " + metric), " ms added"),
+            };
+            string F(string arm) => Format(Find(summaries, "tunnel", c, arm, metric));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {F(ArmNames.Gateway)} | {F(ArmNames.GatewayGrpc)} | {Versus(ArmNames.GatewayGrpc)} | {F(ArmNames.GatewayHttpConnect)} | {Versus(ArmNames.GatewayHttpConnect)} |");
+        }
     }
 
     private static void Goals(StringBuilder md, IReadOnlyList<Summary> summaries, string top)
@@ -235,6 +332,8 @@ internal static class ReportWriter
         }
 
         table.AppendLine();
+        TunnelTable(table, summaries, run.Settings.Rates[0]);
+        table.AppendLine();
         var hs = Cases(summaries, "handshakes").FirstOrDefault() ?? "";
         table.AppendLine(CultureInfo.InvariantCulture, $"mTLS handshakes/s: direct (API server alone) {Format(Find(summaries, "handshakes", hs, ArmNames.Direct, "handshakes"))}, gateway {Format(Find(summaries, "handshakes", hs, ArmNames.Gateway, "handshakes"))} ({Format(Find(summaries, "handshakes", hs, "gateway ÷ direct", "handshakes ratio"))} ×), nginx {Format(Find(summaries, "handshakes", hs, ArmNames.Nginx, "handshakes"))}, HAProxy {Format(Find(summaries, "handshakes", hs, ArmNames.Haproxy, "handshakes"))}.");
         table.Append(End);
@@ -269,6 +368,8 @@ internal static class ReportWriter
             : v.ToString("F3", CultureInfo.InvariantCulture);
         return s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);
     }
+
+    private static string WithUnit(Summary? s, string unit) => s is null || double.IsNaN(s.Median) ? Format(s) : Format(s) + unit;
 
     private static string Met(Summary? s, Func<double, bool> goal) =>
         s is null || double.IsNaN(s.Median) ? "not measured" : goal(s.Median) ? "yes" : "**no**";

@@ -128,6 +128,12 @@ public sealed class SandboxHost : IAsyncDisposable
         .. Options.ExtraGatewayArguments,
     ];
 
+    /// <summary>
+    /// Why <see cref="SandboxOptions.Egress"/> cannot work on this machine (it needs a network namespace: Linux, root,
+    /// iproute2's ip), or null when it (probably) can; for callers that skip egress instead of failing, as the benchmark does.
+    /// </summary>
+    public static string? EgressUnavailable() => NodeNetwork.IsolationUnavailable();
+
     public static Task<SandboxHost> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default) =>
         StartAsync(options, NullLoggerFactory.Instance, cancellationToken);
 
@@ -140,7 +146,7 @@ public sealed class SandboxHost : IAsyncDisposable
             throw new ArgumentException($"Invalid sandbox options: {string.Join(" ", errors)}", nameof(options));
         }
 
-        if (options.Egress is not null && NodeNetwork.IsolationUnavailable() is { } unavailable)
+        if (options.Egress is not null && EgressUnavailable() is { } unavailable)
         {
             throw new InvalidOperationException(
                 $"--egress puts the kubelets and pods in a network namespace of their own, so that only the konnectivity agents reach them, and this machine cannot make one: {unavailable}. Run the sandbox as root on Linux with iproute2's ip, or without --egress.");
