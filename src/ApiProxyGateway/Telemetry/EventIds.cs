@@ -15,6 +15,7 @@ internal static class EventIds
     // Authentication
     public const int NoClientCertificate = 100;
     public const int ClientCertificateRejected = 101;
+    public const int ClientCertificateRevoked = 102;
 
     // Authorization
     public const int ImpersonationDenied = 200;
@@ -60,4 +61,9 @@ internal static class EventIds
     public const int EgressConnectionLost = 1304;
     public const int EgressTunnelEnded = 1305;
     public const int EgressCloseUnanswered = 1306;
+
+    // Revocation
+    public const int CrlLoaded = 1400;
+    public const int CrlStale = 1401;
+    public const int DenylistLoaded = 1402;
 }
