@@ -8,7 +8,11 @@ namespace ApiProxyGateway.Revocation;
 /// Reads every CRL and the denylist at start-up against the client-CA bundle, reporting every bad file at once. When
 /// the bundle itself cannot be read, its own validator says so and nothing here can be checked.
 /// </summary>
-internal sealed class RevocationOptionsValidator(IOptions<ServingOptions> serving, TimeProvider timeProvider) : OptionsValidator<RevocationOptions>
+/// <remarks>
+/// The bundle's path comes from the Serving settings as configured, not from <c>IOptions&lt;ServingOptions&gt;</c>:
+/// that would run the Serving validator from inside this one, repeating its problems, or hiding these behind them.
+/// </remarks>
+internal sealed class RevocationOptionsValidator(IEnumerable<IConfigureOptions<ServingOptions>> serving, TimeProvider timeProvider) : OptionsValidator<RevocationOptions>
 {
     protected override void Check(RevocationOptions options, SettingErrors errors)
     {
@@ -25,7 +29,7 @@ internal sealed class RevocationOptionsValidator(IOptions<ServingOptions> servin
 
         try
         {
-            ClientAuthorities.With(serving.Value.ClientCaFile, timeProvider.GetUtcNow(), authorities =>
+            ClientAuthorities.With(ClientCaFile(), timeProvider.GetUtcNow(), authorities =>
             {
                 foreach (var file in crlFiles)
                 {
@@ -44,6 +48,17 @@ internal sealed class RevocationOptionsValidator(IOptions<ServingOptions> servin
         {
             // The client-CA bundle is missing or unusable: Serving:ClientCaFile's validator reports it.
         }
+    }
+
+    private string ClientCaFile()
+    {
+        var settings = new ServingOptions();
+        foreach (var configure in serving)
+        {
+            configure.Configure(settings);
+        }
+
+        return settings.ClientCaFile;
     }
 
     private static void TryRead(SettingErrors errors, string setting, Action read)
