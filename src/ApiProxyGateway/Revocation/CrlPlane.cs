@@ -3,7 +3,7 @@ using ApiProxyGateway.Tls;
 namespace ApiProxyGateway.Revocation;
 
 /// <summary>
-/// One CRL file, reloaded like every certificate plane (plane <c>client-crl/FILE</c>): also when the client-CA bundle
+/// One CRL file, reloaded like every certificate plane (plane <c>client-crl:FILE</c>): also when the client-CA bundle
 /// changes, since that decides who may sign it. Each check also warns, once per version, of CRLs past their
 /// nextUpdate, so a CRL that goes stale while nothing changes is logged within a reload interval.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class CrlPlane : IReloadable
         File = file;
         _timeProvider = timeProvider;
         _logger = logger;
-        _material = new ReloadableMaterial<IReadOnlyList<RevocationList>>($"client-crl/{file}", () => [file, clientCaFile],
+        _material = new ReloadableMaterial<IReadOnlyList<RevocationList>>($"client-crl:{file}", () => [file, clientCaFile],
             () => ClientAuthorities.With(clientCaFile, timeProvider.GetUtcNow(), authorities => CrlReader.Read(file, authorities)));
         Loaded();
     }

@@ -66,7 +66,7 @@ public sealed class RevocationTests
         await using var gateway = await GatewayUnderTest.StartAsync(setup.Settings);
         using var stayer = gateway.User("stayer");
         Assert.Equal(HttpStatusCode.OK, (await RequestAsync(gateway, stayer)).Code); // the first validation loads the CRLs here (the real host loads them at start)
-        var failure = $"apiproxygateway_certificate_reloads_total{{otel_scope_name=\"ApiProxyGateway\",plane=\"client-crl/{setup.CrlPath}\",result=\"failure\"}}";
+        var failure = $"apiproxygateway_certificate_reloads_total{{otel_scope_name=\"ApiProxyGateway\",plane=\"client-crl:{setup.CrlPath}\",result=\"failure\"}}";
 
         await File.WriteAllTextAsync(setup.CrlPath, "-----BEGIN X509 CRL-----\nbm90IGEgQ1JM\n-----END X509 CRL-----\n", TestContext.Current.CancellationToken);
         await TestWait.UntilAsync(async _ => (await MetricsAsync(gateway)).Contains(failure + " 1", StringComparison.Ordinal), "a failed reload of the garbled CRL is counted", Patience, TestContext.Current.CancellationToken);
