@@ -49,7 +49,7 @@ public sealed class SandboxRevocationTests
     /// <summary>The openssl lines and the one kubectl line of the code block in the README's sandbox section that revokes a user.</summary>
     private static (List<string> Openssl, string Kubectl) ReadCommands()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(SourceTree.Root, "README.md"));
         var section = readme[readme.IndexOf("\n## The sandbox", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         var block = section.Split("```").Where((_, index) => index % 2 == 1).Single(text => text.Contains("openssl ca", StringComparison.Ordinal) && text.Contains("-gencrl", StringComparison.Ordinal));
@@ -68,18 +68,5 @@ public sealed class SandboxRevocationTests
         var process = KubectlProcess.Start(start, line);
         Assert.True(await process.WaitForExitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken), $"{line} did not end.{Environment.NewLine}{process}");
         return process;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no ApiProxyGateway.sln above {AppContext.BaseDirectory}");
     }
 }
