@@ -9,6 +9,7 @@ using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
 using ApiProxyGateway.Requests;
+using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
@@ -21,6 +22,7 @@ builder.Services.AddGatewayOptions(builder.Configuration);
 builder.Services.AddGatewayTelemetry();            // one meter + framework meters, Prometheus exposition
 builder.Services.AddTlsMaterial();                  // certificate owners per plane, expiry inventory
 builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
+builder.Services.AddCertificateRevocation();        // client CRLs and denylist, reloaded like certificates
 builder.Services.AddClientCertificateAuthentication();
 builder.Services.AddEgress();                       // direct, or through Konnectivity (--egress-selector-config-file)
 builder.Services.AddKubernetesApi();                // the API server endpoint, credentials and client

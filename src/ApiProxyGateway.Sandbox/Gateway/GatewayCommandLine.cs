@@ -15,6 +15,7 @@ internal static class GatewayCommandLine
         "--tls-cert-file", pki.GatewayCertificate,
         "--tls-private-key-file", pki.GatewayKey,
         "--client-ca-file", pki.ClusterCaCertificate,
+        "--client-crl-file", pki.ClientCrl,
         "--kubeconfig", gatewayKubeconfig,
         "--kubelet-certificate-authority", pki.KubeletServingCaCertificate,
         "--kubelet-client-certificate", pki.GatewayKubeletClientCertificate,

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -14,6 +15,7 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
     private static readonly TimeSpan Backdate = TimeSpan.FromHours(1);
     private static readonly TimeSpan CaLifetime = TimeSpan.FromDays(365);
     private static readonly TimeSpan LeafLifetime = TimeSpan.FromDays(90);
+    private static readonly TimeSpan CrlLifetime = TimeSpan.FromDays(7);
 
     public IssuedCredential CreateAuthority(string commonName)
     {
@@ -103,6 +105,17 @@ internal sealed class CertificateIssuer(TimeProvider timeProvider)
             ? request.CreateSelfSigned(notBefore ?? now - Backdate, end)
             : request.Create(authority.Certificate, notBefore ?? now - Backdate, end, serial);
         return Export(issued, key);
+    }
+
+    /// <summary>
+    /// A CRL of <paramref name="authority"/> that revokes nothing, in PEM, valid for a week as <c>openssl ca</c>'s
+    /// <c>default_crl_days</c> in the sandbox's openssl configuration: the gateway's <c>--client-crl-file</c> at start.
+    /// </summary>
+    public string CreateEmptyCrl(IssuedCredential authority)
+    {
+        var now = timeProvider.GetUtcNow();
+        var crl = new CertificateRevocationListBuilder().Build(authority.Certificate, BigInteger.One, now + CrlLifetime, HashAlgorithmName.SHA256, thisUpdate: now);
+        return PemEncoding.WriteString("X509 CRL", crl) + "\n";
     }
 
     private static IssuedCredential Export(X509Certificate2 certificate, ECDsa key)

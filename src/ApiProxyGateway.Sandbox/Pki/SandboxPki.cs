@@ -32,6 +32,9 @@ internal sealed class SandboxPki
 
     public required IssuedCredential ClusterCa { get; init; }
 
+    /// <summary>The cluster CA's CRL at start, revoking nothing (the gateway's <c>--client-crl-file</c>).</summary>
+    public required string ClientCrlPem { get; init; }
+
     public required IssuedCredential ApiServer { get; init; }
 
     public required IssuedCredential Gateway { get; init; }
@@ -76,6 +79,7 @@ internal sealed class SandboxPki
         return new SandboxPki(issuer, paths)
         {
             ClusterCa = clusterCa,
+            ClientCrlPem = issuer.CreateEmptyCrl(clusterCa),
             ApiServer = issuer.IssueServer(clusterCa, "kube-apiserver", [plan.ApiServerAddress, IPAddress.Loopback], apiServerNames),
             Gateway = issuer.IssueServer(clusterCa, "apiproxygateway", [plan.GatewayAddress, IPAddress.Loopback], ["localhost"]),
             GatewayApiServerClient = issuer.IssueClient(clusterCa, GatewayApiServerUser, []),
@@ -102,6 +106,7 @@ internal sealed class SandboxPki
 
         Directory.CreateDirectory(Paths.UsersDirectory);
         WritePair(ClusterCa, Paths.ClusterCaCertificate, Paths.ClusterCaKey);
+        WriteRevocation();
         WritePair(ApiServer, Paths.ApiServerCertificate, Paths.ApiServerKey);
         WritePair(Gateway, Paths.GatewayCertificate, Paths.GatewayKey);
         WritePair(GatewayApiServerClient, Paths.GatewayApiServerClientCertificate, Paths.GatewayApiServerClientKey);
@@ -118,6 +123,28 @@ internal sealed class SandboxPki
         {
             WritePair(credential, Paths.UserCertificate(user), Paths.UserKey(user));
         }
+    }
+
+    /// <summary>
+    /// The empty CRL, and what <c>openssl ca</c> needs to revoke a user and publish a new one over it: a configuration
+    /// naming the cluster CA and an empty index (see the README's sandbox section). Both start anew with the PKI.
+    /// </summary>
+    private void WriteRevocation()
+    {
+        File.WriteAllText(Paths.ClientCrl, ClientCrlPem);
+        File.WriteAllText(Paths.CrlIndex, "");
+        File.WriteAllText(Paths.OpensslCaConfig, $"""
+            # openssl ca -config {Paths.OpensslCaConfig} -revoke USER.crt, then -gencrl -out {Paths.ClientCrl}
+            [ca]
+            default_ca = cluster_ca
+            [cluster_ca]
+            database = {Paths.CrlIndex}
+            certificate = {Paths.ClusterCaCertificate}
+            private_key = {Paths.ClusterCaKey}
+            default_md = sha256
+            default_crl_days = 7
+
+            """);
     }
 
     public static void WritePair(IssuedCredential credential, string certificatePath, string keyPath)

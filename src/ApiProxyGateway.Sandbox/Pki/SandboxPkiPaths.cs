@@ -7,6 +7,8 @@ namespace ApiProxyGateway.Sandbox.Pki;
 /// <code>
 /// DIR/pki/
 ///   cluster-ca.crt, .key                    cluster CA: signs everything the API server and the gateway serve or accept
+///   client-crl.pem                          the cluster CA's CRL, the gateway's --client-crl-file (empty at start)
+///   openssl-ca.cnf, crl-index.txt           openssl ca's configuration and database for revoking users into that CRL
 ///   apiserver.crt, .key                     simulated API server serving cert (IP 127.B.0.1, localhost, kubernetes…)
 ///   gateway.crt, .key                       gateway serving cert (IP 127.B.0.2, localhost)
 ///   gateway-apiserver-client.crt, .key      gateway's API-server client cert, CN=apiproxygateway
@@ -42,6 +44,12 @@ public sealed record SandboxPkiPaths
     public string ClusterCaCertificate => Crt("cluster-ca");
 
     public string ClusterCaKey => Key("cluster-ca");
+
+    public string ClientCrl => Path.Combine(Directory, "client-crl.pem");
+
+    public string OpensslCaConfig => Path.Combine(Directory, "openssl-ca.cnf");
+
+    public string CrlIndex => Path.Combine(Directory, "crl-index.txt");
 
     public string ApiServerCertificate => Crt("apiserver");
 

@@ -9,4 +9,7 @@ internal static partial class AuthenticationLog
 
     [LoggerMessage(EventIds.ClientCertificateRejected, LogLevel.Information, "Client certificate '{Subject}' ({Thumbprint}) rejected: {Failure}: {Detail}")]
     public static partial void CertificateRejected(ILogger logger, string subject, string thumbprint, ClientCertificateFailure failure, string detail);
+
+    [LoggerMessage(EventIds.ClientCertificateRevoked, LogLevel.Warning, "Client certificate '{Subject}' ({CredentialId}) refused ({Source}): {Detail}")]
+    public static partial void CertificateRevoked(ILogger logger, string subject, string credentialId, string source, string detail);
 }

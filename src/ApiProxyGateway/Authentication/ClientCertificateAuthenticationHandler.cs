@@ -45,21 +45,41 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (!result.Succeeded)
         {
             Context.Items[FailureItemKey] = result.Failure;
-            if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject or ClientCertificateFailure.InsecureCertificate)
+            if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject or ClientCertificateFailure.InsecureCertificate
+                || RevocationSource(result.Failure) is not null)
             {
                 // Unlike an unknown CA or an expired certificate, this is a certificate the cluster issued that the
-                // gateway cannot use: say why, or its owner has nothing to go on.
+                // gateway cannot use (or no longer accepts): say why, or its owner has nothing to go on.
                 Context.Items[FailureDetailItemKey] = result.Detail;
             }
 
             metrics.AuthenticationFailure(result.Failure.ToString());
-            AuthenticationLog.CertificateRejected(Logger, certificate.Subject, certificate.Thumbprint, result.Failure, result.Detail);
+            if (RevocationSource(result.Failure) is { } source)
+            {
+                metrics.RevocationRefusal(source);
+                AuthenticationLog.CertificateRevoked(Logger, certificate.Subject, ClientCertificateIdentity.CredentialId(certificate), source, result.Detail);
+            }
+            else
+            {
+                AuthenticationLog.CertificateRejected(Logger, certificate.Subject, certificate.Thumbprint, result.Failure, result.Detail);
+            }
+
             return AuthenticateResult.Fail($"client certificate rejected: {result.Failure}");
         }
 
         var ticket = new AuthenticationTicket(result.User!.ToPrincipal(Scheme.Name), Scheme.Name); // Succeeded implies User
         return AuthenticateResult.Success(ticket);
     }
+
+    /// <summary>The revocation metric's source for a refusal of a certificate the cluster issued but no longer accepts, else null.</summary>
+    private static string? RevocationSource(ClientCertificateFailure failure) => failure switch
+    {
+        ClientCertificateFailure.Revoked => "crl",
+        ClientCertificateFailure.StaleRevocationList => "crl-stale",
+        ClientCertificateFailure.Denylisted => "denylist",
+        ClientCertificateFailure.LifetimeTooLong => "lifetime",
+        _ => null,
+    };
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         Context.Items[FailureDetailItemKey] is string detail

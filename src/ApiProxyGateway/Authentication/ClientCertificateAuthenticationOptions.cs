@@ -15,4 +15,10 @@ internal sealed class ClientCertificateAuthenticationOptions : AuthenticationSch
 
     /// <summary>A cached result is never used longer than this, nor past the certificate's NotAfter. Default 30 minutes.</summary>
     public TimeSpan CacheAbsoluteExpiration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Client certificates valid for longer than this (NotAfter − NotBefore) are refused
+    /// (<c>--max-client-certificate-lifetime</c>). Default zero: no limit.
+    /// </summary>
+    public TimeSpan MaxClientCertificateLifetime { get; set; } = TimeSpan.Zero;
 }

@@ -10,5 +10,11 @@ internal sealed class ClientCertificateAuthenticationOptionsValidator : OptionsV
         errors.Positive("Authentication:CacheSize", options.CacheSize);
         errors.Duration("Authentication:CacheSlidingExpiration", options.CacheSlidingExpiration);
         errors.Duration("Authentication:CacheAbsoluteExpiration", options.CacheAbsoluteExpiration);
+
+        // Compared with certificates' validity, never waited for: longer than a timer's limit is fine.
+        if (options.MaxClientCertificateLifetime < TimeSpan.Zero)
+        {
+            errors.Add("Authentication:MaxClientCertificateLifetime", $"must not be negative (0: no limit), was {options.MaxClientCertificateLifetime}");
+        }
     }
 }

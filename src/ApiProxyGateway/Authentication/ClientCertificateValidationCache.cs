@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ApiProxyGateway.Authentication;
 
 /// <summary>
-/// A bounded cache of validation results keyed by (trust generation, SHA-256 thumbprint). An entry is never
+/// A bounded cache of validation results keyed by (trust generation, revocation generation, SHA-256 thumbprint). An entry is never
 /// returned past the certificate's NotAfter or the absolute limit, both checked against the injected clock.
 /// </summary>
 internal sealed class ClientCertificateValidationCache : IDisposable
@@ -21,7 +21,7 @@ internal sealed class ClientCertificateValidationCache : IDisposable
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, _options.CacheSize) });
     }
 
-    public ClientCertificateValidation? TryGet(long generation, X509Certificate2 certificate, DateTimeOffset now)
+    public ClientCertificateValidation? TryGet(Generations generation, X509Certificate2 certificate, DateTimeOffset now)
     {
         if (!_cache.TryGetValue(Key(generation, certificate), out Entry? entry) || entry is null)
         {
@@ -31,7 +31,7 @@ internal sealed class ClientCertificateValidationCache : IDisposable
         return now < entry.Deadline ? entry.Result : null;
     }
 
-    public void Set(long generation, X509Certificate2 certificate, ClientCertificateValidation result, DateTimeOffset now)
+    public void Set(Generations generation, X509Certificate2 certificate, ClientCertificateValidation result, DateTimeOffset now)
     {
         var deadline = Min(result.ValidUntil, now + _options.CacheAbsoluteExpiration);
         if (deadline <= now)
@@ -49,10 +49,13 @@ internal sealed class ClientCertificateValidationCache : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private static string Key(long generation, X509Certificate2 certificate) =>
-        $"{generation}:{Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256))}";
+    private static string Key(Generations generation, X509Certificate2 certificate) =>
+        $"{generation.Trust}.{generation.Revocation}:{Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256))}";
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>The versions of the material a result was decided with: the client-CA bundle and the revocation material.</summary>
+    public readonly record struct Generations(long Trust, long Revocation);
 
     private sealed record Entry(ClientCertificateValidation Result, DateTimeOffset Deadline);
 }

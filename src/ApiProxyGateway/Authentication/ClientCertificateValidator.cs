@@ -1,30 +1,43 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Tls;
+using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Authentication;
 
 /// <summary>
-/// Builds the chain of a caller's certificate against the configured client CAs only, then maps it to a user.
-/// Results are cached by SHA-256 thumbprint (see <see cref="ClientCertificateValidationCache"/>).
+/// Builds the chain of a caller's certificate against the configured client CAs only, refuses it if revoked or too
+/// long-lived, then maps it to a user. Results are cached by SHA-256 thumbprint under the generations of the trust
+/// and of the revocation material (see <see cref="ClientCertificateValidationCache"/>), so that a reload of either
+/// applies to the next validation, that of a live connection's certificate included.
 /// </summary>
-internal sealed class ClientCertificateValidator(ServingTlsProvider tls, ClientCertificateValidationCache cache, TimeProvider timeProvider)
+internal sealed class ClientCertificateValidator(
+    ServingTlsProvider tls,
+    RevocationChecker revocation,
+    ClientCertificateValidationCache cache,
+    IOptionsMonitor<ClientCertificateAuthenticationOptions> options,
+    TimeProvider timeProvider)
 {
+    private readonly TimeSpan _maxLifetime = options.Get(ClientCertificateAuthenticationDefaults.AuthenticationScheme).MaxClientCertificateLifetime;
+
     public ClientCertificateValidation Validate(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var material = tls.Current;
+        var generation = new ClientCertificateValidationCache.Generations(material.Generation, revocation.Generation);
         var now = timeProvider.GetUtcNow();
-        if (cache.TryGet(material.Generation, certificate, now) is { } cached)
+        if (cache.TryGet(generation, certificate, now) is { } cached)
         {
             return cached;
         }
 
         var result = ValidateUncached(certificate, material.ClientAuthorities, now);
-        cache.Set(material.Generation, certificate, result, now);
+        cache.Set(generation, certificate, result, now);
         return result;
     }
 
-    private static ClientCertificateValidation ValidateUncached(X509Certificate2 certificate, X509Certificate2Collection authorities, DateTimeOffset now)
+    private ClientCertificateValidation ValidateUncached(X509Certificate2 certificate, X509Certificate2Collection authorities, DateTimeOffset now)
     {
         var validUntil = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
         using var chain = new X509Chain { ChainPolicy = ClientChainPolicy.Create(authorities, now) };
@@ -40,6 +53,23 @@ internal sealed class ClientCertificateValidator(ServingTlsProvider tls, ClientC
             {
                 return new ClientCertificateValidation(null, ClientCertificateFailure.InsecureCertificate, refused, validUntil);
             }
+
+            var issuer = chain.ChainElements.Count > 1 ? chain.ChainElements[1].Certificate : null;
+            var verdict = revocation.Check(certificate, issuer, now);
+            if (verdict.Refused)
+            {
+                return new ClientCertificateValidation(null, Failure(verdict.Source), verdict.Detail, validUntil);
+            }
+
+            if (LifetimeProblem(certificate) is { } tooLong)
+            {
+                return new ClientCertificateValidation(null, ClientCertificateFailure.LifetimeTooLong, tooLong, validUntil);
+            }
+
+            if (verdict.DecideAgainBy < validUntil)
+            {
+                validUntil = verdict.DecideAgainBy.Value; // the issuer's CRL goes stale then, and stale CRLs fail closed
+            }
         }
         finally
         {
@@ -52,6 +82,23 @@ internal sealed class ClientCertificateValidator(ServingTlsProvider tls, ClientC
         var mapping = ClientCertificateIdentity.Map(certificate);
         return new ClientCertificateValidation(mapping.User, mapping.Failure, mapping.Detail, validUntil);
     }
+
+    private string? LifetimeProblem(X509Certificate2 certificate)
+    {
+        var lifetime = certificate.NotAfter.ToUniversalTime() - certificate.NotBefore.ToUniversalTime();
+        return _maxLifetime > TimeSpan.Zero && lifetime > _maxLifetime
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"the client certificate's lifetime {lifetime:c} (from {certificate.NotBefore.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}) is longer than the maximum {_maxLifetime:c}")
+            : null;
+    }
+
+    private static ClientCertificateFailure Failure(RevocationSource source) => source switch
+    {
+        RevocationSource.Crl => ClientCertificateFailure.Revoked,
+        RevocationSource.Denylist => ClientCertificateFailure.Denylisted,
+        RevocationSource.StaleCrl => ClientCertificateFailure.StaleRevocationList,
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a refusal"),
+    };
 
     private static (ClientCertificateFailure Failure, string Detail) Classify(X509Chain chain)
     {

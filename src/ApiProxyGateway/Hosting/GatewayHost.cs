@@ -36,6 +36,7 @@ internal static class GatewayHost
 
         // Load the TLS material now that it is known to be valid, rather than on the first handshake.
         app.Services.GetRequiredService<Tls.ServingTlsProvider>();
+        app.Services.GetRequiredService<Revocation.RevocationChecker>();
         app.Services.GetRequiredService<Kubelets.KubeletTlsProvider>();
         app.Services.GetRequiredService<Proxy.WorkloadTrust>();
         app.Services.GetRequiredService<Egress.EgressSelector>();

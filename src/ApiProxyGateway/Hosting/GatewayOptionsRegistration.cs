@@ -6,6 +6,7 @@ using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
@@ -37,6 +38,7 @@ internal static class GatewayOptionsRegistration
         services.AddValidated<ClientCertificateAuthenticationOptions, ClientCertificateAuthenticationOptionsValidator>(
             configuration, ClientCertificateAuthenticationOptions.SectionName, ClientCertificateAuthenticationDefaults.AuthenticationScheme);
         services.AddValidated<EgressOptions, EgressOptionsValidator>(configuration, EgressOptions.SectionName);
+        services.AddValidated<RevocationOptions, RevocationOptionsValidator>(configuration, RevocationOptions.SectionName);
         services.AddValidated<SessionGuardOptions, SessionGuardOptionsValidator>(configuration, SessionGuardOptions.SectionName);
         return services;
     }

@@ -16,6 +16,9 @@ internal static class GatewayFlags
         ["--tls-cert-file"] = "Serving:TlsCertFile",
         ["--tls-private-key-file"] = "Serving:TlsPrivateKeyFile",
         ["--client-ca-file"] = "Serving:ClientCaFile",
+        ["--client-crl-file"] = "Revocation:CrlFiles",
+        ["--client-certificate-denylist-file"] = "Revocation:DenylistFile",
+        ["--max-client-certificate-lifetime"] = "Authentication:MaxClientCertificateLifetime",
         ["--kubeconfig"] = "ApiServer:Kubeconfig",
         ["--kubelet-certificate-authority"] = "Kubelet:CertificateAuthority",
         ["--kubelet-client-certificate"] = "Kubelet:ClientCertificate",
@@ -37,6 +40,9 @@ internal static class GatewayFlags
         ["--stream-reauthorization-fail-open"] = "Sessions:StreamReauthorizationFailOpen",
     };
 
+    /// <summary>Flags that take a list, as kube's string-slice flags do: repeated, comma-separated, or both.</summary>
+    public static IReadOnlySet<string> ListFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "--client-crl-file" };
+
     private static readonly Dictionary<string, string> FlagBySetting =
         SwitchMappings.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
 
@@ -49,6 +55,37 @@ internal static class GatewayFlags
         [.. args.Where(arg => arg.StartsWith('-'))
             .Select(arg => arg.Split('=', 2)[0])
             .Where(flag => !SwitchMappings.ContainsKey(flag) && flag is not ("--environment" or "--contentRoot" or "--applicationName") && !flag.Contains(':', StringComparison.Ordinal))];
+
+    /// <summary>
+    /// The command line with each list flag's values turned into indexed settings (<c>--client-crl-file a,b
+    /// --client-crl-file c</c> becomes <c>--Revocation:CrlFiles:0=a</c>, <c>:1=b</c>, <c>:2=c</c>), since the
+    /// configuration's command-line provider keeps only the last value of a key. Everything else is left as it is.
+    /// </summary>
+    public static string[] ExpandLists(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var expanded = new List<string>(args.Count);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var parts = args[i].Split('=', 2);
+            if (!ListFlags.Contains(parts[0]) || (parts.Length == 1 && i + 1 >= args.Count))
+            {
+                expanded.Add(args[i]); // not a list flag, or one without a value: the provider treats it as before
+                continue;
+            }
+
+            var setting = SwitchMappings[parts[0]];
+            foreach (var value in (parts.Length == 2 ? parts[1] : args[++i]).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var index = counts.GetValueOrDefault(setting);
+                counts[setting] = index + 1;
+                expanded.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--{setting}:{index}={value}"));
+            }
+        }
+
+        return [.. expanded];
+    }
 
     /// <summary>Names a setting the way an operator can find it: <c>Serving:TlsCertFile (--tls-cert-file)</c>.</summary>
     public static string Describe(string setting) =>

@@ -15,6 +15,7 @@ internal static class EventIds
     // Authentication
     public const int NoClientCertificate = 100;
     public const int ClientCertificateRejected = 101;
+    public const int ClientCertificateRevoked = 102;
 
     // Authorization
     public const int ImpersonationDenied = 200;
@@ -61,9 +62,14 @@ internal static class EventIds
     public const int EgressTunnelEnded = 1305;
     public const int EgressCloseUnanswered = 1306;
 
+    // Revocation
+    public const int CrlLoaded = 1400;
+    public const int CrlStale = 1401;
+    public const int DenylistLoaded = 1402;
+
     // Sessions
-    public const int SessionStreamEnded = 1400;
-    public const int SessionConnectionEnded = 1401;
-    public const int SessionReauthorizationUnavailable = 1402;
-    public const int SessionCheckFailed = 1403;
+    public const int SessionStreamEnded = 1500;
+    public const int SessionConnectionEnded = 1501;
+    public const int SessionReauthorizationUnavailable = 1502;
+    public const int SessionCheckFailed = 1503;
 }

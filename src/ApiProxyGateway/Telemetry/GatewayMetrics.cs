@@ -19,6 +19,7 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _handshakeDuration;
     private readonly Counter<long> _tlsFailures;
     private readonly Counter<long> _authenticationFailures;
+    private readonly Counter<long> _revocationRefusals;
     private readonly Counter<long> _authorizationDecisions;
     private readonly Histogram<double> _reviewDuration;
     private readonly Counter<long> _rejectedStreams;
@@ -42,6 +43,7 @@ internal sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _tlsFailures = Meter.CreateCounter<long>("apiproxygateway.upstream.tls.failures", "{failure}", "Upstream connections that failed, by upstream kind and reason.");
         _authenticationFailures = Meter.CreateCounter<long>("apiproxygateway.authentication.failures", "{request}", "Requests whose client certificate was missing or refused, by reason.");
+        _revocationRefusals = Meter.CreateCounter<long>("apiproxygateway.revocation.refusals", "{request}", "Requests refused because the client certificate is revoked or too long-lived, by source (crl, crl-stale, denylist, lifetime).");
         _authorizationDecisions = Meter.CreateCounter<long>("apiproxygateway.authorization.decisions", "{decision}", "Authorization decisions, by result and whether the cache answered.");
         _reviewDuration = Meter.CreateHistogram<double>("apiproxygateway.subjectaccessreview.duration", "s", "Time the API server took to answer a SubjectAccessReview.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
@@ -82,6 +84,19 @@ internal sealed class GatewayMetrics
 
     public void AuthenticationFailure(string reason) =>
         _authenticationFailures.Add(1, new TagList { { "reason", reason } });
+
+    public void RevocationRefusal(string source) =>
+        _revocationRefusals.Add(1, new TagList { { "source", source } });
+
+    /// <summary>The age (since thisUpdate, the oldest CRL of the file) and the number of stale CRLs (past nextUpdate) of each client CRL file.</summary>
+    public void ObserveRevocationLists(Func<IEnumerable<(string File, TimeSpan Age, int Stale)>> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        Meter.CreateObservableGauge("apiproxygateway.revocation.crl.age", () => files().Select(file =>
+            new Measurement<double>(file.Age.TotalSeconds, new TagList { { "file", file.File } })), "s", "Seconds since each client CRL file's (oldest) CRL was issued.");
+        Meter.CreateObservableGauge("apiproxygateway.revocation.crl.stale", () => files().Select(file =>
+            new Measurement<int>(file.Stale, new TagList { { "file", file.File } })), "{crl}", "CRLs of each client CRL file that are past their nextUpdate (0 when all are current).");
+    }
 
     public void AuthorizationDecision(string result, bool cacheHit) =>
         _authorizationDecisions.Add(1, new TagList { { "result", result }, { "cache", cacheHit ? "hit" : "miss" } });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 
@@ -9,9 +10,7 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// </summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> FoundRoot = new(FindRoot);
-
-    public static string Root => FoundRoot.Value;
+    public static string Root => SourceTree.Root;
 
     /// <summary>A process for <paramref name="command"/> (file and arguments) in <paramref name="workingDirectory"/>, its output redirected.</summary>
     public static ProcessStartInfo Command(IReadOnlyList<string> command, string workingDirectory)
@@ -41,18 +40,5 @@ internal static class Repository
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         return start;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ApiProxyGateway.sln above {AppContext.BaseDirectory}: these tests read the repository they were built from.");
     }
 }

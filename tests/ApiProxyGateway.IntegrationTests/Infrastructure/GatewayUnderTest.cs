@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 using ApiProxyGateway.Tests.Support;
 
@@ -40,6 +42,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public Uri OperationsUrl { get; }
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Every record the gateway has logged so far.</summary>
+    public FakeLogCollector Logs => _factory.Services.GetRequiredService<FakeLogCollector>();
 
     public static Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
         StartAsync((_, _) => settings ?? new Dictionary<string, string?>());
@@ -87,7 +92,19 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
         var factory = new Factory(configuration);
         factory.UseKestrel();
-        factory.StartServer();
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            // A gateway that refuses to start (the point of some tests) leaves nothing running behind it.
+            await factory.DisposeAsync();
+            await apiServer.DisposeAsync();
+            pki.Dispose();
+            throw;
+        }
+
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = addresses.SingleOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"the gateway has no API listener; it listens on [{string.Join(", ", addresses)}]");
@@ -156,7 +173,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     // Any type of the gateway assembly names its entry point; the Tls provider is one that tests already use.
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ServingTlsProvider>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+            .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings))
+            .ConfigureLogging(logging => logging.AddFakeLogging());
     }
 }

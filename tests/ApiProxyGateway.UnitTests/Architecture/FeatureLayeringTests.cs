@@ -1,4 +1,5 @@
 using ApiProxyGateway.Hosting;
+using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.UnitTests.Architecture;
 
@@ -48,17 +49,6 @@ public sealed class FeatureLayeringTests
         Assert.StartsWith("Beta ⇄ Gamma: ", Assert.Single(samples.TwoWay()), StringComparison.Ordinal);
     }
 
-    /// <summary>A directory of this repository, found above the test's output directory.</summary>
-    private static string Source(params string[] path)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ApiProxyGateway.sln")))
-            {
-                return Path.Combine([directory.FullName, .. path]);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no ApiProxyGateway.sln above {AppContext.BaseDirectory}");
-    }
+    /// <summary>A directory of this repository.</summary>
+    private static string Source(params string[] path) => Path.Combine([SourceTree.Root, .. path]);
 }

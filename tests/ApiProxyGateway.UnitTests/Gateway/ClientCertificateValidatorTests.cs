@@ -1,6 +1,8 @@
 using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Tls;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,8 +24,11 @@ public sealed class ClientCertificateValidatorTests : IDisposable
             TlsPrivateKeyFile = serving.Key,
             ClientCaFile = _pki.Write(_pki.ClusterCa, "ca").Certificate,
         });
-        _cache = new ClientCertificateValidationCache(new StaticOptionsMonitor(new ClientCertificateAuthenticationOptions()));
-        _validator = new ClientCertificateValidator(new ServingTlsProvider(options, new CertificateInventory(TestMetrics.Create(), _time), new ReloadRegistry(), _time), _cache, _time);
+        var authentication = new StaticOptionsMonitor(new ClientCertificateAuthenticationOptions { MaxClientCertificateLifetime = TimeSpan.FromDays(10) });
+        _cache = new ClientCertificateValidationCache(authentication);
+        var registry = new ReloadRegistry();
+        var revocation = new RevocationChecker(Options.Create(new RevocationOptions()), options, registry, TestMetrics.Create(), _time, NullLogger<RevocationChecker>.Instance);
+        _validator = new ClientCertificateValidator(new ServingTlsProvider(options, new CertificateInventory(TestMetrics.Create(), _time), registry, _time), revocation, _cache, authentication, _time);
     }
 
     [Fact]
@@ -95,6 +100,28 @@ public sealed class ClientCertificateValidatorTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(6));
 
         Assert.Equal(ClientCertificateFailure.Expired, _validator.Validate(certificate).Failure);
+    }
+
+    [Fact]
+    public void Validate_LifetimeOverTheMaximum_IsRefusedSayingBothSpans()
+    {
+        var notBefore = _time.GetUtcNow().AddHours(-1);
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", notBefore: notBefore, notAfter: notBefore.AddDays(11));
+
+        var result = _validator.Validate(certificate);
+
+        Assert.Equal(ClientCertificateFailure.LifetimeTooLong, result.Failure);
+        Assert.Contains("lifetime 11.00:00:00 (from ", result.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("is longer than the maximum 10.00:00:00", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LifetimeOfExactlyTheMaximum_Succeeds()
+    {
+        var notBefore = _time.GetUtcNow().AddHours(-1);
+        using var certificate = TestPki.IssueClient(_pki.ClusterCa, "developer", notBefore: notBefore, notAfter: notBefore.AddDays(10));
+
+        Assert.True(_validator.Validate(certificate).Succeeded);
     }
 
     [Fact]
