@@ -4,37 +4,19 @@ using k8s.Models;
 
 namespace ApiProxyGateway.EndToEndTests;
 
-/// <summary>The real kubectl through the gateway when kubelets cannot be trusted, pods are replaced, or the API server is gone.</summary>
-public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixture<FaultSandboxFixture>
+/// <summary>
+/// The <see cref="KubeletFaultTests"/> with the gateway dialling kubelets itself, and the real kubectl through it when
+/// pods are replaced or the API server is gone.
+/// </summary>
+public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : KubeletFaultTests(fixture), IClassFixture<FaultSandboxFixture>
 {
-    [Theory]
-    [InlineData("self-signed", "certificate signed by unknown authority")]
-    [InlineData("unknown-ca", "certificate signed by unknown authority")]
-    [InlineData("expired", "the certificate expired at")]
-    [InlineData("wrong-san", "the certificate is not valid for the dialled address")]
-    [InlineData("wrong-cn", "the certificate belongs to \"system:node:")]
-    [InlineData("down", "connection refused")]
-    [InlineData("slow-handshake", "timed out after 1s")]
-    public async Task KubeletFault_KubectlLogsAndExec_FailNamingTheNodeAndTheReason(string node, string reason)
-    {
-        var logs = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", $"on-{node}");
-        var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", $"on-{node}", "--", "true");
-
-        foreach (var result in new[] { logs, exec })
-        {
-            Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains($"kubelet on node \"{node}\"", result.StandardError, StringComparison.Ordinal);
-            Assert.Contains(reason, result.StandardError, StringComparison.Ordinal);
-        }
-    }
-
     [Fact]
     public async Task DeveloperWithoutRights_ExecInKubeSystem_IsForbiddenOverWebSocketAndSpdy()
     {
         foreach (var websockets in new[] { "true", "false" })
         {
             var result = await Kubectl.Default.RunAsync(
-                fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets),
+                Fixture.Environment.With(KubectlMatrix.RemoteCommandSwitch, websockets),
                 ["--context", "creator", "exec", "-n", "kube-system", "talker", "--", "true"],
                 cancellationToken: TestContext.Current.CancellationToken);
 
@@ -49,16 +31,16 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
     {
         var name = "again-" + Guid.NewGuid().ToString("N")[..6];
         var first = await CreateLoggerAsync(name, "first-instance");
-        fixture.Host.Store.Typed.Delete<V1Pod>("demo", name);
+        Fixture.Host.Store.Typed.Delete<V1Pod>("demo", name);
         var second = await CreateLoggerAsync(name, "second-instance");
 
         var logs = await WaitForLogsAsync(name, "second-instance");
-        var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", name, "--", "sh", "-c", "echo $POD_NAME");
+        var exec = await Fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", name, "--", "sh", "-c", "echo $POD_NAME");
 
         Assert.NotEqual(first, second);
         Assert.DoesNotContain("first-instance", logs, StringComparison.Ordinal);
         Assert.True(exec.Succeeded, exec.ToString());
-        var kubeletPaths = fixture.Host.KubeletRequestLog.Entries.Where(e => e.PathAndQuery.StartsWith($"/exec/demo/{name}/", StringComparison.Ordinal)).Select(e => e.PathAndQuery).ToArray();
+        var kubeletPaths = Fixture.Host.KubeletRequestLog.Entries.Where(e => e.PathAndQuery.StartsWith($"/exec/demo/{name}/", StringComparison.Ordinal)).Select(e => e.PathAndQuery).ToArray();
         Assert.NotEmpty(kubeletPaths);
         Assert.All(kubeletPaths, path => Assert.StartsWith($"/exec/demo/{name}/{second}/", path, StringComparison.Ordinal));
     }
@@ -66,11 +48,11 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
     [Fact]
     public async Task ApiServerDown_StreamRequests_AreRefusedNotAllowed()
     {
-        await fixture.Host.StopApiServerAsync(TestContext.Current.CancellationToken);
+        await Fixture.Host.StopApiServerAsync(TestContext.Current.CancellationToken);
         try
         {
-            var exec = await fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", "talker", "--", "true");
-            using var client = fixture.Host.CreateGatewayClient("admin");
+            var exec = await Fixture.KubectlAsync("--context", "admin", "exec", "-n", "demo", "talker", "--", "true");
+            using var client = Fixture.Host.CreateGatewayClient("admin");
             using var logs = await client.GetAsync("/api/v1/namespaces/demo/pods/talker/log", TestContext.Current.CancellationToken);
 
             Assert.NotEqual(0, exec.ExitCode);
@@ -79,13 +61,13 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
         }
         finally
         {
-            await fixture.Host.StartApiServerAsync(TestContext.Current.CancellationToken);
+            await Fixture.Host.StartApiServerAsync(TestContext.Current.CancellationToken);
         }
     }
 
     private async Task<string> CreateLoggerAsync(string name, string message)
     {
-        var pod = fixture.Host.Store.Typed.Create(new V1Pod
+        var pod = Fixture.Host.Store.Typed.Create(new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -96,7 +78,7 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
                 Containers = [new V1Container { Name = "main", Command = ["workload", "logger", "--interval=100ms", $"--message={message}"] }],
             },
         });
-        await TestWait.UntilAsync(() => fixture.Host.Store.Typed.Get<V1Pod>("demo", name) is { Status.Phase: "Running" }, $"pod demo/{name} is Running", TimeSpan.FromSeconds(30));
+        await TestWait.UntilAsync(() => Fixture.Host.Store.Typed.Get<V1Pod>("demo", name) is { Status.Phase: "Running" }, $"pod demo/{name} is Running", TimeSpan.FromSeconds(30));
 
         return pod.Metadata.Uid;
     }
@@ -106,7 +88,7 @@ public sealed class GatewayFaultTests(FaultSandboxFixture fixture) : IClassFixtu
         var logs = "";
         await TestWait.UntilAsync(async _ =>
         {
-            var result = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", name);
+            var result = await Fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", name);
             logs = result.StandardOutput;
             return result.Succeeded && logs.Contains(expected, StringComparison.Ordinal);
         }, $"kubectl logs {name} shows \"{expected}\"", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);

@@ -23,14 +23,15 @@ public static class FaultScenario
     /// <summary>
     /// Starts a sandbox on this scenario in <paramref name="directory"/> (the scenario file and the state go there) on a
     /// random address block, with the gateway started with <paramref name="gatewayArguments"/> and ready, or with no
-    /// gateway when they are null.
+    /// gateway when they are null; <paramref name="customize"/> changes the rest of the options (every node behind
+    /// Konnectivity, say).
     /// </summary>
-    public static async Task<SandboxHost> StartSandboxAsync(string directory, IReadOnlyList<string>? gatewayArguments)
+    public static async Task<SandboxHost> StartSandboxAsync(string directory, IReadOnlyList<string>? gatewayArguments, Func<SandboxOptions, SandboxOptions>? customize = null)
     {
         Directory.CreateDirectory(directory);
         var scenario = Path.Combine(directory, "scenario.yaml");
         await File.WriteAllTextAsync(scenario, Text());
-        return await TestSandbox.StartAsync(
-            TestSandbox.Options(Path.Combine(directory, "state"), gatewayArguments) with { ScenarioFile = scenario }, TestContext.Current.CancellationToken);
+        var options = TestSandbox.Options(Path.Combine(directory, "state"), gatewayArguments) with { ScenarioFile = scenario };
+        return await TestSandbox.StartAsync(customize is null ? options : customize(options), TestContext.Current.CancellationToken);
     }
 }

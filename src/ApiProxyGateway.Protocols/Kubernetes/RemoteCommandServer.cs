@@ -256,9 +256,11 @@ public sealed class RemoteCommandServer : IAsyncDisposable
                 _resizes.Writer.TryWrite(size);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Text.Json.JsonException or OperationCanceledException or InvalidOperationException
+            or System.Net.WebSockets.WebSocketException)
         {
-            // A broken resize stream only ends resizing; the command itself carries on.
+            // A broken resize stream only ends resizing; the command itself carries on. Over a WebSocket the resize
+            // channel fails with the connection (a client gone without a close frame), which ConnectionFailed reports.
         }
         finally
         {

@@ -63,8 +63,14 @@ internal static class DuplexPump
         ArgumentNullException.ThrowIfNull(count);
         while (true)
         {
-            // Wait for data without holding a buffer, so thousands of quiet streams cost little memory.
+            // Wait for data without holding a buffer, so thousands of quiet streams cost little memory. A source that is
+            // no longer readable has ended: a WebSocketStream once the peer's close frame has arrived.
             _ = await from.ReadAsync(Memory<byte>.Empty, idle.Token);
+            if (!from.CanRead)
+            {
+                return;
+            }
+
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {

@@ -7,6 +7,7 @@ namespace ApiProxyGateway.EndToEndTests.Infrastructure;
 /// A sandbox whose kubelets and pods live in their own network namespace behind one konnectivity-agent per node, and
 /// whose gateway reaches them only through konnectivity-server with gRPC over its Unix domain socket (the mode
 /// kube-apiserver's GRPC egress uses). Needs root for the namespace; without it the sandbox refuses and says so.
+/// Test classes share one through <see cref="SharedSandbox{TFixture}"/>.
 /// </summary>
 public sealed class GrpcEgressSandboxFixture : SandboxFixture
 {

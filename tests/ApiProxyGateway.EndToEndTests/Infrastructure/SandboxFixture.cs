@@ -30,9 +30,11 @@ public class SandboxFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_root);
 
-        // A short general activity timeout, so tests can show that long-running streams are not bound by it.
-        Host = await TestSandbox.StartAsync(
-            Customize(TestSandbox.Options(Path.Combine(_root, "state"), [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}"])), TestContext.Current.CancellationToken);
+        // A short general activity timeout, so tests can show that long-running streams are not bound by it; plain
+        // http to workloads in the tests' own namespace only, so the proxy tests can reach a pod's http port there while
+        // the scenario's namespace keeps the default refusal.
+        string[] gatewayArguments = [$"--ApiServer:ActivityTimeout={GeneralActivityTimeout:c}", $"--Proxy:PlainHttpNamespaces:0={SandboxPods.Namespace}"];
+        Host = await TestSandbox.StartAsync(Customize(TestSandbox.Options(Path.Combine(_root, "state"), gatewayArguments)), TestContext.Current.CancellationToken);
         Environment = new KubectlEnvironment(Host.KubeconfigPath, Path.Combine(_root, "kube-cache"));
         Pods = new SandboxPods(Host);
 

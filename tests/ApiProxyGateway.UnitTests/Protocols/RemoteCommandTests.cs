@@ -67,6 +67,28 @@ public sealed class RemoteCommandTests
         Assert.Equal("abc"u8.ToArray(), stdin);
     }
 
+    /// <summary>
+    /// A client that drops its connection without a close frame (kubectl exec -it killed, a network cut) ends the
+    /// command; it must not make ending it fail too, which in the gateway escaped as an unhandled error: the resize
+    /// channel reads the same broken WebSocket and only stops resizing.
+    /// </summary>
+    [Fact]
+    public async Task WebSocket_ClientGoneWithoutClosing_ServerEndsQuietly()
+    {
+        var ct = TestWait.Timeout();
+        var (clientEnd, serverEnd) = DuplexPipeStream.CreatePair();
+        using var serverSocket = WebSocket.CreateFromStream(serverEnd, new WebSocketCreationOptions { IsServer = true });
+        var options = new RemoteCommandOptions { Stdin = true, Stdout = true, Tty = true };
+        var server = await RemoteCommandServer.AcceptWebSocketAsync(serverSocket, StreamProtocols.RemoteCommandV5, options, ct);
+
+        await clientEnd.Output.CompleteAsync();
+        await TestWait.UntilAsync(() => server.ConnectionFailed.IsCancellationRequested, "the server sees the client's connection fail");
+        var ending = await Record.ExceptionAsync(() => server.DisposeAsync().AsTask());
+
+        Assert.IsType<WebSocketException>(server.ConnectionError);
+        Assert.Null(ending);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
