@@ -53,7 +53,7 @@ public sealed class StartupTests
         var denylist = Path.Combine(pki.Directory, "denylist");
         await File.WriteAllTextAsync(denylist, "# a comment\nserial=01 issuer=CN=nobody\n", TestContext.Current.CancellationToken);
 
-        var (exitCode, stderr) = await RunGatewayAsync(
+        var (exitCode, stderr) = await GatewayRun.UntilExitAsync(
             "--bind-address", "127.0.0.1", "--secure-port", "0", "--client-ca-file", clientCa,
             "--client-crl-file", $"{good},{garbage}", "--client-crl-file", foreign, $"--client-crl-file={forged}",
             "--client-certificate-denylist-file", denylist, "--max-client-certificate-lifetime=-1");
