@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tls;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -90,16 +91,14 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var factory = new Factory(configuration);
-        factory.UseKestrel();
+        Factory factory;
         try
         {
-            factory.StartServer();
+            factory = await StartFactoryAsync(configuration, pickOperationsPort: !settings.ContainsKey("Operations:Port"));
         }
         catch
         {
             // A gateway that refuses to start (the point of some tests) leaves nothing running behind it.
-            await factory.DisposeAsync();
             await apiServer.DisposeAsync();
             pki.Dispose();
             throw;
@@ -155,6 +154,43 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             .WriteTo(path);
 
     public X509Certificate2 User(string name, params string[] groups) => TestPki.IssueClient(Pki.ClusterCa, name, groups);
+
+    /// <summary>
+    /// Starts the gateway. The operations port is picked free beforehand (0 would turn the listener off), so another
+    /// process may take it before the gateway binds it, a race a loaded machine makes likely: then the gateway starts
+    /// again on a newly picked port. Any other failure is the test's to see.
+    /// </summary>
+    private static async Task<Factory> StartFactoryAsync(Dictionary<string, string?> configuration, bool pickOperationsPort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var factory = new Factory(configuration);
+            factory.UseKestrel();
+            try
+            {
+                factory.StartServer();
+                return factory;
+            }
+            catch (Exception e) when (pickOperationsPort && attempt < 5 && IsAddressInUse(e))
+            {
+                await factory.DisposeAsync();
+                configuration["Operations:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch
+            {
+                await factory.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception e) => e switch
+    {
+        AddressInUseException => true,
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsAddressInUse),
+        _ => e.InnerException is { } inner && IsAddressInUse(inner),
+    };
 
     private static int FreePort()
     {
