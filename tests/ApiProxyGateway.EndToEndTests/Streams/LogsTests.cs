@@ -51,6 +51,8 @@ public abstract class LogsTests(SandboxFixture fixture)
     {
         var pod = await fixture.Pods.CreateAsync(node, "follow", ["workload", "logger", "--interval=200ms", "--count=15", "--message=tick"], restartPolicy: "Never");
 
+        // Until its container has started, a kubelet refuses its logs ("waiting to start"), to kubectl as to anyone.
+        await fixture.Pods.WaitAsync(pod, p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State is { Running: not null } or { Terminated: not null });
         await using var follow = Kubectl.Version(version).Start(fixture.Environment, ["--context", As("admin"), "logs", "-f", "-n", SandboxPods.Namespace, pod]);
 
         await follow.WaitForLineAsync(l => l == "tick 15", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
