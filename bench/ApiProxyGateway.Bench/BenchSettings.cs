@@ -78,8 +78,8 @@ internal sealed record BenchSettings
         IdleLevels = [1000, 5000],
         IdleRounds = 5,
         QuietInterval = TimeSpan.FromSeconds(5),
-        TunnelStreamBytes = 256L << 20,
-        StreamOpens = 200,
+        TunnelStreamBytes = 128L << 20,
+        StreamOpens = 100,
     };
 
     public static BenchSettings SmokeRun { get; } = new()

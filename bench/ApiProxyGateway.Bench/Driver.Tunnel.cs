@@ -64,18 +64,18 @@ internal static partial class Driver
             string[] measured = settings.Smoke ? [ArmNames.GatewayGrpc, ArmNames.GatewayHttpConnect] : TunnelArms;
             var clients = measured.ToDictionary(a => a, a => Clients.Http(arms[a].Workload));
             Uri ProxyUri(string arm) => arms[arm].Workload.Resolve(ProxyPathApi, ProxyPathUpstream);
-            var kinds = new (string Name, Func<Endpoint, CancellationToken, Task<Transfer>> Run)[]
+            var kinds = new (string Name, Func<Endpoint, long, CancellationToken, Task<Transfer>> Run)[]
             {
-                ("port-forward", (endpoint, token) => NativeStreams.PortForwardAsync(endpoint, settings.TunnelStreamBytes, token)),
-                ("exec stdout", (endpoint, token) => NativeStreams.ExecAsync(endpoint, _benchDll, settings.TunnelStreamBytes, token)),
+                ("port-forward", (endpoint, bytes, token) => NativeStreams.PortForwardAsync(endpoint, bytes, token)),
+                ("exec stdout", (endpoint, bytes, token) => NativeStreams.ExecAsync(endpoint, _benchDll, bytes, token)),
             };
 
-            // Warm-up (a smoke run's single round checks every path by itself, and CI waits for it).
+            // Warm-up, as scenario 2's (a smoke run's single round checks every path by itself, and CI waits for it).
             foreach (var arm in settings.Smoke ? [] : measured)
             {
                 foreach (var (kind, transfer) in kinds)
                 {
-                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(arms[arm].Kubelet, token)));
+                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(arms[arm].Kubelet, 8 << 20, token)));
                 }
 
                 await OpenLoopRunner.RunAsync(clients[arm], ProxyUri(arm), rate, settings.WarmUp, CancellationToken.None);
@@ -87,7 +87,7 @@ internal static partial class Driver
                 {
                     foreach (var arm in Rotate(measured, round))
                     {
-                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(arms[arm].Kubelet, token));
+                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(arms[arm].Kubelet, settings.TunnelStreamBytes, token));
                     }
                 }
 

@@ -17,6 +17,7 @@ internal static class ReportWriter
 
     /// <summary>The scenarios <see cref="Goals"/> has a goal for.</summary>
     private static readonly string[] GoalScenarios = ["short", "streams", "idle", "handshakes"];
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static (string Markdown, string Json, string Chart) Write(Driver.Run run, string output, DateTime started)
