@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using ApiProxyGateway.Bench.Load;
 using ApiProxyGateway.Bench.Measure;
 using ApiProxyGateway.Bench.Report;
 using ApiProxyGateway.Bench.Streams;
+using ApiProxyGateway.Protocols.Spdy;
 
 namespace ApiProxyGateway.Bench;
 
@@ -53,7 +55,7 @@ internal static partial class Driver
             var saturated = share >= SaturatedShare;
             Samples.Add(new Sample(scenario, kind, arm, "throughput", "MB/s", round, result.MegabytesPerSecond, saturated));
             Samples.Add(new Sample(scenario, kind, arm, "load generator CPU", "share of a core", round, share));
-            if (pids.Count > 0)
+            if (pids.Count > 0 && result.Bytes > 0)
             {
                 Samples.Add(new Sample(scenario, kind, arm, "CPU per GB", "CPU s", round, proxyCpu / (result.Bytes / 1e9), saturated));
             }
@@ -71,11 +73,13 @@ internal static partial class Driver
         }
 
         /// <summary>
-        /// Runs one transfer with a deadline, so a stuck stream becomes a reported problem instead of a hung run.
+        /// Runs one transfer with a deadline, so a stuck stream becomes a reported problem instead of a hung run, and a
+        /// broken one a reported problem instead of the end of the run.
         /// </summary>
         private async Task<Transfer> BoundedAsync(string what, Func<CancellationToken, Task<Transfer>> run)
         {
             using var deadline = new CancellationTokenSource(settings.StepTimeout);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 return await run(deadline.Token).WaitAsync(deadline.Token);
@@ -84,6 +88,11 @@ internal static partial class Driver
             {
                 Log($"{what}: no result after {settings.StepTimeout.TotalSeconds:F0} s");
                 return new Transfer(0, settings.StepTimeout.TotalSeconds, Verified: false, $"no result after {settings.StepTimeout.TotalSeconds:F0} s");
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or SpdyProtocolException)
+            {
+                Log($"{what}: {e.GetType().Name}: {e.Message}");
+                return new Transfer(0, Stopwatch.GetElapsedTime(started).TotalSeconds, Verified: false, $"{e.GetType().Name}: {e.Message}");
             }
         }
 

@@ -19,8 +19,8 @@ internal static partial class Driver
         /// in a network namespace of its own and its gateway reaching it through konnectivity-server's Unix domain socket,
         /// one with GRPC and one with HTTP CONNECT, measured in the same rounds as the ordinary sandbox's gateway, which
         /// dials directly. That gateway is the baseline: the direct arm cannot reach a pod inside the namespace.
-        /// Steps, per round and arms in rotating order: port-forward and exec throughput, pods/proxy at the lowest fixed
-        /// rate, then port-forwards opened one after another (time to the first byte).
+        /// Steps, per round and arms in rotating order: port-forward and exec throughput, pods/proxy at a light fixed
+        /// rate (<see cref="BenchSettings.TunnelRate"/>), then port-forwards opened one after another (time to the first byte).
         /// </summary>
         private async Task TunnelAsync(Topology gateway)
         {
@@ -59,23 +59,23 @@ internal static partial class Driver
                 [ArmNames.GatewayHttpConnect] = Arm(new Topology(httpConnect.Info)),
             };
             Notes.Add($"tunnel: the sandboxes' state in {grpc.Info.StateDirectory} and {httpConnect.Info.StateDirectory}; affinity: gateway+grpc {Pinning.Affinity(grpc.Info.GatewayProcessId)}, gateway+http-connect {Pinning.Affinity(httpConnect.Info.GatewayProcessId)}");
-            var rate = settings.Rates[0];
+            var rate = settings.TunnelRate;
             // A smoke run leaves the baseline out: scenarios 1 and 2 take the same gateway through the same paths.
             string[] measured = settings.Smoke ? [ArmNames.GatewayGrpc, ArmNames.GatewayHttpConnect] : TunnelArms;
             var clients = measured.ToDictionary(a => a, a => Clients.Http(arms[a].Workload));
             Uri ProxyUri(string arm) => arms[arm].Workload.Resolve(ProxyPathApi, ProxyPathUpstream);
-            var kinds = new (string Name, Func<Endpoint, CancellationToken, Task<Transfer>> Run)[]
+            var kinds = new (string Name, Func<Endpoint, long, CancellationToken, Task<Transfer>> Run)[]
             {
-                ("port-forward", (endpoint, token) => NativeStreams.PortForwardAsync(endpoint, settings.TunnelStreamBytes, token)),
-                ("exec stdout", (endpoint, token) => NativeStreams.ExecAsync(endpoint, _benchDll, settings.TunnelStreamBytes, token)),
+                ("port-forward", (endpoint, bytes, token) => NativeStreams.PortForwardAsync(endpoint, bytes, token)),
+                ("exec stdout", (endpoint, bytes, token) => NativeStreams.ExecAsync(endpoint, _benchDll, bytes, token)),
             };
 
-            // Warm-up (a smoke run's single round checks every path by itself, and CI waits for it).
+            // Warm-up, as scenario 2's (a smoke run's single round checks every path by itself, and CI waits for it).
             foreach (var arm in settings.Smoke ? [] : measured)
             {
                 foreach (var (kind, transfer) in kinds)
                 {
-                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(arms[arm].Kubelet, token)));
+                    Check($"tunnel warm-up {arm} {kind}", await BoundedAsync($"tunnel warm-up {arm} {kind}", token => transfer(arms[arm].Kubelet, 8 << 20, token)));
                 }
 
                 await OpenLoopRunner.RunAsync(clients[arm], ProxyUri(arm), rate, settings.WarmUp, CancellationToken.None);
@@ -87,7 +87,7 @@ internal static partial class Driver
                 {
                     foreach (var arm in Rotate(measured, round))
                     {
-                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(arms[arm].Kubelet, token));
+                        await MeasureTransferAsync("tunnel", kind, arm, round, arms[arm].Pids, token => transfer(arms[arm].Kubelet, settings.TunnelStreamBytes, token));
                     }
                 }
 

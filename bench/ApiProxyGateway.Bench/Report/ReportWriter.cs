@@ -17,6 +17,7 @@ internal static class ReportWriter
 
     /// <summary>The scenarios <see cref="Goals"/> has a goal for.</summary>
     private static readonly string[] GoalScenarios = ["short", "streams", "idle", "handshakes"];
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static (string Markdown, string Json, string Chart) Write(Driver.Run run, string output, DateTime started)
@@ -212,11 +213,11 @@ internal static class ReportWriter
 
     private static void Tunnel(StringBuilder md, IReadOnlyList<Summary> summaries, BenchSettings s)
     {
-        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Through the Konnectivity tunnel ({s.TunnelStreamBytes / 1048576} MiB per port-forward and exec, SHA-256 checked; pods/proxy open-loop at {s.Rates[0].ToString(CultureInfo.InvariantCulture)}/s; {s.StreamOpens} port-forwards opened one after another)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 5. Through the Konnectivity tunnel ({s.TunnelStreamBytes / 1048576} MiB per port-forward and exec, SHA-256 checked; pods/proxy open-loop at {s.TunnelRate.ToString(CultureInfo.InvariantCulture)}/s; {s.StreamOpens} port-forwards opened one after another)");
         md.AppendLine();
         md.AppendLine("Two more sandboxes put their node behind a konnectivity-agent, with the kubelet and the pods in a network namespace of their own, and start their gateway with an `--egress-selector-config-file`: **gateway+grpc** reaches the kubelet and the pods through konnectivity-server with GRPC over its Unix domain socket, **gateway+http-connect** with HTTP CONNECT over the same socket. TLS to the kubelet and the pod stays end to end, inside the tunnel. The baseline is **gateway**, the ordinary sandbox's gateway dialling directly, measured in the same rounds: the direct arm cannot reach a pod inside the namespace, so what the tunnel costs is taken against the gateway, not against direct. konnectivity-server and the agents are the sandbox's simulation (.NET, in the sandbox's process on the server core), not apiserver-network-proxy's: the figures are the gateway's tunnel clients and that simulation together. A port-forward open is a new connection and mTLS handshake to the gateway, the upgrade (authorization, the dial to the kubelet through the tunnel and the kubelet's handshake), a forwarded connection to the pod and one byte there and back." + (s.Smoke ? " A smoke run leaves the baseline out." : ""));
         md.AppendLine();
-        TunnelTable(md, summaries, s.Rates[0]);
+        TunnelTable(md, summaries, s.TunnelRate);
         md.AppendLine();
     }
 
@@ -332,7 +333,7 @@ internal static class ReportWriter
         }
 
         table.AppendLine();
-        TunnelTable(table, summaries, run.Settings.Rates[0]);
+        TunnelTable(table, summaries, run.Settings.TunnelRate);
         table.AppendLine();
         var hs = Cases(summaries, "handshakes").FirstOrDefault() ?? "";
         table.AppendLine(CultureInfo.InvariantCulture, $"mTLS handshakes/s: direct (API server alone) {Format(Find(summaries, "handshakes", hs, ArmNames.Direct, "handshakes"))}, gateway {Format(Find(summaries, "handshakes", hs, ArmNames.Gateway, "handshakes"))} ({Format(Find(summaries, "handshakes", hs, "gateway ÷ direct", "handshakes ratio"))} ×), nginx {Format(Find(summaries, "handshakes", hs, ArmNames.Nginx, "handshakes"))}, HAProxy {Format(Find(summaries, "handshakes", hs, ArmNames.Haproxy, "handshakes"))}.");
