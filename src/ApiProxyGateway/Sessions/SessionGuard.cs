@@ -27,7 +27,7 @@ internal sealed class SessionGuard(
     private const int ReviewParallelism = 8;
 
     /// <summary>Time a stream is given to tell its client why before its connection is cut under it.</summary>
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -14,17 +14,18 @@ internal static class DuplexPump
     /// <summary>
     /// Copies both ways until a side ends, the stream idles out or <paramref name="cancellationToken"/> ends it; then
     /// <paramref name="firstSideEnded"/> runs, if given, before what is left is cut (a relay that owns the client's
-    /// side tells it why there, while nothing else writes to it).
+    /// side tells it why there, while nothing else writes to it). With a <paramref name="seal"/>, every chunk goes
+    /// through it, so that the stream can be ended at a frame boundary with a farewell.
     /// </summary>
     public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
-        Func<Task>? firstSideEnded = null)
+        Func<Task>? firstSideEnded = null, PassthroughSeal? seal = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
         using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
         ByteCount fromClient = new(), toClient = new();
-        var up = CopyAsync(client, upstream, idle, fromClient);
-        var down = CopyAsync(upstream, client, idle, toClient);
+        var up = CopyAsync(client, upstream, idle, fromClient, seal is null ? null : seal.ToUpstreamAsync);
+        var down = CopyAsync(upstream, client, idle, toClient, seal is null ? null : seal.ToClientAsync);
 
         var first = await Task.WhenAny(up, down);
         var endedBy = idle.IdledOut ? "idle-timeout"
@@ -54,8 +55,12 @@ internal static class DuplexPump
         return new PumpResult(0, count.Value, endedBy);
     }
 
-    /// <summary>Copies until the source ends, counting bytes. Exceptions propagate to the caller.</summary>
-    public static async Task CopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count)
+    /// <summary>
+    /// Copies until the source ends (or <paramref name="forward"/>, which then writes each chunk itself, says to stop),
+    /// counting bytes. Exceptions propagate to the caller.
+    /// </summary>
+    public static async Task CopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<bool>>? forward = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -80,8 +85,16 @@ internal static class DuplexPump
                     return;
                 }
 
-                await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
-                await to.FlushAsync(idle.Token);
+                if (forward is null)
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
+                    await to.FlushAsync(idle.Token);
+                }
+                else if (!await forward(buffer.AsMemory(0, read), idle.Token))
+                {
+                    return;
+                }
+
                 count.Add(read);
                 idle.Touch();
             }

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using System.Text;
+using ApiProxyGateway.Protocols.Kubernetes;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -9,35 +9,10 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal static class GatewayClose
 {
-    /// <summary>RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of which are the status code.</summary>
-    public const int MaxReasonBytes = 123;
-
     public static WebSocketCloseStatus Status => WebSocketCloseStatus.PolicyViolation;
 
-    /// <summary><paramref name="message"/> cut to at most <see cref="MaxReasonBytes"/> bytes of UTF-8, never inside a character.</summary>
-    public static string Reason(string message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (Encoding.UTF8.GetByteCount(message) <= MaxReasonBytes)
-        {
-            return message;
-        }
-
-        var budget = MaxReasonBytes - Encoding.UTF8.GetByteCount("...");
-        var cut = new StringBuilder();
-        foreach (var rune in message.EnumerateRunes())
-        {
-            budget -= rune.Utf8SequenceLength;
-            if (budget < 0)
-            {
-                break;
-            }
-
-            cut.Append(rune.ToString());
-        }
-
-        return cut.Append("...").ToString();
-    }
+    /// <summary><paramref name="message"/> cut to the bytes a close frame carries.</summary>
+    public static string Reason(string message) => StreamFarewell.CloseReason(message);
 
     /// <summary>Closes <paramref name="socket"/> with the gateway's reason if it ended the stream; true if it did.</summary>
     public static async Task<bool> TryCloseAsync(WebSocket socket, StreamContext stream)

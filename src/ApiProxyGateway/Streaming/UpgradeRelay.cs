@@ -59,11 +59,22 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
 
         await using var client = await upgrade.UpgradeAsync();
         stream.Tracker.Started(ProtocolLabel(token, response));
-        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
+
+        // Ended by the session guard, the stream is sealed at a frame boundary and the client told why (see PassthroughSeal).
+        var framing = PassthroughFraming.For(stream.Subresource, token, ChosenProtocol(token, response) ?? "", http.Request.Query["port"].Count);
+        using var seal = new PassthroughSeal(framing, client, upstream, timeProvider);
+        await using var guarded = stream.Session is { } session ? seal.EndOn(session.Ending) : default;
+        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
+            () => stream.EndedByGateway is { } end ? seal.FarewellAsync(end.Message) : Task.CompletedTask, seal));
     }
+
+    /// <summary>The protocol the kubelet chose: its WebSocket sub-protocol, or its X-Stream-Protocol-Version for SPDY.</summary>
+    private static string? ChosenProtocol(string upgrade, HttpResponseMessage response) =>
+        response.Headers.TryGetValues(
+            string.Equals(upgrade, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase) ? StreamProtocols.WebSocketProtocolHeader : StreamProtocols.ProtocolVersionHeader,
+            out var chosen) ? chosen.FirstOrDefault() : null;
 
     /// <summary>The metrics label: spdy, or the WebSocket sub-protocol the kubelet chose (one of a fixed few labels).</summary>
     private static string ProtocolLabel(string upgrade, HttpResponseMessage response) =>
-        !string.Equals(upgrade, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase) ? "spdy"
-            : StreamRequest.ProtocolLabel(response.Headers.TryGetValues(StreamProtocols.WebSocketProtocolHeader, out var chosen) ? chosen.FirstOrDefault() : null);
+        !string.Equals(upgrade, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase) ? "spdy" : StreamRequest.ProtocolLabel(ChosenProtocol(upgrade, response));
 }
