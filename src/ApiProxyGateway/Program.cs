@@ -8,6 +8,7 @@ using ApiProxyGateway.Hosting;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Recording;
 using ApiProxyGateway.Requests;
 using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Sessions;
@@ -31,6 +32,7 @@ builder.Services.AddAccessReviews();                // SubjectAccessReview decis
 builder.Services.AddSessions();                     // open connections and streams, checked again: revocation, re-authorization
 builder.Services.AddKubelets();                     // each node's kubelet address, verified connections (chain, name, node identity)
 builder.Services.AddPodStreams();                   // logs, exec, attach, port-forward straight from kubelets
+builder.Services.AddSessionRecording();             // exec and attach recorded (asciicast, JSON lines), with retention
 builder.Services.AddProxySubresources();            // pods/services/nodes proxy over verified TLS
 builder.Services.AddApiServerPassThrough();         // YARP forwarding with impersonation
 builder.Services.AddGatewayHealth();                // livez/readyz/healthz checks

@@ -52,5 +52,6 @@ public static class StreamProtocols
         _ => throw new ArgumentException($"'{protocol}' is not a remote-command protocol.", nameof(protocol)),
     };
 
-    internal static bool IsBase64(string protocol) => protocol is RemoteCommandBase64V1 or RemoteCommandBase64V4;
+    /// <summary>Whether a WebSocket channel protocol carries its data as base64 text.</summary>
+    public static bool IsBase64(string protocol) => protocol is RemoteCommandBase64V1 or RemoteCommandBase64V4;
 }

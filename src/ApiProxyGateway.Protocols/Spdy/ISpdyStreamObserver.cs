@@ -11,4 +11,9 @@ public interface ISpdyStreamObserver
 
     /// <summary>A RST_STREAM ended <paramref name="streamId"/>.</summary>
     void Reset(uint streamId);
+
+    /// <summary>A piece of a DATA frame's payload on <paramref name="streamId"/>, as it passes (only valid during the call).</summary>
+    void Data(uint streamId, ReadOnlySpan<byte> data)
+    {
+    }
 }

@@ -7,7 +7,7 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// Follows the frames of one direction of a SPDY/3.1 connection that is relayed byte for byte, without changing
 /// anything: where each frame ends, and the control frames that open, half-close and reset streams (told to an
 /// <see cref="ISpdyStreamObserver"/>). Header blocks are inflated with this direction's zlib stream, so the scanner
-/// must see the direction from its first byte. DATA payloads are skipped, never copied. It never throws: a frame it
+/// must see the direction from its first byte. DATA payloads are never copied: the observer sees them as they pass. It never throws: a frame it
 /// cannot follow (malformed, or a control frame over <see cref="MaxControlFrameLength"/>) makes the direction
 /// <see cref="Lost"/>, after which nothing can be added to it.
 /// </summary>
@@ -24,6 +24,8 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
     private readonly byte[] _header = new byte[HeaderLength];
     private int _headerLength;
     private int _dataRemaining;
+    private uint _dataStreamId;
+    private bool _dataFin;
     private int _skipRemaining;
     private byte[]? _control;
     private int _controlLength;
@@ -61,11 +63,23 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
 
     private int Advance(ReadOnlySpan<byte> data)
     {
-        if (_dataRemaining > 0 || _skipRemaining > 0)
+        if (_dataRemaining > 0)
         {
-            var count = Math.Min(Math.Max(_dataRemaining, _skipRemaining), data.Length);
-            _dataRemaining = Math.Max(0, _dataRemaining - count);
-            _skipRemaining = Math.Max(0, _skipRemaining - count);
+            var count = Math.Min(_dataRemaining, data.Length);
+            _dataRemaining -= count;
+            observer?.Data(_dataStreamId, data[..count]);
+            if (_dataRemaining == 0 && _dataFin)
+            {
+                observer?.HalfClosed(_dataStreamId);
+            }
+
+            return count;
+        }
+
+        if (_skipRemaining > 0)
+        {
+            var count = Math.Min(_skipRemaining, data.Length);
+            _skipRemaining -= count;
             return count;
         }
 
@@ -102,9 +116,11 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
         if ((first & 0x80000000) == 0)
         {
             _dataRemaining = length;
-            if ((flags & SpdyFrameType.FlagFin) != 0)
+            _dataStreamId = first & 0x7FFFFFFF;
+            _dataFin = (flags & SpdyFrameType.FlagFin) != 0;
+            if (length == 0 && _dataFin)
             {
-                observer?.HalfClosed(first & 0x7FFFFFFF);
+                observer?.HalfClosed(_dataStreamId);
             }
 
             return;

@@ -14,15 +14,21 @@ namespace ApiProxyGateway.Protocols.WebSockets;
 /// WebSocket to read it (that would change what passes), so the framing is followed here; only the frame header
 /// (at most 14 bytes) is ever held.
 /// </remarks>
-public sealed class WebSocketFrameScanner
+public sealed class WebSocketFrameScanner(IWebSocketMessageObserver? observer = null)
 {
     private const byte FinBit = 0x80;
     private const byte MaskBit = 0x80;
     private const int MaxControlPayload = 125;
 
     private readonly byte[] _header = new byte[14];
+    private readonly byte[] _mask = new byte[4];
     private int _headerLength;
     private long _payloadRemaining;
+    private bool _masked;
+    private int _maskOffset;
+    private bool _dataFrame;
+    private bool _finalFrame;
+    private bool _messageStarting;
 
     /// <summary>The bytes could not be followed as WebSocket frames; nothing may be added to this direction.</summary>
     public bool Lost { get; private set; }
@@ -71,6 +77,11 @@ public sealed class WebSocketFrameScanner
         {
             var count = (int)Math.Min(_payloadRemaining, data.Length);
             _payloadRemaining -= count;
+            if (observer is not null && _dataFrame)
+            {
+                Tell(data[..count]);
+            }
+
             return count;
         }
 
@@ -123,6 +134,7 @@ public sealed class WebSocketFrameScanner
 
         if (opcode is 0 or 1 or 2)
         {
+            _messageStarting = opcode != 0;
             InsideFragmentedMessage = !fin;
         }
         else if (opcode == 8)
@@ -130,6 +142,48 @@ public sealed class WebSocketFrameScanner
             Closed = true;
         }
 
+        _dataFrame = opcode is 0 or 1 or 2;
+        _finalFrame = fin;
+        _masked = (second & MaskBit) != 0;
+        if (_masked)
+        {
+            _header.AsSpan(HeaderLength(second) - 4, 4).CopyTo(_mask);
+            _maskOffset = 0;
+        }
+
         _payloadRemaining = length;
+        if (length == 0 && observer is not null && _dataFrame)
+        {
+            Tell([]);
+        }
+    }
+
+    /// <summary>Hands a piece of a data frame's payload, unmasked, to the observer.</summary>
+    private void Tell(ReadOnlySpan<byte> payload)
+    {
+        var start = _messageStarting;
+        _messageStarting = false;
+        var end = _finalFrame && _payloadRemaining == 0;
+        if (!_masked)
+        {
+            observer!.Payload(payload, start, end); // set when a data frame is followed for it
+            return;
+        }
+
+        Span<byte> chunk = stackalloc byte[256];
+        do
+        {
+            var piece = payload[..Math.Min(chunk.Length, payload.Length)];
+            for (var i = 0; i < piece.Length; i++)
+            {
+                chunk[i] = (byte)(piece[i] ^ _mask[(_maskOffset + i) & 3]);
+            }
+
+            _maskOffset = (_maskOffset + piece.Length) & 3;
+            payload = payload[piece.Length..];
+            observer!.Payload(chunk[..piece.Length], start, end && payload.IsEmpty);
+            start = false;
+        }
+        while (!payload.IsEmpty);
     }
 }

@@ -34,6 +34,12 @@ internal static class GatewayCommandLine
         // Open streams are authorized again every 10 s (1 min by default), so deleting a RoleBinding ends a session
         // while one watches.
         "--stream-reauthorization-interval", "00:00:10",
+
+        // Every exec and attach is recorded (terminal sessions as asciicast, the others as JSON lines), input included:
+        // the sandbox shows what a security team would get (the default records terminal sessions, without input).
+        "--recording-dir", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "recordings"),
+        "--record-sessions", "all",
+        "--record-input",
     ];
 
     /// <summary>With <c>--egress</c>: kube-apiserver's flag, so kubelets and pods are dialled through konnectivity-server.</summary>

@@ -19,6 +19,7 @@ internal static class ReadyBanner
         text.AppendLine("  kubectl get --raw /api/v1/namespaces/demo/services/https:web:443/proxy/    # verified TLS to the workload");
         text.AppendLine("  kubectl --context viewer exec -n demo shell -- id     # forbidden: viewer may not exec");
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
+        text.AppendLine($"  asciinema play \"$(ls -t {host.RecordingsDirectory}/*.cast | head -1)\"   # replay the latest terminal session (every exec is recorded)");
         text.AppendLine($"  metrics: http://{host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}/metrics; audit: {Path.Combine(host.StateDirectory, "logs", "audit.log")}");
         if (host.Konnectivity is { } konnectivity)
         {

@@ -104,6 +104,9 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary><c>DIR/pods</c>: one directory per pod (<c>NS_POD</c>), holding one working directory per container and <c>tls/</c>.</summary>
     public string PodsDirectory => Path.Combine(StateDirectory, "pods");
 
+    /// <summary>Where the gateway writes its session recordings (<c>--recording-dir</c>).</summary>
+    public string RecordingsDirectory => Path.Combine(StateDirectory, "recordings");
+
     /// <summary>The kubelet API of node <paramref name="node"/>: <c>https://127.B.1.N:10250</c> (N = its place in the scenario).</summary>
     public Uri KubeletUrl(string node) =>
         _scenario.NodeNames.ToList().IndexOf(node) is var index and >= 0

@@ -20,6 +20,8 @@ internal sealed class AuditEntry(string auditId, DateTimeOffset received, string
     public const string DurationAnnotation = "apiproxygateway.io/duration-seconds";
     public const string EndedByAnnotation = "apiproxygateway.io/ended-by";
     public const string ExitCodeAnnotation = "apiproxygateway.io/exit-code";
+    public const string RecordingAnnotation = "apiproxygateway.io/recording";
+    public const string RecordingSha256Annotation = "apiproxygateway.io/recording-sha256";
     public const string DecisionAnnotation = "authorization.k8s.io/decision";
     public const string ReasonAnnotation = "authorization.k8s.io/reason";
 

@@ -6,6 +6,7 @@ using ApiProxyGateway.Health;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Recording;
 using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
@@ -40,6 +41,7 @@ internal static class GatewayOptionsRegistration
         services.AddValidated<EgressOptions, EgressOptionsValidator>(configuration, EgressOptions.SectionName);
         services.AddValidated<RevocationOptions, RevocationOptionsValidator>(configuration, RevocationOptions.SectionName);
         services.AddValidated<SessionGuardOptions, SessionGuardOptionsValidator>(configuration, SessionGuardOptions.SectionName);
+        services.AddValidated<RecordingOptions, RecordingOptionsValidator>(configuration, RecordingOptions.SectionName);
         return services;
     }
 

@@ -14,4 +14,7 @@ internal sealed record SessionEnd(string EndedBy, string Message)
 
     /// <summary>The client certificate is no longer accepted (revoked, expired, its CA removed, ...).</summary>
     public const string CertificateRejected = "certificate-rejected";
+
+    /// <summary>The session's recording could not be written, and recording is required.</summary>
+    public const string RecordingFailed = "recording-failed";
 }

@@ -134,8 +134,11 @@ internal sealed class SessionGuard(
                 : $"the client certificate is no longer accepted ({Words(result.Failure)})");
     }
 
-    private bool Close(LiveStream stream, SessionEnd end)
+    /// <summary>Ends <paramref name="stream"/> for <paramref name="end"/>, logged and counted; false if it was ended already.</summary>
+    public bool Close(LiveStream stream, SessionEnd end)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(end);
         if (!stream.Close(end))
         {
             return false;

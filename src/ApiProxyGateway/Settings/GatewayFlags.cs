@@ -38,10 +38,20 @@ internal static class GatewayFlags
         ["--stream-reauthorization-interval"] = "Sessions:StreamReauthorizationInterval",
         ["--stream-reauthorization-grace-period"] = "Sessions:StreamReauthorizationGracePeriod",
         ["--stream-reauthorization-fail-open"] = "Sessions:StreamReauthorizationFailOpen",
+        ["--record-sessions"] = "Recording:Mode",
+        ["--record-input"] = "Recording:RecordInput",
+        ["--recording-dir"] = "Recording:Directory",
+        ["--recording-required"] = "Recording:Required",
     };
 
     /// <summary>Flags that take a list, as kube's string-slice flags do: repeated, comma-separated, or both.</summary>
     public static IReadOnlySet<string> ListFlags { get; } = new HashSet<string>(StringComparer.Ordinal) { "--client-crl-file" };
+
+    /// <summary>Flags that are true when given alone, as kube's boolean flags are (<c>--recording-required</c>); <c>=false</c> turns them off.</summary>
+    public static IReadOnlySet<string> BooleanFlags { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "--stream-reauthorization-fail-open", "--record-input", "--recording-required",
+    };
 
     private static readonly Dictionary<string, string> FlagBySetting =
         SwitchMappings.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
@@ -59,7 +69,8 @@ internal static class GatewayFlags
     /// <summary>
     /// The command line with each list flag's values turned into indexed settings (<c>--client-crl-file a,b
     /// --client-crl-file c</c> becomes <c>--Revocation:CrlFiles:0=a</c>, <c>:1=b</c>, <c>:2=c</c>), since the
-    /// configuration's command-line provider keeps only the last value of a key. Everything else is left as it is.
+    /// configuration's command-line provider keeps only the last value of a key; and each boolean flag given alone
+    /// set to true (the provider would take the next argument as its value). Everything else is left as it is.
     /// </summary>
     public static string[] ExpandLists(IReadOnlyList<string> args)
     {
@@ -69,6 +80,12 @@ internal static class GatewayFlags
         for (var i = 0; i < args.Count; i++)
         {
             var parts = args[i].Split('=', 2);
+            if (parts.Length == 1 && BooleanFlags.Contains(parts[0]))
+            {
+                expanded.Add(parts[0] + "=true");
+                continue;
+            }
+
             if (!ListFlags.Contains(parts[0]) || (parts.Length == 1 && i + 1 >= args.Count))
             {
                 expanded.Add(args[i]); // not a list flag, or one without a value: the provider treats it as before

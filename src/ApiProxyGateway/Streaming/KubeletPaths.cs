@@ -101,10 +101,16 @@ internal static class KubeletPaths
         return output.ToString();
     }
 
+    /// <summary>How many ports a port-forward names (<c>ports</c>, repeated or comma-separated): the kubelet's channel pairs.</summary>
+    public static int PortCount(IQueryCollection query) => Ports(query).Count();
+
+    private static IEnumerable<string> Ports(IQueryCollection query) =>
+        query["ports"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
     private static string PortQuery(IQueryCollection query)
     {
         var ports = new List<string>();
-        foreach (var value in query["ports"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        foreach (var value in Ports(query))
         {
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             {
@@ -117,8 +123,10 @@ internal static class KubeletPaths
         return ports.Count == 0 ? "" : new QueryBuilder().Add("port", string.Join(",", ports)).ToString();
     }
 
-    private static bool Bool(IQueryCollection query, string name)
+    /// <summary>A boolean parameter, read as kube-apiserver reads it; a value that is none throws <see cref="FormatException"/>.</summary>
+    public static bool Bool(IQueryCollection query, string name)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var values = query[name];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {

@@ -4,6 +4,7 @@ using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Egress;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Recording;
 using ApiProxyGateway.Requests;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Upstreams;
@@ -24,6 +25,8 @@ internal sealed class PodStreamHandler(
     StreamLimiter limiter,
     StreamDrain drain,
     LiveSessions sessions,
+    SessionGuard guard,
+    SessionRecorder recorder,
     ILogger<PodStreamHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, PodSubresource subresource)
@@ -69,9 +72,69 @@ internal sealed class PodStreamHandler(
         // Held to its access while it is open: ended, with the reason, if the certificate is revoked or the
         // permissions are taken away (SessionGuard).
         using var live = sessions.Open(context, StreamTracker.KindOf(subresource), user, permissions);
+
+        // Recorded as the policy says, from before the upgrade: a recording that is required and cannot be written
+        // refuses the session; one that fails later ends it (both through the session's end, with the reason).
+        SessionRecording? recording;
+        try
+        {
+            recording = subresource is PodSubresource.Exec or PodSubresource.Attach
+                ? recorder.Start(RecordingHeaderFor(context, located, user), message => EndUnrecorded(live, message))
+                : null;
+        }
+        catch (RecordingUnavailableException e)
+        {
+            await KubernetesStatus.ServiceUnavailableAsync(context, e.Message);
+            return;
+        }
+
         using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(closingExceptGuard.Token, live?.Ending ?? CancellationToken.None);
-        await relays.RunAsync(located with { Closing = closing.Token, ClosingExceptGuard = closingExceptGuard.Token, ShuttingDown = drain.StreamsMustClose, Session = live }, protocol);
+        var stream = located with { Closing = closing.Token, ClosingExceptGuard = closingExceptGuard.Token, ShuttingDown = drain.StreamsMustClose, Session = live, Recording = recording };
+        try
+        {
+            await relays.RunAsync(stream, protocol);
+        }
+        finally
+        {
+            if (recording is not null)
+            {
+                FinishRecording(context, stream, recording);
+            }
+        }
+    }
+
+    private static RecordingHeader RecordingHeaderFor(HttpContext context, StreamContext stream, KubernetesUser user) => new(
+        context.Features.Get<AuditEntry>()?.AuditId ?? context.TraceIdentifier,
+        user.Name,
+        user.Groups,
+        stream.Pod.Namespace,
+        stream.Pod.Name,
+        stream.Container,
+        StreamTracker.KindOf(stream.Subresource),
+        stream.Subresource == PodSubresource.Exec ? [.. context.Request.Query["command"].Select(part => part ?? "")] : [],
+        KubeletPaths.Bool(context.Request.Query, "tty"),
+        context.Features.Get<AuditEntry>()?.Received ?? DateTimeOffset.UtcNow);
+
+    /// <summary>The recording failed while the session ran: <paramref name="message"/> ends it, when recording is required.</summary>
+    private void EndUnrecorded(LiveStream? live, string? message)
+    {
+        if (message is not null && live is not null)
+        {
+            guard.Close(live, new SessionEnd(SessionEnd.RecordingFailed, message));
+        }
+    }
+
+    /// <summary>Closes the recording; its file and SHA-256 go in the audit event, or the file goes if the stream never started.</summary>
+    private void FinishRecording(HttpContext context, StreamContext stream, SessionRecording recording)
+    {
+        var started = stream.Tracker?.IsStarted == true;
+        var sha256 = recorder.Finish(recording, keep: started);
+        if (started && context.Features.Get<AuditEntry>() is { } audit)
+        {
+            audit.Annotate(AuditEntry.RecordingAnnotation, recording.FileName);
+            audit.Annotate(AuditEntry.RecordingSha256Annotation, sha256);
+        }
     }
 
     /// <summary>
@@ -121,9 +184,10 @@ internal sealed class PodStreamHandler(
         }
 
         string path;
+        string? container;
         try
         {
-            var container = subresource == PodSubresource.PortForward ? null : ContainerSelection.Resolve(pod, context.Request.Query["container"]);
+            container = subresource == PodSubresource.PortForward ? null : ContainerSelection.Resolve(pod, context.Request.Query["container"]);
             path = KubeletPaths.For(subresource, pod, container, context.Request.Query);
         }
         catch (FormatException e)
@@ -147,7 +211,7 @@ internal sealed class PodStreamHandler(
             var target = await targets.ResolveAsync(node, context.RequestAborted);
             audit?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
             audit?.Annotate(AuditEntry.EgressAnnotation, egress.Cluster.AuditName);
-            return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path);
+            return new StreamContext(context, subresource, pod, node, target, kubelets.GetInvoker(target), path) { Container = container };
         }
         catch (UpstreamConnectException e)
         {

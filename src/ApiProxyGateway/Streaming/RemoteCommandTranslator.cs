@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
+using ApiProxyGateway.Recording;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Streaming;
@@ -45,10 +46,10 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stream.Closing, client.ConnectionFailed);
         using var idle = new IdleWatch(settings.IdleTimeout, timeProvider, ended.Token);
         ByteCount fromClient = new(), toClient = new();
-        var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient) : Task.CompletedTask;
-        var stdout = client.Stdout is { } clientStdout && kubelet.Stdout is { } kubeletStdout ? DuplexPump.CopyAsync(kubeletStdout, clientStdout, idle, toClient) : Task.CompletedTask;
-        var stderr = client.Stderr is { } clientStderr && kubelet.Stderr is { } kubeletStderr ? DuplexPump.CopyAsync(kubeletStderr, clientStderr, idle, toClient) : Task.CompletedTask;
-        var resizes = RelayResizesAsync(client, kubelet, idle.Token);
+        var stdin = client.Stdin is { } clientStdin && kubelet.Stdin is { } kubeletStdin ? CopyStdinAsync(clientStdin, kubeletStdin, kubelet, idle, fromClient, stream.Recording) : Task.CompletedTask;
+        var stdout = client.Stdout is { } clientStdout && kubelet.Stdout is { } kubeletStdout ? DuplexPump.CopyAsync(kubeletStdout, clientStdout, idle, toClient, Recorded(clientStdout, stream.Recording, RecordedChannel.Stdout)) : Task.CompletedTask;
+        var stderr = client.Stderr is { } clientStderr && kubelet.Stderr is { } kubeletStderr ? DuplexPump.CopyAsync(kubeletStderr, clientStderr, idle, toClient, Recorded(clientStderr, stream.Recording, RecordedChannel.Stderr)) : Task.CompletedTask;
+        var resizes = RelayResizesAsync(client, kubelet, stream.Recording, idle.Token);
 
         var endedBy = "upstream";
         try
@@ -123,16 +124,27 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
             ? protocol
             : StreamProtocols.RemoteCommandV1;
 
-    private static async Task CopyStdinAsync(Stream from, Stream to, RemoteCommandClient kubelet, IdleWatch idle, ByteCount count)
+    private static async Task CopyStdinAsync(Stream from, Stream to, RemoteCommandClient kubelet, IdleWatch idle, ByteCount count, SessionRecording? recording)
     {
-        await DuplexPump.CopyAsync(from, to, idle, count);
+        await DuplexPump.CopyAsync(from, to, idle, count, Recorded(to, recording, RecordedChannel.Stdin));
         await kubelet.CloseStdinAsync(idle.Token);
     }
 
-    private static async Task RelayResizesAsync(RemoteCommandServer client, RemoteCommandClient kubelet, CancellationToken cancellationToken)
+    /// <summary>A copy's forwarder that hands each chunk to the recording before it goes on; none without a recording.</summary>
+    private static Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<bool>>? Recorded(Stream to, SessionRecording? recording, RecordedChannel channel) =>
+        recording is null ? null : async (chunk, cancellationToken) =>
+        {
+            recording.Write(channel, chunk.Span);
+            await to.WriteAsync(chunk, cancellationToken);
+            await to.FlushAsync(cancellationToken);
+            return true;
+        };
+
+    private static async Task RelayResizesAsync(RemoteCommandServer client, RemoteCommandClient kubelet, SessionRecording? recording, CancellationToken cancellationToken)
     {
         await foreach (var size in client.Resizes.ReadAllAsync(cancellationToken))
         {
+            recording?.Resize(size);
             await kubelet.ResizeAsync(size, cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
+using ApiProxyGateway.Recording;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -7,21 +8,25 @@ namespace ApiProxyGateway.Streaming;
 /// A SPDY/3.1 connection passed through to a kubelet: follows both directions' frames, keeps the error streams the
 /// client opened (<c>streamtype: error</c>: one for exec and attach, one per forwarded connection for port-forward)
 /// until the kubelet finishes or either side resets them, and says farewell on each as
-/// <see cref="StreamFarewell.Spdy"/> does.
+/// <see cref="StreamFarewell.Spdy"/> does. A recorded session's streams are mapped to channels by the same headers,
+/// and their DATA handed to the recording as it passes.
 /// </summary>
 internal sealed class SpdyPassthroughFraming : PassthroughFraming
 {
-    /// <summary>Error streams followed at most; a client that opens more only misses the farewell on the rest.</summary>
-    private const int MaxErrorStreams = 1000;
+    /// <summary>Streams followed at most; a client that opens more only misses the farewell and the recording on the rest.</summary>
+    private const int MaxStreams = 1000;
 
     private readonly string _protocol;
+    private readonly SessionRecording? _recording;
     private readonly HashSet<uint> _errorStreams = [];
+    private readonly Dictionary<uint, RecordedChannel> _channels = [];
     private readonly SpdyFrameScanner _fromClient;
     private readonly SpdyFrameScanner _toClient;
 
-    public SpdyPassthroughFraming(string protocol)
+    public SpdyPassthroughFraming(string protocol, SessionRecording? recording)
     {
         _protocol = protocol;
+        _recording = recording;
         _fromClient = new SpdyFrameScanner(new Streams(this, fromClient: true));
         _toClient = new SpdyFrameScanner(new Streams(this, fromClient: false));
     }
@@ -62,23 +67,75 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
             {
                 _errorStreams.Remove(streamId);
             }
-            else if (_errorStreams.Count < MaxErrorStreams)
+            else if (_errorStreams.Count < MaxStreams)
             {
                 _errorStreams.Add(streamId);
             }
         }
     }
 
-    /// <summary>One direction's view: the client opens error streams; the kubelet's FIN, or a reset from either side, ends them.</summary>
+    private void Opened(uint streamId, string? type)
+    {
+        if (string.Equals(type, StreamHeaders.Error, StringComparison.Ordinal))
+        {
+            Track(streamId, open: true);
+        }
+
+        if (_recording is null || Channel(type) is not { } channel)
+        {
+            return;
+        }
+
+        lock (_channels)
+        {
+            if (_channels.Count < MaxStreams)
+            {
+                _channels[streamId] = channel;
+            }
+        }
+    }
+
+    private void Data(uint streamId, ReadOnlySpan<byte> data)
+    {
+        if (_recording is null)
+        {
+            return;
+        }
+
+        RecordedChannel channel;
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue(streamId, out channel))
+            {
+                return;
+            }
+        }
+
+        _recording.Write(channel, data);
+    }
+
+    private static RecordedChannel? Channel(string? type) => type switch
+    {
+        StreamHeaders.Stdin => RecordedChannel.Stdin,
+        StreamHeaders.Stdout => RecordedChannel.Stdout,
+        StreamHeaders.Stderr => RecordedChannel.Stderr,
+        StreamHeaders.Error => RecordedChannel.Error,
+        StreamHeaders.Resize => RecordedChannel.Resize,
+        _ => null,
+    };
+
+    /// <summary>One direction's view: the client opens the streams; the kubelet's FIN, or a reset from either side, ends an error stream's farewell.</summary>
     private sealed class Streams(SpdyPassthroughFraming owner, bool fromClient) : ISpdyStreamObserver
     {
         public void Opened(uint streamId, SpdyHeaders headers)
         {
-            if (fromClient && string.Equals(headers[StreamHeaders.StreamType], StreamHeaders.Error, StringComparison.Ordinal))
+            if (fromClient)
             {
-                owner.Track(streamId, open: true);
+                owner.Opened(streamId, headers[StreamHeaders.StreamType]);
             }
         }
+
+        public void Data(uint streamId, ReadOnlySpan<byte> data) => owner.Data(streamId, data);
 
         public void HalfClosed(uint streamId)
         {

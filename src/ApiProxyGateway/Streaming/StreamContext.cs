@@ -1,5 +1,6 @@
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Recording;
 using ApiProxyGateway.Sessions;
 
 namespace ApiProxyGateway.Streaming;
@@ -33,6 +34,12 @@ internal sealed record StreamContext(
 
     /// <summary>The stream as the session guard holds it; its <see cref="LiveStream.End"/> says why the gateway ended it, if it did.</summary>
     public LiveStream? Session { get; init; }
+
+    /// <summary>The container an exec or attach runs in (the pod's only or default one when the request named none).</summary>
+    public string? Container { get; init; }
+
+    /// <summary>The session's recording, when the policy records it (exec and attach only); relays hand it every channel's data.</summary>
+    public SessionRecording? Recording { get; init; }
 
     /// <summary>Why the gateway ended the stream while it was in use (revoked, forbidden, ...), or null.</summary>
     public SessionEnd? EndedByGateway => Session?.End;

@@ -19,6 +19,9 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
 
     public string Kind { get; } = KindOf(stream.Subresource);
 
+    /// <summary>The stream was established (a relay called <see cref="Started"/>).</summary>
+    public bool IsStarted => _protocol is not null;
+
     /// <summary>The metric label of a pod stream: logs, exec, attach or portforward.</summary>
     public static string KindOf(PodSubresource subresource) => subresource switch
     {

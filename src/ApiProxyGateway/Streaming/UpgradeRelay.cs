@@ -61,7 +61,7 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
         stream.Tracker.Started(ProtocolLabel(token, response));
 
         // Ended by the session guard, the stream is sealed at a frame boundary and the client told why (see PassthroughSeal).
-        var framing = PassthroughFraming.For(stream.Subresource, token, ChosenProtocol(token, response) ?? "", http.Request.Query["port"].Count);
+        var framing = PassthroughFraming.For(stream.Subresource, token, ChosenProtocol(token, response) ?? "", KubeletPaths.PortCount(http.Request.Query), stream.Recording);
         using var seal = new PassthroughSeal(framing, client, upstream, timeProvider);
         await using var guarded = stream.Session is { } session ? seal.EndOn(session.Ending) : default;
         stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,

@@ -1,23 +1,22 @@
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.WebSockets;
+using ApiProxyGateway.Recording;
 
 namespace ApiProxyGateway.Streaming;
 
 /// <summary>
 /// A WebSocket passed through to a kubelet that speaks it: follows the kubelet's frames to the client, and says
 /// farewell as <see cref="StreamFarewell.WebSocket"/> does (the reason on the error channel(s) of the negotiated
-/// protocol, then a 1008 close carrying it).
+/// protocol, then a close carrying it). A recorded session's client frames are followed too, for stdin and resizes.
 /// </summary>
-internal sealed class WebSocketPassthroughFraming(string protocol, bool portForward, int ports) : PassthroughFraming
+internal sealed class WebSocketPassthroughFraming(string protocol, bool portForward, int ports, SessionRecording? recording) : PassthroughFraming
 {
-    private readonly WebSocketFrameScanner _toClient = new();
+    private readonly WebSocketFrameScanner _toClient = new(Recorder(recording, protocol));
+    private readonly WebSocketFrameScanner? _fromClient = recording is null ? null : new(Recorder(recording, protocol));
 
     public override bool AtBoundary => _toClient.AtFrameBoundary;
 
-    public override void FromClient(ReadOnlySpan<byte> data)
-    {
-        // Nothing to follow: the farewell goes to the client only.
-    }
+    public override void FromClient(ReadOnlySpan<byte> data) => _fromClient?.Scan(data);
 
     public override int ToClient(ReadOnlySpan<byte> data, bool toBoundary)
     {
@@ -34,4 +33,7 @@ internal sealed class WebSocketPassthroughFraming(string protocol, bool portForw
         _toClient.AtFrameBoundary && !_toClient.Closed
             ? StreamFarewell.WebSocket(message, protocol, portForward, ports, closeOnly: _toClient.InsideFragmentedMessage)
             : null;
+
+    private static ChannelMessageRecorder? Recorder(SessionRecording? recording, string protocol) =>
+        recording is null ? null : new ChannelMessageRecorder(recording, StreamProtocols.IsBase64(protocol));
 }

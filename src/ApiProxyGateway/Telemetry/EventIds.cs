@@ -72,4 +72,11 @@ internal static class EventIds
     public const int SessionConnectionEnded = 1501;
     public const int SessionReauthorizationUnavailable = 1502;
     public const int SessionCheckFailed = 1503;
+
+    // Recording
+    public const int RecordingOff = 1600;
+    public const int RecordingNotStarted = 1601;
+    public const int RecordingFailed = 1602;
+    public const int RecordingRemoved = 1603;
+    public const int RecordingRetentionFailed = 1604;
 }

@@ -28,6 +28,9 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _egressDials;
     private readonly Counter<long> _sessionsEnded;
     private readonly Histogram<double> _egressDialDuration;
+    private readonly UpDownCounter<long> _activeRecordings;
+    private readonly Counter<long> _recordings;
+    private readonly Counter<long> _recordedBytes;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -54,6 +57,9 @@ internal sealed class GatewayMetrics
         _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
         _egressDialDuration = Meter.CreateHistogram<double>("apiproxygateway.egress.dial.duration", "s", "Time to open a connection to an upstream through its egress (a Konnectivity server's answer included), by selection, protocol and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _activeRecordings = Meter.CreateUpDownCounter<long>("apiproxygateway.recordings.active", "{recording}", "Session recordings being written now, by format (asciicast, jsonl).");
+        _recordings = Meter.CreateCounter<long>("apiproxygateway.recordings", "{recording}", "Session recordings by format and outcome (complete; failed: could not be created or written; discarded: the stream never started).");
+        _recordedBytes = Meter.CreateCounter<long>("apiproxygateway.recordings.written", "By", "Bytes written to session recordings.");
     }
 
     public Meter Meter { get; }
@@ -109,6 +115,19 @@ internal sealed class GatewayMetrics
 
     public void CertificateReload(string plane, bool succeeded) =>
         _certificateReloads.Add(1, new TagList { { "plane", plane }, { "result", succeeded ? "success" : "failure" } });
+
+    public void RecordingStarted(string format) => _activeRecordings.Add(1, new TagList { { "format", format } });
+
+    public void RecordingFinished(string format, bool started, string outcome, long bytes)
+    {
+        if (started)
+        {
+            _activeRecordings.Add(-1, new TagList { { "format", format } });
+        }
+
+        _recordings.Add(1, new TagList { { "format", format }, { "outcome", outcome } });
+        _recordedBytes.Add(bytes);
+    }
 
     public void SessionEnded(string kind, string reason) =>
         _sessionsEnded.Add(1, new TagList { { "kind", kind }, { "reason", reason } });
