@@ -57,7 +57,7 @@ internal sealed class GatewayMetrics
         _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
         _egressDialDuration = Meter.CreateHistogram<double>("apiproxygateway.egress.dial.duration", "s", "Time to open a connection to an upstream through its egress (a Konnectivity server's answer included), by selection, protocol and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-        _activeRecordings = Meter.CreateUpDownCounter<long>("apiproxygateway.recordings.active", "{recording}", "Session recordings being written now, by format (asciicast, jsonl).");
+        _activeRecordings = Meter.CreateUpDownCounter<long>("apiproxygateway.recordings.active", "{recording}", "Session recordings being written now, by format (cast, jsonl).");
         _recordings = Meter.CreateCounter<long>("apiproxygateway.recordings", "{recording}", "Session recordings by format and outcome (complete; failed: could not be created or written; discarded: the stream never started).");
         _recordedBytes = Meter.CreateCounter<long>("apiproxygateway.recordings.written", "By", "Bytes written to session recordings.");
     }
