@@ -25,7 +25,7 @@ public sealed class DeployManifestTests
     [
         "--tls-cert-file", "--tls-private-key-file", "--client-ca-file", "--kubeconfig", "--kubelet-certificate-authority",
         "--kubelet-client-certificate", "--kubelet-client-key", "--proxy-client-cert-file", "--proxy-client-key-file",
-        "--workload-certificate-authority", "--audit-log-path", "--egress-selector-config-file",
+        "--workload-certificate-authority", "--audit-log-path", "--egress-selector-config-file", "--recording-dir",
     ];
 
     // Without these the gateway refuses to start; --kubeconfig may be empty (in-cluster) but is stated either way.
@@ -271,7 +271,7 @@ public sealed class DeployManifestTests
             var mount = MountHolding(gateway, path);
             Assert.True(mount is not null, $"deploy/{directory}: {flag}={path} is not under any volume mount");
             Assert.True(string.IsNullOrEmpty(mount.SubPath), $"deploy/{directory}: {mount.MountPath} uses subPath, which never sees a renewed file");
-            Assert.Equal(flag != "--audit-log-path", mount.ReadOnlyProperty == true);
+            Assert.Equal(flag is not ("--audit-log-path" or "--recording-dir"), mount.ReadOnlyProperty == true); // written, the rest only read
             Assert.Contains(pod.Volumes, volume => volume.Name == mount.Name);
         }
     }
