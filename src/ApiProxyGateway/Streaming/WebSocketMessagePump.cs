@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using ApiProxyGateway.Protocols.WebSockets;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -20,18 +21,19 @@ internal static class WebSocketMessagePump
     /// <summary>
     /// Relays until a side closes or fails, the idle timeout passes or <paramref name="cancellationToken"/> ends it;
     /// then <paramref name="firstSideEnded"/>, if given, runs before anything is cut (it closes the client with the
-    /// gateway's reason when the session guard ended the stream by aborting the upstream).
+    /// gateway's reason when the session guard ended the stream by aborting the upstream). Observers, when given, see
+    /// each direction's messages as they pass (a session recording).
     /// </summary>
     public static async Task<PumpResult> RunAsync(WebSocket client, WebSocket upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
-        Func<Task<bool>>? firstSideEnded = null)
+        Func<Task<bool>>? firstSideEnded = null, IWebSocketMessageObserver? fromClientObserver = null, IWebSocketMessageObserver? toClientObserver = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
         using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         long fromClient = 0, toClient = 0;
-        var up = RelayAsync(client, upstream, bytes => Interlocked.Add(ref fromClient, bytes), idle, idleTimeout, stop.Token);
-        var down = RelayAsync(upstream, client, bytes => Interlocked.Add(ref toClient, bytes), idle, idleTimeout, stop.Token);
+        var up = RelayAsync(client, upstream, bytes => Interlocked.Add(ref fromClient, bytes), idle, idleTimeout, fromClientObserver, stop.Token);
+        var down = RelayAsync(upstream, client, bytes => Interlocked.Add(ref toClient, bytes), idle, idleTimeout, toClientObserver, stop.Token);
         var first = await Task.WhenAny(up, down);
         var endedBy = idle.IsCancellationRequested ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
@@ -47,9 +49,10 @@ internal static class WebSocketMessagePump
         return new PumpResult(Interlocked.Read(ref fromClient), Interlocked.Read(ref toClient), endedBy);
     }
 
-    private static async Task RelayAsync(WebSocket from, WebSocket to, Action<long> count, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    private static async Task RelayAsync(WebSocket from, WebSocket to, Action<long> count, CancellationTokenSource idle, TimeSpan idleTimeout, IWebSocketMessageObserver? observer, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var messageStart = true;
         try
         {
             while (true)
@@ -65,6 +68,8 @@ internal static class WebSocketMessagePump
                     return;
                 }
 
+                observer?.Payload(buffer.AsSpan(0, received.Count), messageStart, received.EndOfMessage);
+                messageStart = received.EndOfMessage;
                 await to.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, cancellationToken);
                 count(received.Count);
                 idle.CancelAfter(idleTimeout);

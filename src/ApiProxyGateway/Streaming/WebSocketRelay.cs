@@ -49,7 +49,10 @@ internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimePro
         stream.Tracker.Started(StreamRequest.ProtocolLabel(upstream.SubProtocol));
         // Ended by the session guard: the kubelet's side is cut first, so the client is still open to be told why.
         await using var guarded = stream.Session?.Ending.Register(upstream.Abort);
+        var base64 = upstream.SubProtocol is { } chosen && Protocols.Kubernetes.StreamProtocols.IsBase64(chosen);
         stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
-            () => GatewayClose.TryCloseAsync(client, stream)));
+            () => GatewayClose.TryCloseAsync(client, stream),
+            stream.Recording is { } recording ? new Recording.ChannelMessageRecorder(recording, base64) : null,
+            stream.Recording is { } recorded ? new Recording.ChannelMessageRecorder(recorded, base64) : null));
     }
 }
