@@ -67,8 +67,9 @@ internal sealed class RecordingRetention(SessionRecorder recorder, IOptions<Reco
                 continue;
             }
 
+            var length = file.Length; // read before the file is gone
             file.Delete();
-            total -= file.Length;
+            total -= length;
             RecordingLog.Removed(logger, file.Name, why);
         }
     }
