@@ -22,6 +22,14 @@ public sealed class GatewayFlagsTests
     }
 
     [Fact]
+    public void ExpandLists_BooleanFlagAlone_IsTrueAndAnExplicitValueStays()
+    {
+        var expanded = GatewayFlags.ExpandLists(["--recording-required", "--recording-dir", "/r", "--record-input=false", "--stream-reauthorization-fail-open"]);
+
+        Assert.Equal(["--recording-required=true", "--recording-dir", "/r", "--record-input=false", "--stream-reauthorization-fail-open=true"], expanded);
+    }
+
+    [Fact]
     public void ExpandLists_ListFlagLastWithoutValue_IsLeftForTheProviderToRefuse()
     {
         Assert.Equal(["--client-crl-file"], GatewayFlags.ExpandLists(["--client-crl-file"]));
