@@ -26,8 +26,7 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
         var stdout = Frame(Binary, true, [1, .. "hello\n"u8]);
-        await relay.Kubelet.WriteAsync(stdout, ct);
-        Assert.Equal(stdout, await relay.ClientReadsAsync(stdout.Length, ct));
+        await relay.KubeletSendsAsync(stdout, ct);
         var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         // The clock never moves here: a seal that waited for anything would time the test out.
@@ -45,8 +44,7 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
         var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
-        await relay.Kubelet.WriteAsync(stdout.AsMemory(0, 1000), ct);
-        await relay.ClientReadsAsync(1000, ct);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
         var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
@@ -66,8 +64,7 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
         var fragment = Frame(Binary, false, [1, .. "part of a message"u8]);
-        await relay.Kubelet.WriteAsync(fragment, ct);
-        await relay.ClientReadsAsync(fragment.Length, ct);
+        await relay.KubeletSendsAsync(fragment, ct);
         _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
@@ -83,18 +80,15 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
         var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
-        await relay.Kubelet.WriteAsync(stdout.AsMemory(0, 1000), ct);
-        await relay.ClientReadsAsync(1000, ct);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
         var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
         relay.Time.Advance(PassthroughSeal.BoundaryWait - TimeSpan.FromMilliseconds(1));
-        await relay.Kubelet.WriteAsync(stdout.AsMemory(1000, 1000), ct);
-        var stillFlowing = await relay.ClientReadsAsync(1000, ct);
+        await relay.KubeletSendsAsync(stdout.AsMemory(1000, 1000), ct); // still flowing
         relay.Time.Advance(TimeSpan.FromMilliseconds(1));
         await relay.Pumping.WaitAsync(ct);
 
-        Assert.Equal(stdout.AsSpan(1000, 1000).ToArray(), stillFlowing);
         Assert.False(await relay.Farewell.Task.WaitAsync(ct));
         Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
         Assert.Empty(await kubeletGot);
@@ -106,11 +100,9 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
         var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
-        await relay.Kubelet.WriteAsync(stdout.AsMemory(0, 1000), ct);
-        await relay.ClientReadsAsync(1000, ct);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
         var before = Frame(Binary, true, [0, .. "before\n"u8], [1, 2, 3, 4]);
-        await relay.Client.WriteAsync(before, ct);
-        Assert.Equal(before, await relay.KubeletReadsAsync(before.Length, ct));
+        await relay.ClientSendsAsync(before, ct);
         var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
@@ -138,11 +130,9 @@ public sealed class PassthroughSealTests
         var opens = Write(clientWriter,
             new SynStreamFrame(1, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Error } }),
             new SynStreamFrame(3, 0, 0, true, false, new() { { StreamHeaders.StreamType, StreamHeaders.Stdout } }));
-        await relay.Client.WriteAsync(opens, ct);
-        await relay.KubeletReadsAsync(opens.Length, ct);
+        await relay.ClientSendsAsync(opens, ct);
         var replies = Write(kubeletWriter, new SynReplyFrame(1, false, []), new SynReplyFrame(3, false, []), new SpdyDataFrame(3, false, new byte[3000]));
-        await relay.Kubelet.WriteAsync(replies.AsMemory(0, replies.Length - 100), ct);
-        await relay.ClientReadsAsync(replies.Length - 100, ct);
+        await relay.KubeletSendsAsync(replies.AsMemory(0, replies.Length - 100), ct);
         _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
@@ -161,11 +151,9 @@ public sealed class PassthroughSealTests
         var ct = TestWait.Timeout();
         await using var relay = Relay.Spdy();
         var opens = Write(new SpdyFrameWriter(), new SynStreamFrame(1, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Error } }));
-        await relay.Client.WriteAsync(opens, ct);
-        await relay.KubeletReadsAsync(opens.Length, ct);
+        await relay.ClientSendsAsync(opens, ct);
         var finished = Write(new SpdyFrameWriter(), new SynReplyFrame(1, false, []), new SpdyDataFrame(1, true, "{\"status\":\"Success\"}"u8.ToArray()));
-        await relay.Kubelet.WriteAsync(finished, ct);
-        await relay.ClientReadsAsync(finished.Length, ct);
+        await relay.KubeletSendsAsync(finished, ct);
         _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
@@ -267,19 +255,11 @@ public sealed class PassthroughSealTests
         public static Relay Spdy() =>
             new(PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.SpdyUpgrade, StreamProtocols.RemoteCommandV4, ports: 0));
 
-        public async Task<byte[]> ClientReadsAsync(int count, CancellationToken ct)
-        {
-            var bytes = new byte[count];
-            await Client.ReadExactlyAsync(bytes, ct);
-            return bytes;
-        }
+        /// <summary>The kubelet sends <paramref name="bytes"/>, and the client reads them as they were.</summary>
+        public Task KubeletSendsAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => PassesAsync(bytes, Kubelet, Client, ct);
 
-        public async Task<byte[]> KubeletReadsAsync(int count, CancellationToken ct)
-        {
-            var bytes = new byte[count];
-            await Kubelet.ReadExactlyAsync(bytes, ct);
-            return bytes;
-        }
+        /// <summary>The client sends <paramref name="bytes"/>, and the kubelet reads them as they were.</summary>
+        public Task ClientSendsAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => PassesAsync(bytes, Client, Kubelet, ct);
 
         /// <summary>
         /// What the kubelet reads from here on; when the gateway cuts its side, the kubelet closes its own, as a real
@@ -309,6 +289,14 @@ public sealed class PassthroughSealTests
             await DuplexPump.Quietly(Pumping);
             _seal.Dispose();
             Ending.Dispose();
+        }
+
+        private static async Task PassesAsync(ReadOnlyMemory<byte> bytes, Stream from, Stream to, CancellationToken ct)
+        {
+            await from.WriteAsync(bytes, ct);
+            var read = new byte[bytes.Length];
+            await to.ReadExactlyAsync(read, ct);
+            Assert.Equal(bytes.ToArray(), read);
         }
 
         private static async Task<byte[]> ReadToEndAsync(Stream stream, CancellationToken ct)

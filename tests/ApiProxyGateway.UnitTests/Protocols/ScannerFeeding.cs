@@ -1,11 +1,40 @@
+using CsCheck;
+
 namespace ApiProxyGateway.UnitTests.Protocols;
 
 /// <summary>
 /// Feeds bytes to a frame scanner the ways a relay may receive them (whole, byte by byte, in arbitrary chunks, one
-/// boundary at a time), so that property tests can check that the way they arrive changes nothing.
+/// boundary at a time), so that tests can check that the way they arrive changes nothing; and the bytes to feed.
 /// </summary>
 internal static class ScannerFeeding
 {
+    /// <summary>Random bytes, or valid ones with a few bytes changed (which get past the first header and far deeper).</summary>
+    public static Gen<byte[]> ArbitraryOrMutated(Gen<byte[]> valid) => Gen.OneOf(
+        Gen.Byte.Array[0, 400],
+        Gen.Select(valid, Gen.Int[0, int.MaxValue].Array[1, 4], Gen.Byte.Array[4], (bytes, positions, values) =>
+        {
+            for (var i = 0; i < positions.Length && bytes.Length > 0; i++)
+            {
+                bytes[positions[i] % bytes.Length] ^= values[i];
+            }
+
+            return bytes;
+        }));
+
+    /// <summary>Where each of <paramref name="frames"/>, sent one after the other, ends.</summary>
+    public static List<int> Ends(IEnumerable<byte[]> frames)
+    {
+        var ends = new List<int>();
+        var end = 0;
+        foreach (var frame in frames)
+        {
+            end += frame.Length;
+            ends.Add(end);
+        }
+
+        return ends;
+    }
+
     /// <summary>The chunks <paramref name="cuts"/> (any ints, taken modulo the length) make of <paramref name="length"/> bytes.</summary>
     public static IEnumerable<Range> Chunks(int length, IEnumerable<int> cuts)
     {

@@ -22,19 +22,7 @@ public sealed class SpdyFrameScannerPropertyTests
 
     private static readonly Gen<int[]> Cuts = Gen.Int[0, int.MaxValue].Array[0, 20];
 
-    /// <summary>Random bytes, or real frames with a few bytes changed (which reach far deeper into the scanner).</summary>
-    private static readonly Gen<byte[]> ArbitraryBytes = Gen.OneOf(
-        Gen.Byte.Array[0, 400],
-        Gen.Select(Frame.List[1, 6], Gen.Int[0, int.MaxValue].Array[1, 4], Gen.Byte.Array[4], (frames, positions, values) =>
-        {
-            var bytes = SpdyFrameText.Encode(frames);
-            for (var i = 0; i < positions.Length; i++)
-            {
-                bytes[positions[i] % bytes.Length] ^= values[i];
-            }
-
-            return bytes;
-        }));
+    private static readonly Gen<byte[]> ArbitraryBytes = ScannerFeeding.ArbitraryOrMutated(Frame.List[1, 6].Select(frames => Encode(frames).Bytes));
 
     [Fact]
     public void Scan_WrittenFramesWholeByteByByteOrInChunks_TellsWhatTheFramesSayAndEndsAtABoundary()
@@ -44,12 +32,7 @@ public sealed class SpdyFrameScannerPropertyTests
             var (bytes, ends) = Encode(frames);
             var expected = frames.SelectMany(Told).ToList();
 
-            var whole = Scanner();
-            whole.Scanner.Scan(bytes);
-            var chunked = Scanner();
-            ScannerFeeding.InChunks(bytes, cuts, chunked.Scanner.Scan);
-            var bytewise = Scanner();
-            var walk = ScannerFeeding.ByteByByte(bytes, bytewise.Scanner.Scan, () => bytewise.Scanner.AtFrameBoundary, () => bytewise.Scanner.Lost);
+            var (whole, chunked, bytewise, walk) = ScanEveryWay(bytes, cuts);
 
             Assert.All(new[] { whole, chunked, bytewise }, run =>
             {
@@ -97,12 +80,7 @@ public sealed class SpdyFrameScannerPropertyTests
     {
         Gen.Select(ArbitraryBytes, Cuts).Sample((bytes, cuts) =>
         {
-            var whole = Scanner();
-            whole.Scanner.Scan(bytes);
-            var chunked = Scanner();
-            ScannerFeeding.InChunks(bytes, cuts, chunked.Scanner.Scan);
-            var bytewise = Scanner();
-            var byteWalk = ScannerFeeding.ByteByByte(bytes, bytewise.Scanner.Scan, () => bytewise.Scanner.AtFrameBoundary, () => bytewise.Scanner.Lost);
+            var (whole, chunked, bytewise, byteWalk) = ScanEveryWay(bytes, cuts);
             var stepped = Scanner();
             var stepWalk = ScannerFeeding.ToBoundaries(bytes, cuts, stepped.Scanner.ScanToBoundary, () => stepped.Scanner.AtFrameBoundary, () => stepped.Scanner.Lost);
 
@@ -119,6 +97,19 @@ public sealed class SpdyFrameScannerPropertyTests
     {
         var observer = new RecordingSpdyObserver();
         return (new SpdyFrameScanner(observer), observer.Events);
+    }
+
+    /// <summary>The bytes followed whole, in the chunks <paramref name="cuts"/> make, and byte by byte (with where that saw boundaries).</summary>
+    private static ((SpdyFrameScanner Scanner, List<string> Told) Whole, (SpdyFrameScanner Scanner, List<string> Told) Chunked,
+        (SpdyFrameScanner Scanner, List<string> Told) Bytewise, ScannerFeeding.Walk ByteWalk) ScanEveryWay(byte[] bytes, int[] cuts)
+    {
+        var whole = Scanner();
+        whole.Scanner.Scan(bytes);
+        var chunked = Scanner();
+        ScannerFeeding.InChunks(bytes, cuts, chunked.Scanner.Scan);
+        var bytewise = Scanner();
+        var walk = ScannerFeeding.ByteByByte(bytes, bytewise.Scanner.Scan, () => bytewise.Scanner.AtFrameBoundary, () => bytewise.Scanner.Lost);
+        return (whole, chunked, bytewise, walk);
     }
 
     private static string State(SpdyFrameScanner scanner) => $"lost={scanner.Lost} boundary={scanner.AtFrameBoundary}";

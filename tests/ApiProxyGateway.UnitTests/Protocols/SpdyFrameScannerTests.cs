@@ -100,7 +100,7 @@ public sealed class SpdyFrameScannerTests
     }
 
     [Fact]
-    public void ScanToBoundary_Frames_StepsExactlyOverEachFrame()
+    public void ScanToBoundary_Frames_StopsAtTheEndOfEachFrame()
     {
         var writer = new SpdyFrameWriter();
         SpdyFrame[] frames =
@@ -116,16 +116,9 @@ public sealed class SpdyFrameScannerTests
         byte[] wire = [.. encoded.SelectMany(f => f)];
         var (scanner, _) = Scanner();
 
-        var steps = new List<int>();
-        for (var offset = 0; offset < wire.Length;)
-        {
-            var taken = scanner.ScanToBoundary(wire.AsSpan(offset));
-            Assert.True(scanner.AtFrameBoundary, $"not at a boundary after {offset + taken} bytes");
-            steps.Add(taken);
-            offset += taken;
-        }
+        var walk = ScannerFeeding.ToBoundaries(wire, [], scanner.ScanToBoundary, () => scanner.AtFrameBoundary, () => scanner.Lost);
 
-        Assert.Equal(encoded.Select(f => f.Length), steps);
+        Assert.Equal(ScannerFeeding.Ends(encoded), walk.Boundaries);
     }
 
     [Fact]

@@ -25,19 +25,7 @@ public sealed class WebSocketFrameScannerPropertyTests
 
     private static readonly Gen<int[]> Cuts = Gen.Int[0, int.MaxValue].Array[0, 20];
 
-    /// <summary>Random bytes, or a valid sequence with a few bytes changed (which gets past the first header).</summary>
-    private static readonly Gen<byte[]> ArbitraryBytes = Gen.OneOf(
-        Gen.Byte.Array[0, 400],
-        Gen.Select(ValidFrames, Gen.Int[0, int.MaxValue].Array[1, 4], Gen.Byte.Array[4], (frames, positions, values) =>
-        {
-            byte[] bytes = [.. frames.SelectMany(f => f.Bytes)];
-            for (var i = 0; i < positions.Length && bytes.Length > 0; i++)
-            {
-                bytes[positions[i] % bytes.Length] ^= values[i];
-            }
-
-            return bytes;
-        }));
+    private static readonly Gen<byte[]> ArbitraryBytes = ScannerFeeding.ArbitraryOrMutated(ValidFrames.Select(frames => (byte[])[.. frames.SelectMany(f => f.Bytes)]));
 
     [Fact]
     public void Scan_ValidFramesWholeByteByByteOrInChunks_EndsInTheSameExpectedState()
@@ -47,17 +35,12 @@ public sealed class WebSocketFrameScannerPropertyTests
             byte[] bytes = [.. frames.SelectMany(f => f.Bytes)];
             var expected = $"lost=False inside={frames.LastOrDefault()?.InsideAfter ?? false} closed={frames.LastOrDefault()?.ClosedAfter ?? false} boundary=True";
 
-            var whole = new WebSocketFrameScanner();
-            whole.Scan(bytes);
-            var chunked = new WebSocketFrameScanner();
-            ScannerFeeding.InChunks(bytes, cuts, chunked.Scan);
-            var bytewise = new WebSocketFrameScanner();
-            var walk = ScannerFeeding.ByteByByte(bytes, bytewise.Scan, () => bytewise.AtFrameBoundary, () => bytewise.Lost);
+            var (whole, chunked, bytewise, walk) = ScanEveryWay(bytes, cuts);
 
             Assert.Equal(expected, State(whole));
             Assert.Equal(expected, State(chunked));
             Assert.Equal(expected, State(bytewise));
-            Assert.Equal(FrameEnds(frames), walk.Boundaries);
+            Assert.Equal(ScannerFeeding.Ends(frames.Select(f => f.Bytes)), walk.Boundaries);
         }, iter: 300);
     }
 
@@ -84,7 +67,7 @@ public sealed class WebSocketFrameScannerPropertyTests
                 () => scanner.AtFrameBoundary,
                 () => scanner.Lost);
 
-            Assert.Equal(FrameEnds(frames), walk.Boundaries);
+            Assert.Equal(ScannerFeeding.Ends(frames.Select(f => f.Bytes)), walk.Boundaries);
             Assert.Equal(bytes.Length, walk.Taken);
             Assert.Equal(frames.Select(f => $"lost=False inside={f.InsideAfter} closed={f.ClosedAfter} boundary=True"), states);
         }, iter: 300);
@@ -95,12 +78,7 @@ public sealed class WebSocketFrameScannerPropertyTests
     {
         Gen.Select(ArbitraryBytes, Cuts).Sample((bytes, cuts) =>
         {
-            var whole = new WebSocketFrameScanner();
-            whole.Scan(bytes);
-            var chunked = new WebSocketFrameScanner();
-            ScannerFeeding.InChunks(bytes, cuts, chunked.Scan);
-            var bytewise = new WebSocketFrameScanner();
-            var byteWalk = ScannerFeeding.ByteByByte(bytes, bytewise.Scan, () => bytewise.AtFrameBoundary, () => bytewise.Lost);
+            var (whole, chunked, bytewise, byteWalk) = ScanEveryWay(bytes, cuts);
             var stepped = new WebSocketFrameScanner();
             var stepWalk = ScannerFeeding.ToBoundaries(bytes, cuts, stepped.ScanToBoundary, () => stepped.AtFrameBoundary, () => stepped.Lost);
 
@@ -146,17 +124,16 @@ public sealed class WebSocketFrameScannerPropertyTests
     private static string State(WebSocketFrameScanner scanner) =>
         $"lost={scanner.Lost} inside={scanner.InsideFragmentedMessage} closed={scanner.Closed} boundary={scanner.AtFrameBoundary}";
 
-    private static List<int> FrameEnds(IEnumerable<FrameSpec> frames)
+    /// <summary>The bytes followed whole, in the chunks <paramref name="cuts"/> make, and byte by byte (with where that saw boundaries).</summary>
+    private static (WebSocketFrameScanner Whole, WebSocketFrameScanner Chunked, WebSocketFrameScanner Bytewise, ScannerFeeding.Walk ByteWalk) ScanEveryWay(byte[] bytes, int[] cuts)
     {
-        var ends = new List<int>();
-        var end = 0;
-        foreach (var frame in frames)
-        {
-            end += frame.Bytes.Length;
-            ends.Add(end);
-        }
-
-        return ends;
+        var whole = new WebSocketFrameScanner();
+        whole.Scan(bytes);
+        var chunked = new WebSocketFrameScanner();
+        ScannerFeeding.InChunks(bytes, cuts, chunked.Scan);
+        var bytewise = new WebSocketFrameScanner();
+        var walk = ScannerFeeding.ByteByByte(bytes, bytewise.Scan, () => bytewise.AtFrameBoundary, () => bytewise.Lost);
+        return (whole, chunked, bytewise, walk);
     }
 
     private static byte[] Payload(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)((i * 31) + length))];

@@ -48,7 +48,7 @@ public sealed class WebSocketFrameScannerTests
     }
 
     [Fact]
-    public void ScanToBoundary_ConcatenatedFrames_StepsExactlyOverEachFrame()
+    public void ScanToBoundary_ConcatenatedFrames_StopsAtTheEndOfEachFrame()
     {
         byte[][] frames =
         [
@@ -65,16 +65,9 @@ public sealed class WebSocketFrameScannerTests
         byte[] wire = [.. frames.SelectMany(f => f)];
         var scanner = new WebSocketFrameScanner();
 
-        var steps = new List<int>();
-        for (var offset = 0; offset < wire.Length;)
-        {
-            var taken = scanner.ScanToBoundary(wire.AsSpan(offset));
-            Assert.True(scanner.AtFrameBoundary, $"not at a boundary after {offset + taken} bytes");
-            steps.Add(taken);
-            offset += taken;
-        }
+        var walk = ScannerFeeding.ToBoundaries(wire, [], scanner.ScanToBoundary, () => scanner.AtFrameBoundary, () => scanner.Lost);
 
-        Assert.Equal(frames.Select(f => f.Length), steps);
+        Assert.Equal(ScannerFeeding.Ends(frames), walk.Boundaries);
         Assert.True(scanner.Closed);
     }
 
