@@ -18,6 +18,7 @@ internal static class FuzzTargets
         CertificateSubjectTarget.Target,
         EgressSelectorConfigTarget.Target,
         HttpConnectResponseTarget.Target,
+        FrameScannersTarget.Target,
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -147,8 +147,8 @@ internal static class SpdyFramesTarget
         _ => frame.ToString(),
     };
 
-    /// <summary>1 to 64-byte chunks from a small generator seeded by the control byte, so afl can steer the cuts.</summary>
-    private static IEnumerable<int> ChunkSizes(byte control, int total)
+    /// <summary>1 to 64-byte chunks from a small generator seeded by the control byte's low 7 bits, so afl can steer the cuts (frame-scanners uses them too).</summary>
+    internal static IEnumerable<int> ChunkSizes(byte control, int total)
     {
         var state = (uint)(control & 0x7F) + 1;
         for (var sent = 0; sent < total;)

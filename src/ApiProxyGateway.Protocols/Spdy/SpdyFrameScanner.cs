@@ -45,7 +45,7 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
         }
     }
 
-    /// <summary>Follows <paramref name="data"/> up to the next frame boundary; returns how many bytes that took (0 when already at one).</summary>
+    /// <summary>Follows <paramref name="data"/> up to the next frame boundary (at a boundary, past the whole next frame); returns how many bytes that took.</summary>
     public int ScanToBoundary(ReadOnlySpan<byte> data)
     {
         var taken = 0;
@@ -126,7 +126,14 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
             return;
         }
 
+        // Another version's frame is malformed whatever its type, as SpdyFrameReader and the peers (spdystream) hold.
         var type = (ushort)(first & 0xFFFF);
+        if (((first >> 16) & 0x7FFF) != SpdyFrameWriter.Version)
+        {
+            Lost = true;
+            return;
+        }
+
         if (!SpdyFrameType.IsKnown(type))
         {
             _skipRemaining = length;

@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Protocols.Spdy;
 internal sealed class SpdyFrameWriter
 {
     public const int MaxDataLength = 0xFFFFFF;
-    private const ushort Version = 3;
+    public const ushort Version = 3;
     private const uint MaxStreamId = 0x7FFFFFFF;
 
     private readonly SpdyHeaderCompressor _compressor = new();

@@ -52,8 +52,8 @@ public sealed class WebSocketFrameScanner(IWebSocketMessageObserver? observer = 
     }
 
     /// <summary>
-    /// Follows <paramref name="data"/> up to the next frame boundary and returns how many of its bytes that took: 0 when
-    /// already at one, all of them when the boundary lies beyond. After <see cref="Lost"/> it takes nothing.
+    /// Follows <paramref name="data"/> up to the next frame boundary and returns how many of its bytes that took: at a
+    /// boundary, the whole next frame; all of them when the boundary lies beyond. After <see cref="Lost"/> it takes nothing.
     /// </summary>
     public int ScanToBoundary(ReadOnlySpan<byte> data)
     {

@@ -55,15 +55,19 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
                 return false;
             }
 
+            // Sealing at a boundary (this chunk took the way before the seal could look), no frame is in flight: none of it goes.
             var sealing = _state == State.Sealing;
+            if (sealing && framing.AtBoundary)
+            {
+                return SealNow();
+            }
+
             var count = framing.ToClient(chunk.Span, toBoundary: sealing);
             await client.WriteAsync(chunk[..count], cancellationToken);
             await client.FlushAsync(cancellationToken);
             if (sealing && framing.AtBoundary)
             {
-                _state = State.Sealed;
-                _atBoundary.TrySetResult();
-                return false;
+                return SealNow();
             }
 
             return true;
@@ -110,6 +114,14 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
     }
 
     public void Dispose() => _toClient.Dispose();
+
+    /// <summary>The kubelet's side has reached a frame boundary while sealing: nothing more of it goes (always false, for the pump).</summary>
+    private bool SealNow()
+    {
+        _state = State.Sealed;
+        _atBoundary.TrySetResult();
+        return false;
+    }
 
     /// <summary>
     /// Steps: stop the client's bytes (the state is read before each chunk goes up); take the way to the client, where

@@ -7,7 +7,8 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>
 /// A WebSocket passed through to a kubelet that speaks it: follows the kubelet's frames to the client, and says
 /// farewell as <see cref="StreamFarewell.WebSocket"/> does (the reason on the error channel(s) of the negotiated
-/// protocol, then a close carrying it). A recorded session's client frames are followed too, for stdin and resizes.
+/// protocol, then a close carrying it: 1000 after an error channel, 1008 when the close is the only place for it).
+/// A recorded session's client frames are followed too, for stdin and resizes.
 /// </summary>
 internal sealed class WebSocketPassthroughFraming(string protocol, bool portForward, int ports, SessionRecording? recording) : PassthroughFraming
 {

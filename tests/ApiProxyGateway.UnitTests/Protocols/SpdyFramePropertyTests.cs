@@ -22,7 +22,8 @@ public sealed class SpdyFramePropertyTests
                 return headers;
             });
 
-    private static readonly Gen<SpdyFrame> Frame = Gen.OneOf<SpdyFrame>(
+    /// <summary>Any frame the writer can write (shared with the scanner's properties).</summary>
+    internal static readonly Gen<SpdyFrame> Frame = Gen.OneOf<SpdyFrame>(
         Gen.Select(StreamId, Gen.Bool, Gen.Byte.Array[0, 3000], (id, fin, data) => (SpdyFrame)new SpdyDataFrame(id, fin, data)),
         Gen.Select(StreamId, Gen.UInt[0, 0x7FFFFFFF], Gen.Byte[0, 7], Gen.Bool, Gen.Bool, Headers,
             (id, assoc, pri, fin, uni, h) => (SpdyFrame)new SynStreamFrame(id, assoc, pri, fin, uni, h)),

@@ -1,0 +1,309 @@
+using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Protocols.Spdy;
+using ApiProxyGateway.Streaming;
+using ApiProxyGateway.Tests.Support;
+using ApiProxyGateway.UnitTests.Protocols;
+using Microsoft.Extensions.Time.Testing;
+using static ApiProxyGateway.UnitTests.Protocols.WebSocketFrameBytes;
+
+namespace ApiProxyGateway.UnitTests.Gateway;
+
+/// <summary>
+/// A pass-through stream ended by the session guard, through the real pump over in-memory connections, on a clock
+/// that only moves when a test moves it: the client's bytes stop at once, the kubelet's frame in flight is finished,
+/// then the farewell follows; a frame that does not finish within <see cref="PassthroughSeal.BoundaryWait"/> is cut.
+/// </summary>
+public sealed class PassthroughSealTests
+{
+    private const string Reason = "pods \"shell\" is forbidden: User \"ann\" cannot create resource \"pods/exec\"";
+
+    private static byte[] WebSocketFarewell(bool closeOnly = false) =>
+        StreamFarewell.WebSocket(Reason, StreamProtocols.RemoteCommandV5, portForward: false, ports: 0, closeOnly);
+
+    [Fact]
+    public async Task Seal_AtAFrameBoundary_WritesTheFarewellWithoutWaiting()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        var stdout = Frame(Binary, true, [1, .. "hello\n"u8]);
+        await relay.KubeletSendsAsync(stdout, ct);
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        // The clock never moves here: a seal that waited for anything would time the test out.
+        relay.Ending.Cancel();
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        Assert.Equal(WebSocketFarewell(), await relay.ClientReadsTheRestAsync(ct));
+        Assert.Empty(await kubeletGot);
+    }
+
+    [Fact]
+    public async Task Seal_InsideAFrame_ForwardsOnlyTheRestOfThatFrameThenTheFarewell()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        byte[] restThenNext = [.. stdout.AsSpan(1000), .. Frame(Binary, true, [1, .. "after the seal"u8])];
+        await relay.Kubelet.WriteAsync(restThenNext, ct);
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        var rest = await relay.ClientReadsTheRestAsync(ct);
+        Assert.Equal([.. stdout.AsSpan(1000), .. WebSocketFarewell()], rest);
+        Assert.Empty(await kubeletGot);
+    }
+
+    [Fact]
+    public async Task Seal_InsideAFragmentedMessage_EndsWithACloseOnly()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        var fragment = Frame(Binary, false, [1, .. "part of a message"u8]);
+        await relay.KubeletSendsAsync(fragment, ct);
+        _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        Assert.Equal(WebSocketFarewell(closeOnly: true), await relay.ClientReadsTheRestAsync(ct));
+    }
+
+    [Fact]
+    public async Task Seal_FrameThatDoesNotFinishWithinTheBoundaryWait_IsCutWithoutAFarewell()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        relay.Time.Advance(PassthroughSeal.BoundaryWait - TimeSpan.FromMilliseconds(1));
+        await relay.KubeletSendsAsync(stdout.AsMemory(1000, 1000), ct); // still flowing
+        relay.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.False(await relay.Farewell.Task.WaitAsync(ct));
+        Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
+        Assert.Empty(await kubeletGot);
+    }
+
+    [Fact]
+    public async Task Seal_ClientInputAfterSealingBegins_IsNotForwarded()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        var stdout = Frame(Binary, true, [1, .. new byte[5000]]);
+        await relay.KubeletSendsAsync(stdout.AsMemory(0, 1000), ct);
+        var before = Frame(Binary, true, [0, .. "before\n"u8], [1, 2, 3, 4]);
+        await relay.ClientSendsAsync(before, ct);
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        await relay.Client.WriteAsync(Frame(Binary, true, [0, .. "after\n"u8], [1, 2, 3, 4]), ct);
+
+        // The pump's side from the client ends only once it has read those bytes and the seal refused them.
+        await relay.FirstSideEnded.Task.WaitAsync(ct);
+        await relay.Kubelet.WriteAsync(stdout.AsMemory(1000), ct);
+        var result = await relay.Pumping.WaitAsync(ct);
+
+        Assert.Empty(await kubeletGot);
+        Assert.Equal(("client", (long)before.Length), (result.EndedBy, result.BytesFromClient));
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        var rest = await relay.ClientReadsTheRestAsync(ct);
+        Assert.Equal([.. stdout.AsSpan(1000), .. WebSocketFarewell()], rest);
+    }
+
+    [Fact]
+    public async Task Seal_SpdyWithTheClientsErrorStreamOpen_WritesAStatusOnItAtTheNextBoundary()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.Spdy();
+        var clientWriter = new SpdyFrameWriter();
+        var kubeletWriter = new SpdyFrameWriter();
+        var opens = Write(clientWriter,
+            new SynStreamFrame(1, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Error } }),
+            new SynStreamFrame(3, 0, 0, true, false, new() { { StreamHeaders.StreamType, StreamHeaders.Stdout } }));
+        await relay.ClientSendsAsync(opens, ct);
+        var replies = Write(kubeletWriter, new SynReplyFrame(1, false, []), new SynReplyFrame(3, false, []), new SpdyDataFrame(3, false, new byte[3000]));
+        await relay.KubeletSendsAsync(replies.AsMemory(0, replies.Length - 100), ct);
+        _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        byte[] restThenNext = [.. replies.AsSpan(replies.Length - 100), .. Write(kubeletWriter, new SpdyDataFrame(3, true, "late"u8.ToArray()))];
+        await relay.Kubelet.WriteAsync(restThenNext, ct);
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        byte[] expected = [.. replies.AsSpan(replies.Length - 100), .. StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, [1u])];
+        Assert.Equal(expected, await relay.ClientReadsTheRestAsync(ct));
+    }
+
+    [Fact]
+    public async Task Seal_SpdyErrorStreamTheKubeletHasFinished_HasNoFarewell()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.Spdy();
+        var opens = Write(new SpdyFrameWriter(), new SynStreamFrame(1, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Error } }));
+        await relay.ClientSendsAsync(opens, ct);
+        var finished = Write(new SpdyFrameWriter(), new SynReplyFrame(1, false, []), new SpdyDataFrame(1, true, "{\"status\":\"Success\"}"u8.ToArray()));
+        await relay.KubeletSendsAsync(finished, ct);
+        _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        await relay.Pumping.WaitAsync(ct);
+
+        Assert.False(await relay.Farewell.Task.WaitAsync(ct));
+        Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
+    }
+
+    /// <summary>
+    /// The kubelet's next chunk can take the way to the client after the guard's signal but before the seal's own look
+    /// at the boundary (here made certain by a client that reads slowly and a chunk queued first). At a boundary there
+    /// is no frame in flight, so none of that chunk may go: it would start a frame the seal then waits on, and cut.
+    /// </summary>
+    [Fact]
+    public async Task ToClient_ChunkThatTakesTheWayOnceSealingBeganAtABoundary_IsNotForwarded()
+    {
+        var ct = TestWait.Timeout();
+        var (client, gatewayToClient) = DuplexPipeStream.CreatePair(pauseWriterThreshold: 1024);
+        var (gatewayToKubelet, kubelet) = DuplexPipeStream.CreatePair();
+        await using var _ = kubelet;
+        var framing = PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.WebSocketUpgrade, StreamProtocols.RemoteCommandV5, ports: 0, recording: null);
+        using var seal = new PassthroughSeal(framing, gatewayToClient, gatewayToKubelet, new FakeTimeProvider());
+        using var ending = new CancellationTokenSource();
+        await using var guarded = seal.EndOn(ending.Token);
+        var whole = Frame(Binary, true, [1, .. new byte[4000]]);
+        var next = Frame(Binary, true, [1, .. new byte[100]]);
+
+        var first = seal.ToClientAsync(whole, ct);
+        Assert.False(first.IsCompleted, "the client's connection should hold the first chunk until the client reads");
+        var second = seal.ToClientAsync(next.AsMemory(0, 50), ct);
+        ending.Cancel();
+        var read = new byte[whole.Length];
+        await client.ReadExactlyAsync(read, ct);
+
+        Assert.True(await first);
+        Assert.False(await second.AsTask().WaitAsync(ct));
+        Assert.True(await seal.FarewellAsync(Reason).WaitAsync(ct));
+        await gatewayToClient.DisposeAsync();
+        var rest = new MemoryStream();
+        await client.CopyToAsync(rest, ct);
+        Assert.Equal(WebSocketFarewell(), rest.ToArray());
+    }
+
+    private static byte[] Write(SpdyFrameWriter writer, params SpdyFrame[] frames)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var frame in frames)
+        {
+            writer.Write(frame, output);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The client and the kubelet, each an in-memory connection to the gateway, with the pump and a seal between them
+    /// as UpgradeRelay sets them up; the pump's first-side-ended step writes the farewell and records whether it did.
+    /// </summary>
+    private sealed class Relay : IAsyncDisposable
+    {
+        private readonly DuplexPipeStream _gatewayToClient;
+        private readonly DuplexPipeStream _gatewayToKubelet;
+        private readonly PassthroughSeal _seal;
+
+        private Relay(PassthroughFraming framing)
+        {
+            (Client, _gatewayToClient) = DuplexPipeStream.CreatePair();
+            (_gatewayToKubelet, Kubelet) = DuplexPipeStream.CreatePair();
+            _seal = new PassthroughSeal(framing, _gatewayToClient, _gatewayToKubelet, Time);
+            _ = _seal.EndOn(Ending.Token);
+            Pumping = DuplexPump.RunAsync(_gatewayToClient, _gatewayToKubelet, TimeSpan.FromHours(1), Time, CancellationToken.None,
+                async () =>
+                {
+                    FirstSideEnded.TrySetResult();
+                    Farewell.TrySetResult(await _seal.FarewellAsync(Reason));
+                },
+                _seal);
+        }
+
+        public DuplexPipeStream Client { get; }
+
+        public DuplexPipeStream Kubelet { get; }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        /// <summary>The session guard's signal.</summary>
+        public CancellationTokenSource Ending { get; } = new();
+
+        public Task<PumpResult> Pumping { get; }
+
+        public TaskCompletionSource FirstSideEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<bool> Farewell { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static Relay WebSocket() =>
+            new(PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.WebSocketUpgrade, StreamProtocols.RemoteCommandV5, ports: 0, recording: null));
+
+        public static Relay Spdy() =>
+            new(PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.SpdyUpgrade, StreamProtocols.RemoteCommandV4, ports: 0, recording: null));
+
+        /// <summary>The kubelet sends <paramref name="bytes"/>, and the client reads them as they were.</summary>
+        public Task KubeletSendsAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => PassesAsync(bytes, Kubelet, Client, ct);
+
+        /// <summary>The client sends <paramref name="bytes"/>, and the kubelet reads them as they were.</summary>
+        public Task ClientSendsAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => PassesAsync(bytes, Client, Kubelet, ct);
+
+        /// <summary>
+        /// What the kubelet reads from here on; when the gateway cuts its side, the kubelet closes its own, as a real
+        /// one does (an in-memory connection, unlike a socket, does not end a read pending on the side that was cut).
+        /// </summary>
+        public async Task<byte[]> KubeletReadsToTheEndThenClosesAsync(CancellationToken ct)
+        {
+            var bytes = await ReadToEndAsync(Kubelet, ct);
+            await Kubelet.DisposeAsync();
+            return bytes;
+        }
+
+        /// <summary>Everything the client reads after the pump has ended and the gateway closed the client's connection, as UpgradeRelay does.</summary>
+        public async Task<byte[]> ClientReadsTheRestAsync(CancellationToken ct)
+        {
+            await _gatewayToClient.DisposeAsync();
+            return await ReadToEndAsync(Client, ct);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Ending.Cancel();
+            await _gatewayToClient.DisposeAsync();
+            await _gatewayToKubelet.DisposeAsync();
+            await Client.DisposeAsync();
+            await Kubelet.DisposeAsync();
+            await DuplexPump.Quietly(Pumping);
+            _seal.Dispose();
+            Ending.Dispose();
+        }
+
+        private static async Task PassesAsync(ReadOnlyMemory<byte> bytes, Stream from, Stream to, CancellationToken ct)
+        {
+            await from.WriteAsync(bytes, ct);
+            var read = new byte[bytes.Length];
+            await to.ReadExactlyAsync(read, ct);
+            Assert.Equal(bytes.ToArray(), read);
+        }
+
+        private static async Task<byte[]> ReadToEndAsync(Stream stream, CancellationToken ct)
+        {
+            var all = new MemoryStream();
+            await stream.CopyToAsync(all, ct);
+            return all.ToArray();
+        }
+    }
+}
