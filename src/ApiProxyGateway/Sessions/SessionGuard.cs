@@ -87,6 +87,7 @@ internal sealed class SessionGuard(
     internal async Task ReauthorizeAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var started = timeProvider.GetTimestamp();
         var freshness = settings.StreamReauthorizationInterval > TimeSpan.Zero ? settings.StreamReauthorizationInterval : TimeSpan.Zero;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ReviewParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(sessions.Streams.Where(s => s.End is null).ToArray(), parallel, async (stream, token) =>
@@ -121,6 +122,7 @@ internal sealed class SessionGuard(
 
             stream.UnknownSince = null;
         });
+        metrics.ReauthorizationRound(timeProvider.GetElapsedTime(started));
     }
 
     /// <summary>Why the certificate is refused now, or null while it is accepted.</summary>
