@@ -195,6 +195,11 @@ internal static partial class Driver
                     await IdleRoundAsync(new Topology(sandbox.Info), round, logs);
                 }
             }
+
+            if (settings.Runs("reauth"))
+            {
+                await ReauthorizationAsync();
+            }
         }
 
         /// <summary>
