@@ -72,4 +72,7 @@ internal static class EventIds
     public const int SessionConnectionEnded = 1501;
     public const int SessionReauthorizationUnavailable = 1502;
     public const int SessionCheckFailed = 1503;
+
+    // Sessions: re-authorization rounds (this hundred was given to them; the sessions' own hundred is 1500)
+    public const int SessionReauthorizationSlow = 1800;
 }
