@@ -30,6 +30,13 @@ internal static partial class Driver
             Notes.Add($"reauth: re-authorization every {interval.TotalSeconds:F0} s; affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, sandbox {Pinning.Affinity(sandbox.Info.SandboxProcessId)}");
             foreach (var mix in settings.ReauthorizationMixes)
             {
+                // The gateway and the kubelet each hold a descriptor per followed log (the clients share HTTP/2 connections).
+                if (mix.Streams + 2000 > FileLimit)
+                {
+                    Problems.Add($"reauth {mix.Name}: not measured, {mix.Streams} streams need more than the {FileLimit} descriptors a process may open here (ulimit -Hn)");
+                    continue;
+                }
+
                 await ReauthorizationMixAsync(sandbox.Info, mix, interval);
             }
         }
