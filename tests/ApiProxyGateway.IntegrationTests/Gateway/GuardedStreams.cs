@@ -18,8 +18,8 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
     public ProductionSandbox Sandbox => sandbox;
 
     /// <summary>
-    /// A new user allowed to read pods and their logs, exec into them and port-forward to them in demo, by a Role and
-    /// a RoleBinding named after it.
+    /// A new user allowed to read and watch pods, read their logs, exec into them and port-forward to them in demo, by a
+    /// Role and a RoleBinding named after it.
     /// </summary>
     public async Task<string> BoundUserAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
             ["kind"] = "Role",
             ["metadata"] = new JsonObject { ["name"] = user, ["namespace"] = "demo" },
             ["rules"] = new JsonArray(
-                Rule(["pods", "pods/log"], ["get", "list"]),
+                Rule(["pods", "pods/log"], ["get", "list", "watch"]),
                 Rule(["pods/exec", "pods/portforward"], ["get", "create"])), // a WebSocket exec is a GET: get, then create
         };
         using (var createdRole = await admin.PostAsJsonAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles", role, cancellationToken))
@@ -143,7 +143,8 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
     public int Reviews() =>
         sandbox.Host.RequestLog.Entries.Count(e => e.Method == "POST" && e.PathAndQuery.EndsWith("/subjectaccessreviews", StringComparison.Ordinal));
 
-    private async Task<JsonObject> CompletedAuditEventAsync(Func<JsonObject, bool> match, CancellationToken cancellationToken)
+    /// <summary>The first ResponseComplete audit event that <paramref name="match"/> picks.</summary>
+    public async Task<JsonObject> CompletedAuditEventAsync(Func<JsonObject, bool> match, CancellationToken cancellationToken)
     {
         var events = await sandbox.AuditEventsUntilAsync(
             e => match(e) && (string?)e["stage"] == "ResponseComplete",

@@ -76,6 +76,43 @@ public sealed class SessionGuardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForwardedWatch_RoleBindingDeleted_IsCutAndTheNextWatchGetsTheApiServers403()
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        var user = await _streams.BoundUserAsync(deadline);
+        using var invoker = GatewayClients.Invoker(_sandbox.Host, _streams.Certificate(user, TimeSpan.FromHours(1)));
+        const string Watch = "/api/v1/namespaces/demo/pods?watch=true";
+        using var response = await invoker.SendAsync(_sandbox.Request(HttpMethod.Get, Watch), deadline);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync(deadline);
+        var buffer = new byte[4096];
+        Assert.NotEqual(0, await body.ReadAsync(buffer, deadline)); // the pods' ADDED events
+
+        await _streams.UnbindAsync(user, deadline);
+        await TestWait.UntilAsync(
+            async token =>
+            {
+                try
+                {
+                    return await body.ReadAsync(buffer, token) == 0;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException)
+                {
+                    return true; // cut: a watch's body has no place for a reason
+                }
+            },
+            "the forwarded watch ends once its RoleBinding is gone",
+            TestWait.OperationTimeout,
+            deadline);
+
+        using var again = await invoker.SendAsync(_sandbox.Request(HttpMethod.Get, Watch), deadline);
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode); // what a client-go reflector gets when it watches again
+        var completed = await _streams.CompletedAuditEventAsync(e => (string?)e["user"]?["username"] == user && (string?)e["verb"] == "watch" && (int?)e["responseStatus"]?["code"] == 200, deadline);
+        Assert.Equal("forbidden", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
+        await _streams.SessionEndedCountedAsync("watch", "forbidden", deadline);
+    }
+
+    [Fact]
     public async Task Exec_ApiServerDownLongerThanTheGracePeriod_EndsSayingItCouldNotBeAuthorizedAgain()
     {
         var deadline = TestWait.Timeout(TestWait.OperationTimeout);
