@@ -51,7 +51,7 @@ internal sealed class GatewayMetrics
         _rejectedStreams = Meter.CreateCounter<long>("apiproxygateway.streams.rejected", "{stream}", "Streams refused by a concurrency limit, by limit.");
         _auditDropped = Meter.CreateCounter<long>("apiproxygateway.audit.events.dropped", "{event}", "Audit events dropped because the writer could not keep up.");
         _certificateReloads = Meter.CreateCounter<long>("apiproxygateway.certificate.reloads", "{reload}", "Certificate reloads by plane and result (a failed reload keeps the old material).");
-        _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy) and reason.");
+        _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy, watch) and reason.");
         _reauthorizationRound = Meter.CreateHistogram<double>("apiproxygateway.sessions.reauthorization.duration", "s", "Time a round of re-authorizing every open stream took, from the interval's tick to the last answer (a round is paced over the first half of the interval).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] });
         _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
