@@ -122,6 +122,46 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
         }
     }
 
+    /// <summary>Sends <paramref name="request"/> (a followed log, a watch) and returns its body once its first bytes arrived.</summary>
+    public static async Task<(HttpResponseMessage Response, Stream Body)> OpenFlowingAsync(HttpMessageInvoker invoker, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoker);
+        var response = await invoker.SendAsync(request, cancellationToken);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            Assert.NotEqual(0, await body.ReadAsync(new byte[4096], cancellationToken)); // it flows
+            return (response, body);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads <paramref name="body"/> until it ends or is cut; fails saying <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static Task UntilEndedAsync(Stream body, string what, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        return TestWait.UntilAsync(
+            async token =>
+            {
+                try
+                {
+                    return await body.ReadAsync(buffer, token) == 0;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException)
+                {
+                    return true; // cut: an HTTP body cannot say why in the middle
+                }
+            },
+            what,
+            timeout,
+            cancellationToken);
+    }
+
     /// <summary>The ResponseComplete audit event of the request whose URI holds <paramref name="marker"/>.</summary>
     public Task<JsonObject> CompletedAuditEventAsync(string marker, CancellationToken cancellationToken) =>
         CompletedAuditEventAsync(e => ((string?)e["requestURI"] ?? "").Contains(marker, StringComparison.Ordinal), cancellationToken);

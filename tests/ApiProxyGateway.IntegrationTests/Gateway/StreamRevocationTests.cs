@@ -99,29 +99,13 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         var user = await _streams.BoundUserAsync(deadline);
         using var certificate = _streams.Certificate(user, TimeSpan.FromHours(1));
         using var invoker = GatewayClients.Invoker(_sandbox.Host, certificate);
-        using var response = await _sandbox.FollowLogAsync(invoker, deadline);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await using var body = await response.Content.ReadAsStreamAsync(deadline);
-        var buffer = new byte[4096];
-        Assert.NotEqual(0, await body.ReadAsync(buffer, deadline)); // the log flows
+        var (response, body) = await GuardedStreams.OpenFlowingAsync(invoker, _sandbox.Request(HttpMethod.Get, ProductionSandbox.FollowedLog), deadline);
+        using var disposeResponse = response;
+        await using var disposeBody = body;
 
         _streams.RevokeAndPublish(certificate);
 
-        await TestWait.UntilAsync(
-            async token =>
-            {
-                try
-                {
-                    return await body.ReadAsync(buffer, token) == 0;
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException)
-                {
-                    return true; // cut: HTTP/1.1 cannot say why in the middle of a body
-                }
-            },
-            "the followed log ends once its certificate is revoked",
-            EndsWithin,
-            deadline);
+        await GuardedStreams.UntilEndedAsync(body, "the followed log ends once its certificate is revoked", EndsWithin, deadline);
         var completed = await _streams.CompletedAuditEventAsync(user, "log", deadline);
         Assert.Equal("certificate-revoked", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
         await _streams.SessionEndedCountedAsync("logs", "certificate-revoked", deadline);
