@@ -172,6 +172,14 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
             e => (string?)e["user"]?["username"] == user && (string?)e["objectRef"]?["subresource"] == subresource,
             cancellationToken);
 
+    /// <summary>That <paramref name="completed"/> (a stream's ResponseComplete audit event) says the gateway ended it for <paramref name="reason"/>, and that <c>/metrics</c> counts it.</summary>
+    public async Task EndedAuditedAndCountedAsync(JsonObject completed, string kind, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        Assert.Equal(reason, (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
+        await SessionEndedCountedAsync(kind, reason, cancellationToken);
+    }
+
     /// <summary>Until <c>/metrics</c> counts a <paramref name="kind"/> stream ended for <paramref name="reason"/>.</summary>
     public Task SessionEndedCountedAsync(string kind, string reason, CancellationToken cancellationToken) =>
         sandbox.ScrapeUntilAsync(

@@ -56,8 +56,7 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         Assert.Contains($"by the CRL '{_sandbox.Host.Pki.ClientCrl}' of 'CN=apiproxygateway-sandbox-cluster-ca'", exec.Error, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine($"kubectl exec ended {published.Elapsed.TotalSeconds:0.0} s after the CRL was published; it printed: {exec.Error}");
         var completed = await _streams.CompletedAuditEventAsync(marker, deadline);
-        Assert.Equal("certificate-revoked", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
-        await _streams.SessionEndedCountedAsync("exec", "certificate-revoked", deadline);
+        await _streams.EndedAuditedAndCountedAsync(completed, "exec", "certificate-revoked", deadline);
     }
 
     [Fact]
@@ -88,8 +87,7 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         }
 
         var completed = await _streams.CompletedAuditEventAsync(user, "portforward", deadline);
-        Assert.Equal("certificate-revoked", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
-        await _streams.SessionEndedCountedAsync("portforward", "certificate-revoked", deadline);
+        await _streams.EndedAuditedAndCountedAsync(completed, "portforward", "certificate-revoked", deadline);
     }
 
     [Fact]
@@ -107,8 +105,7 @@ public sealed class StreamRevocationTests : IAsyncLifetime
 
         await GuardedStreams.UntilEndedAsync(body, "the followed log ends once its certificate is revoked", EndsWithin, deadline);
         var completed = await _streams.CompletedAuditEventAsync(user, "log", deadline);
-        Assert.Equal("certificate-revoked", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
-        await _streams.SessionEndedCountedAsync("logs", "certificate-revoked", deadline);
+        await _streams.EndedAuditedAndCountedAsync(completed, "logs", "certificate-revoked", deadline);
     }
 
     [Fact]
@@ -150,7 +147,6 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         }
 
         var completed = await _streams.CompletedAuditEventAsync(open.Marker, deadline);
-        Assert.Equal("certificate-unknown-authority", (string?)completed["annotations"]?["apiproxygateway.io/ended-by"]);
-        await _streams.SessionEndedCountedAsync("exec", "certificate-unknown-authority", deadline);
+        await _streams.EndedAuditedAndCountedAsync(completed, "exec", "certificate-unknown-authority", deadline);
     }
 }
