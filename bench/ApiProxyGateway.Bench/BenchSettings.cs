@@ -1,3 +1,5 @@
+using ApiProxyGateway.Bench.Reauthorization;
+
 namespace ApiProxyGateway.Bench;
 
 /// <summary>How much of everything: the full run (figures for the report) or the smoke run (CI: does every path still work).</summary>
@@ -51,11 +53,20 @@ internal sealed record BenchSettings
     /// <summary>Port-forwards opened one after another per arm and round, for the time to a first byte.</summary>
     public required int StreamOpens { get; init; }
 
+    /// <summary>Scenario 6: the mixes of followed logs held open while the gateway re-authorizes them, one after another in one sandbox.</summary>
+    public required ReauthorizationMix[] ReauthorizationMixes { get; init; }
+
+    /// <summary>Scenario 6: the gateway's <c>--stream-reauthorization-interval</c>, short so that rounds come often.</summary>
+    public required TimeSpan ReauthorizationInterval { get; init; }
+
+    /// <summary>Scenario 6: intervals watched per mix, once a whole round has covered every stream.</summary>
+    public required int ReauthorizationIntervals { get; init; }
+
     /// <summary>The scenarios to run (<c>--only</c>); all of them by default.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel.</summary>
-    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel"];
+    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 reauth.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "reauth"];
 
     /// <summary>Some scenarios were left out: the report says so and bench/README.md is left alone.</summary>
     public bool Partial => Scenarios.Count < AllScenarios.Count;
@@ -88,6 +99,9 @@ internal sealed record BenchSettings
         TunnelStreamBytes = 128L << 20,
         TunnelRate = 100,
         StreamOpens = 100,
+        ReauthorizationMixes = [new("10 users × 100 pods × 10", 10, 100, 10), new("all distinct: 100 users × 100 pods", 100, 100, 1)],
+        ReauthorizationInterval = TimeSpan.FromSeconds(10),
+        ReauthorizationIntervals = 3,
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -113,5 +127,8 @@ internal sealed record BenchSettings
         TunnelStreamBytes = 4L << 20,
         TunnelRate = 100,
         StreamOpens = 5,
+        ReauthorizationMixes = [new("2 users × 10 pods × 5", 2, 10, 5), new("all distinct: 10 users × 10 pods", 10, 10, 1)],
+        ReauthorizationInterval = TimeSpan.FromSeconds(2),
+        ReauthorizationIntervals = 2,
     };
 }

@@ -195,6 +195,11 @@ internal static partial class Driver
                     await IdleRoundAsync(new Topology(sandbox.Info), round, logs);
                 }
             }
+
+            if (settings.Runs("reauth"))
+            {
+                await ReauthorizationAsync();
+            }
         }
 
         /// <summary>
@@ -203,7 +208,7 @@ internal static partial class Driver
         /// </summary>
         private int[] IdleLevels(bool logs)
         {
-            var limit = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FILE_LIMIT"), CultureInfo.InvariantCulture, out var n) ? n : 20000;
+            var limit = FileLimit;
             var cap = (limit - 2000) / (logs ? 1 : 2);
             var levels = settings.IdleLevels.Select(l => Math.Min(l, cap)).Distinct().ToArray();
             if (levels[^1] < settings.IdleLevels[^1])
@@ -213,6 +218,10 @@ internal static partial class Driver
 
             return levels;
         }
+
+        /// <summary>Descriptors a process may open here, as bench/run raised the limit (<c>ulimit -n</c>).</summary>
+        private static int FileLimit =>
+            int.TryParse(Environment.GetEnvironmentVariable("BENCH_FILE_LIMIT"), CultureInfo.InvariantCulture, out var n) ? n : 20000;
 
         private static string[] GatewayArguments() =>
         [

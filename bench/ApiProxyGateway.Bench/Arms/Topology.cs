@@ -52,7 +52,7 @@ internal sealed class Topology(SandboxInfo info)
         _ => throw new ArgumentException($"no arm {arm}", nameof(arm)),
     };
 
-    private static X509Certificate2 Load(string certificate, string key)
+    internal static X509Certificate2 Load(string certificate, string key)
     {
         using var ephemeral = X509Certificate2.CreateFromPemFile(certificate, key);
         // A PKCS#12 round trip gives the key a handle SslStream can use for client authentication on every platform.

@@ -107,6 +107,11 @@ internal static class ReportWriter
             Tunnel(md, summaries, s);
         }
 
+        if (s.Runs("reauth"))
+        {
+            ReauthorizationSection.Write(md, summaries, s);
+        }
+
         md.AppendLine("## Problems");
         md.AppendLine();
         md.AppendLine(run.Problems.Count == 0 ? "None: every request succeeded, every transfer matched its SHA-256, every idle stream proved open." : string.Join('\n', run.Problems.Select(p => "- " + p)));
@@ -335,6 +340,8 @@ internal static class ReportWriter
         table.AppendLine();
         TunnelTable(table, summaries, run.Settings.TunnelRate);
         table.AppendLine();
+        ReauthorizationSection.Table(table, summaries);
+        table.AppendLine();
         var hs = Cases(summaries, "handshakes").FirstOrDefault() ?? "";
         table.AppendLine(CultureInfo.InvariantCulture, $"mTLS handshakes/s: direct (API server alone) {Format(Find(summaries, "handshakes", hs, ArmNames.Direct, "handshakes"))}, gateway {Format(Find(summaries, "handshakes", hs, ArmNames.Gateway, "handshakes"))} ({Format(Find(summaries, "handshakes", hs, "gateway ÷ direct", "handshakes ratio"))} ×), nginx {Format(Find(summaries, "handshakes", hs, ArmNames.Nginx, "handshakes"))}, HAProxy {Format(Find(summaries, "handshakes", hs, ArmNames.Haproxy, "handshakes"))}.");
         table.Append(End);
@@ -354,10 +361,10 @@ internal static class ReportWriter
     private static IEnumerable<string> Cases(IReadOnlyList<Summary> summaries, string scenario) =>
         summaries.Where(s => s.Scenario == scenario).Select(s => s.Case).Distinct();
 
-    private static Summary? Find(IReadOnlyList<Summary> summaries, string scenario, string c, string arm, string metric) =>
+    internal static Summary? Find(IReadOnlyList<Summary> summaries, string scenario, string c, string arm, string metric) =>
         summaries.FirstOrDefault(s => s.Scenario == scenario && s.Case == c && s.Arm == arm && s.Metric == metric);
 
-    private static string Format(Summary? s)
+    internal static string Format(Summary? s)
     {
         if (s is null || double.IsNaN(s.Median))
         {

@@ -30,8 +30,11 @@ internal static class AuditServiceCollectionExtensions
             }
             finally
             {
+                // A pass-through request is the API server's to audit, unless the gateway answered it itself or cut it
+                // (a watch whose access was taken away): the API server cannot know why it ended.
                 var servedByGateway = context.Features.Get<ClassifiedRequest>()?.Route.IsServedByGateway == true;
-                if (servedByGateway || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
+                var endedByGateway = context.Features.Get<AuditEntry>()?.Annotations.ContainsKey(AuditEntry.EndedByAnnotation) == true;
+                if (servedByGateway || endedByGateway || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
                 {
                     recorder.Complete(context);
                 }

@@ -103,7 +103,8 @@ internal sealed class AccessReviewer : IDisposable
         }
     }
 
-    private static string Key(KubernetesUser user, ResourceAttributes attributes)
+    /// <summary>The question as one string: equal for the same user (name, UID, groups, extra) asking the same thing.</summary>
+    internal static string Key(KubernetesUser user, ResourceAttributes attributes)
     {
         // Unambiguous: every string is length-prefixed and every list count-prefixed, so no value a caller controls
         // (a group, an extra key or value) can pass for a separator or for another part of the question.

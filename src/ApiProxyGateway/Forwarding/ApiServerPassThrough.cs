@@ -1,9 +1,11 @@
+using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,6 +23,7 @@ internal sealed class ApiServerPassThrough(
     StreamLimiter limiter,
     StreamDrain drain,
     GatewayMetrics metrics,
+    LiveSessions sessions,
     IOptions<ApiServerOptions> options,
     ILogger<ApiServerPassThrough> logger)
 {
@@ -58,23 +61,40 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        // The API server authorized the watch once, when it opened; held to that access while it is open
+        // (SessionGuard), it is cut once the access is taken away, and the client's next watch gets the API server's 403.
+        using var live = request.Info is { IsResourceRequest: true, Verb: "watch" } info
+            ? sessions.Open(context, "watch", effective, [new ResourceAttributes("watch", info.ApiGroup, info.Resource, info.Subresource, info.Namespace, info.Name)])
+            : null;
+        await using var guarded = live?.Ending.Register(context.Abort);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose, live?.Ending ?? CancellationToken.None);
         metrics.StreamStarted("watch", "http");
+        var outcome = "completed";
         try
         {
-            await ForwardAsync(context, effective, request, longRunning: true, closing.Token);
+            await ForwardAsync(context, effective, request, longRunning: true, closing.Token, live);
         }
         finally
         {
-            metrics.StreamFinished("watch", "http", drain.StreamsMustClose.IsCancellationRequested ? "shutdown" : "completed", 0, 0);
+            if (live?.End is { } end)
+            {
+                outcome = end.EndedBy;
+                context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.EndedByAnnotation, end.EndedBy);
+            }
+            else if (drain.StreamsMustClose.IsCancellationRequested)
+            {
+                outcome = "shutdown";
+            }
+
+            metrics.StreamFinished("watch", "http", outcome, 0, 0);
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken)
+    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken, LiveStream? live = null)
     {
         var config = longRunning ? _longRunning : _ordinary;
         var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info)), cancellationToken);
-        if (error != ForwarderError.None)
+        if (error != ForwarderError.None && live?.End is null)
         {
             await ReportAsync(context, request, error);
         }

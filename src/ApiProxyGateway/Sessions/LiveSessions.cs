@@ -21,6 +21,9 @@ internal sealed class LiveSessions
 
     public ICollection<LiveStream> Streams => _streams.Keys;
 
+    /// <summary>Whether <paramref name="stream"/> is still open (not yet disposed).</summary>
+    public bool IsOpen(LiveStream stream) => _streams.ContainsKey(stream);
+
     /// <summary>Kestrel connection middleware, after TLS: holds the connection while it is open.</summary>
     public async Task TrackAsync(ConnectionContext connection, ConnectionDelegate next)
     {

@@ -24,7 +24,7 @@ internal sealed class LiveStream : IDisposable
         _release = release;
     }
 
-    /// <summary>exec, attach, portforward, logs or proxy: the metric label.</summary>
+    /// <summary>exec, attach, portforward, logs, proxy or watch: the metric label.</summary>
     public string Kind { get; }
 
     public X509Certificate2 Certificate { get; }

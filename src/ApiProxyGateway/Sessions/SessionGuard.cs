@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Authorization;
@@ -23,8 +24,14 @@ internal sealed class SessionGuard(
     TimeProvider timeProvider,
     ILogger<SessionGuard> logger) : BackgroundService
 {
-    /// <summary>Re-authorizations in flight at once: enough to get through thousands of streams, not a flood.</summary>
+    /// <summary>Re-authorizations in flight at once: the pace, not this, sets the rate; it bounds what a slow API server holds.</summary>
     private const int ReviewParallelism = 8;
+
+    /// <summary>
+    /// The share of the interval a round's questions are spread over: the rest is room for a slow API server before
+    /// the next round is due.
+    /// </summary>
+    private const double PacedShareOfInterval = 0.5;
 
     /// <summary>Time a stream is given to tell its client why before its connection is cut under it.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
@@ -83,44 +90,79 @@ internal sealed class SessionGuard(
         }
     }
 
-    /// <summary>Authorizes every open stream again, each question at most once per interval (the review cache shares answers).</summary>
+    /// <summary>
+    /// Authorizes every open stream again. Streams that were authorized with the same question (user and permission)
+    /// share one answer, and the questions are spread evenly over the first <see cref="PacedShareOfInterval"/> of the
+    /// interval with at most <see cref="ReviewParallelism"/> in flight (<see cref="PacedRound"/>): 10,000 open streams
+    /// cost the API server one review per distinct question per interval, as a trickle. Only an answer given during
+    /// this round counts (the review cache shares it with requests asking the same meanwhile); one from an earlier
+    /// round may predate a RoleBinding deleted since. Questions keep their place from round to round, so each is
+    /// asked about once an interval.
+    /// </summary>
     internal async Task ReauthorizeAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var freshness = settings.StreamReauthorizationInterval > TimeSpan.Zero ? settings.StreamReauthorizationInterval : TimeSpan.Zero;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ReviewParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(sessions.Streams.Where(s => s.End is null).ToArray(), parallel, async (stream, token) =>
+        var started = timeProvider.GetTimestamp();
+        var questions = StreamQuestion.Of(sessions.Streams.Where(s => s.End is null));
+        var unanswered = new ConcurrentDictionary<LiveStream, byte>();
+        await PacedRound.RunAsync(questions, settings.StreamReauthorizationInterval * PacedShareOfInterval, ReviewParallelism, timeProvider, async (question, token) =>
         {
-            foreach (var permission in stream.Permissions)
+            var open = question.Streams.Where(s => s.End is null && sessions.IsOpen(s)).ToList();
+            if (open.Count == 0)
             {
-                AccessDecision decision;
-                try
-                {
-                    decision = await reviewer.ReviewAsync(stream.User, permission, freshness, token);
-                }
-                catch (AuthorizationUnavailableException e)
-                {
-                    var now = timeProvider.GetUtcNow();
-                    stream.UnknownSince ??= now;
-                    SessionsLog.ReauthorizationUnavailable(logger, stream.Kind, stream.User.Name, e.Message);
-                    if (!settings.StreamReauthorizationFailOpen && now - stream.UnknownSince.Value >= settings.StreamReauthorizationGracePeriod)
-                    {
-                        Close(stream, new SessionEnd(SessionEnd.AuthorizationUnavailable, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"the stream could not be authorized again for {(now - stream.UnknownSince.Value).TotalSeconds:0}s: {e.Message}")));
-                    }
-
-                    return;
-                }
-
-                if (!decision.Allowed)
-                {
-                    Close(stream, new SessionEnd(SessionEnd.Forbidden, ForbiddenStatus.Message(stream.User, permission, decision.Reason)));
-                    return;
-                }
+                return; // ended since the round began
             }
 
+            AccessDecision decision;
+            try
+            {
+                decision = await reviewer.ReviewAsync(question.User, question.Permission, timeProvider.GetElapsedTime(started), token);
+            }
+            catch (AuthorizationUnavailableException e)
+            {
+                foreach (var stream in open)
+                {
+                    unanswered[stream] = 0;
+                    Unanswered(stream, e.Message, settings);
+                }
+
+                return;
+            }
+
+            if (!decision.Allowed)
+            {
+                foreach (var stream in open)
+                {
+                    Close(stream, new SessionEnd(SessionEnd.Forbidden, ForbiddenStatus.Message(stream.User, question.Permission, decision.Reason)));
+                }
+            }
+        }, cancellationToken);
+
+        var streams = questions.SelectMany(q => q.Streams).Distinct().ToList();
+        foreach (var stream in streams.Where(s => !unanswered.ContainsKey(s)))
+        {
             stream.UnknownSince = null;
-        });
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(started);
+        metrics.ReauthorizationRound(elapsed);
+        if (elapsed > settings.StreamReauthorizationInterval)
+        {
+            SessionsLog.ReauthorizationSlow(logger, streams.Count, questions.Count, elapsed, settings.StreamReauthorizationInterval);
+        }
+    }
+
+    /// <summary>The API server could not answer for the stream: it is closed once that has lasted the grace period, unless the settings say fail open.</summary>
+    private void Unanswered(LiveStream stream, string reason, SessionGuardOptions settings)
+    {
+        var now = timeProvider.GetUtcNow();
+        stream.UnknownSince ??= now;
+        SessionsLog.ReauthorizationUnavailable(logger, stream.Kind, stream.User.Name, reason);
+        if (!settings.StreamReauthorizationFailOpen && now - stream.UnknownSince.Value >= settings.StreamReauthorizationGracePeriod)
+        {
+            Close(stream, new SessionEnd(SessionEnd.AuthorizationUnavailable, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the stream could not be authorized again for {(now - stream.UnknownSince.Value).TotalSeconds:0}s: {reason}")));
+        }
     }
 
     /// <summary>Why the certificate is refused now, or null while it is accepted.</summary>

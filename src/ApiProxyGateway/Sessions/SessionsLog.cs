@@ -13,6 +13,9 @@ internal static partial class SessionsLog
     [LoggerMessage(EventIds.SessionReauthorizationUnavailable, LogLevel.Warning, "Could not re-authorize a {Kind} stream of user '{User}': {Reason}")]
     public static partial void ReauthorizationUnavailable(ILogger logger, string kind, string user, string reason);
 
+    [LoggerMessage(EventIds.SessionReauthorizationSlow, LogLevel.Warning, "Re-authorizing {Streams} open streams ({Questions} questions) took {Elapsed}, longer than the interval {Interval}: the API server answers too slowly for this many streams, so each is re-authorized less often")]
+    public static partial void ReauthorizationSlow(ILogger logger, int streams, int questions, TimeSpan elapsed, TimeSpan interval);
+
     [LoggerMessage(EventIds.SessionCheckFailed, LogLevel.Error, "A check of the open connections and streams failed; the next one runs as usual")]
     public static partial void CheckFailed(ILogger logger, Exception exception);
 }

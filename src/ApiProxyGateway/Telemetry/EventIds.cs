@@ -79,4 +79,7 @@ internal static class EventIds
     public const int RecordingFailed = 1602;
     public const int RecordingRemoved = 1603;
     public const int RecordingRetentionFailed = 1604;
+
+    // Sessions: re-authorization rounds (this hundred was given to them; the sessions' own hundred is 1500)
+    public const int SessionReauthorizationSlow = 1800;
 }

@@ -27,6 +27,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _certificateReloads;
     private readonly Counter<long> _egressDials;
     private readonly Counter<long> _sessionsEnded;
+    private readonly Histogram<double> _reauthorizationRound;
     private readonly Histogram<double> _egressDialDuration;
     private readonly UpDownCounter<long> _activeRecordings;
     private readonly Counter<long> _recordings;
@@ -53,7 +54,9 @@ internal sealed class GatewayMetrics
         _rejectedStreams = Meter.CreateCounter<long>("apiproxygateway.streams.rejected", "{stream}", "Streams refused by a concurrency limit, by limit.");
         _auditDropped = Meter.CreateCounter<long>("apiproxygateway.audit.events.dropped", "{event}", "Audit events dropped because the writer could not keep up.");
         _certificateReloads = Meter.CreateCounter<long>("apiproxygateway.certificate.reloads", "{reload}", "Certificate reloads by plane and result (a failed reload keeps the old material).");
-        _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy) and reason.");
+        _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy, watch) and reason.");
+        _reauthorizationRound = Meter.CreateHistogram<double>("apiproxygateway.sessions.reauthorization.duration", "s", "Time a round of re-authorizing every open stream took, from the interval's tick to the last answer (a round is paced over the first half of the interval).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] });
         _egressDials = Meter.CreateCounter<long>("apiproxygateway.egress.dials", "{dial}", "Connections opened to upstreams, by egress selection, protocol (direct, httpconnect, grpc), transport and result.");
         _egressDialDuration = Meter.CreateHistogram<double>("apiproxygateway.egress.dial.duration", "s", "Time to open a connection to an upstream through its egress (a Konnectivity server's answer included), by selection, protocol and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -131,6 +134,8 @@ internal sealed class GatewayMetrics
 
     public void SessionEnded(string kind, string reason) =>
         _sessionsEnded.Add(1, new TagList { { "kind", kind }, { "reason", reason } });
+
+    public void ReauthorizationRound(TimeSpan duration) => _reauthorizationRound.Record(duration.TotalSeconds);
 
     public void EgressDial(string selection, string protocol, string transport, string result, TimeSpan duration)
     {

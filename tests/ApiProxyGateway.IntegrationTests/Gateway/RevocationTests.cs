@@ -82,6 +82,26 @@ public sealed class RevocationTests
     }
 
     [Fact]
+    public async Task Crl_SignedWithAnotherKeyUnderTheIssuersName_IsRefusedKeepingTheOldOneAndCounted()
+    {
+        var setup = new CrlSetup(der: false);
+        await using var gateway = await GatewayUnderTest.StartAsync(setup.Settings);
+        using var stayer = gateway.User("stayer");
+        Assert.Equal(HttpStatusCode.OK, (await RequestAsync(gateway, stayer)).Code); // the first validation loads the CRLs here (the real host loads them at start)
+        var failure = $"apiproxygateway_certificate_reloads_total{{otel_scope_name=\"ApiProxyGateway\",plane=\"client-crl:{setup.CrlPath}\",result=\"failure\"}} 1";
+
+        // A forgery: the cluster CA's name, another key. It revokes nothing, so were it taken, the revoked certificate would pass.
+        using var impostor = TestPki.CreateAuthority("test-cluster-ca");
+        new OpensslCa(gateway.Pki.Directory, impostor).WriteCrl(setup.CrlPath);
+        await TestWait.UntilAsync(async _ => (await MetricsAsync(gateway)).Contains(failure, StringComparison.Ordinal), "a failed reload of the forged CRL is counted", Patience, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RequestAsync(gateway, setup.Revoked)).Code);
+        Assert.Equal(HttpStatusCode.OK, (await RequestAsync(gateway, stayer)).Code);
+        Assert.Contains(gateway.Logs.GetSnapshot(), record => record.Id.Id == EventIds.CertificatesRefused
+            && record.Message.Contains("names 'CN=test-cluster-ca' as its issuer, but no CA of that name in the client-CA bundle signed it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Crl_Stale_IsReportedByMetricAndWarningAndStillApplies()
     {
         var setup = new CrlSetup(der: false, stale: true);
