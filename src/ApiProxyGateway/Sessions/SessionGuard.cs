@@ -34,7 +34,7 @@ internal sealed class SessionGuard(
     private const double PacedShareOfInterval = 0.5;
 
     /// <summary>Time a stream is given to tell its client why before its connection is cut under it.</summary>
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(4);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -12,13 +12,20 @@ internal static class DuplexPump
     private const int BufferSize = 16 * 1024;
 
     /// <summary>
+    /// How long a client that was told why its stream ended keeps the connection to read it: kubectl port-forward,
+    /// for one, prints a forwarded connection's error only if it sees it before the connection's end.
+    /// </summary>
+    private static readonly TimeSpan FarewellLinger = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Copies both ways until a side ends, the stream idles out or <paramref name="cancellationToken"/> ends it; then
     /// <paramref name="firstSideEnded"/> runs, if given, before what is left is cut (a relay that owns the client's
-    /// side tells it why there, while nothing else writes to it). With a <paramref name="seal"/>, every chunk goes
+    /// side tells it why there, while nothing else writes to it, and returns whether it did: the client then has a
+    /// moment to read it before the rest is cut, unless it leaves first). With a <paramref name="seal"/>, every chunk goes
     /// through it, so that the stream can be ended at a frame boundary with a farewell.
     /// </summary>
     public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
-        Func<Task>? firstSideEnded = null, PassthroughSeal? seal = null)
+        Func<Task<bool>>? firstSideEnded = null, PassthroughSeal? seal = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -31,9 +38,9 @@ internal static class DuplexPump
         var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
             : first == up ? "client" : "upstream";
-        if (firstSideEnded is not null)
+        if (firstSideEnded is not null && await firstSideEnded())
         {
-            await firstSideEnded();
+            await Task.WhenAny(first == up ? down : up, Task.Delay(FarewellLinger, timeProvider));
         }
 
         await idle.StopAsync();

@@ -65,7 +65,7 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
         using var seal = new PassthroughSeal(framing, client, upstream, timeProvider);
         await using var guarded = stream.Session is { } session ? seal.EndOn(session.Ending) : default;
         stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
-            () => stream.EndedByGateway is { } end ? seal.FarewellAsync(end.Message) : Task.CompletedTask, seal));
+            () => stream.EndedByGateway is { } end ? seal.FarewellAsync(end.Message) : Task.FromResult(false), seal));
     }
 
     /// <summary>The protocol the kubelet chose: its WebSocket sub-protocol, or its X-Stream-Protocol-Version for SPDY.</summary>

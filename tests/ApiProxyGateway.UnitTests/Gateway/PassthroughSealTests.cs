@@ -31,7 +31,7 @@ public sealed class PassthroughSealTests
 
         // The clock never moves here: a seal that waited for anything would time the test out.
         relay.Ending.Cancel();
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
         Assert.Equal(WebSocketFarewell(), await relay.ClientReadsTheRestAsync(ct));
@@ -50,7 +50,7 @@ public sealed class PassthroughSealTests
         relay.Ending.Cancel();
         byte[] restThenNext = [.. stdout.AsSpan(1000), .. Frame(Binary, true, [1, .. "after the seal"u8])];
         await relay.Kubelet.WriteAsync(restThenNext, ct);
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
         var rest = await relay.ClientReadsTheRestAsync(ct);
@@ -68,7 +68,7 @@ public sealed class PassthroughSealTests
         _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
         Assert.Equal(WebSocketFarewell(closeOnly: true), await relay.ClientReadsTheRestAsync(ct));
@@ -87,7 +87,7 @@ public sealed class PassthroughSealTests
         relay.Time.Advance(PassthroughSeal.BoundaryWait - TimeSpan.FromMilliseconds(1));
         await relay.KubeletSendsAsync(stdout.AsMemory(1000, 1000), ct); // still flowing
         relay.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.False(await relay.Farewell.Task.WaitAsync(ct));
         Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
@@ -111,7 +111,7 @@ public sealed class PassthroughSealTests
         // The pump's side from the client ends only once it has read those bytes and the seal refused them.
         await relay.FirstSideEnded.Task.WaitAsync(ct);
         await relay.Kubelet.WriteAsync(stdout.AsMemory(1000), ct);
-        var result = await relay.Pumping.WaitAsync(ct);
+        var result = await relay.PumpEndsAsync(ct);
 
         Assert.Empty(await kubeletGot);
         Assert.Equal(("client", (long)before.Length), (result.EndedBy, result.BytesFromClient));
@@ -138,7 +138,7 @@ public sealed class PassthroughSealTests
         relay.Ending.Cancel();
         byte[] restThenNext = [.. replies.AsSpan(replies.Length - 100), .. Write(kubeletWriter, new SpdyDataFrame(3, true, "late"u8.ToArray()))];
         await relay.Kubelet.WriteAsync(restThenNext, ct);
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
         byte[] expected = [.. replies.AsSpan(replies.Length - 100), .. StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, [1u])];
@@ -157,7 +157,7 @@ public sealed class PassthroughSealTests
         _ = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
-        await relay.Pumping.WaitAsync(ct);
+        await relay.PumpEndsAsync(ct);
 
         Assert.False(await relay.Farewell.Task.WaitAsync(ct));
         Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
@@ -229,7 +229,9 @@ public sealed class PassthroughSealTests
                 async () =>
                 {
                     FirstSideEnded.TrySetResult();
-                    Farewell.TrySetResult(await _seal.FarewellAsync(Reason));
+                    var told = await _seal.FarewellAsync(Reason);
+                    Farewell.TrySetResult(told);
+                    return told;
                 },
                 _seal);
         }
@@ -254,6 +256,20 @@ public sealed class PassthroughSealTests
 
         public static Relay Spdy() =>
             new(PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.SpdyUpgrade, StreamProtocols.RemoteCommandV4, ports: 0, recording: null));
+
+        /// <summary>
+        /// The pump's end: a client that was told why leaves (the pump lets it read for a moment, until it does), as
+        /// kubectl exec does once it has the Status.
+        /// </summary>
+        public async Task<PumpResult> PumpEndsAsync(CancellationToken ct)
+        {
+            if (await Task.WhenAny(Farewell.Task, Pumping).WaitAsync(ct) == Farewell.Task && await Farewell.Task)
+            {
+                await Client.Output.CompleteAsync();
+            }
+
+            return await Pumping.WaitAsync(ct);
+        }
 
         /// <summary>The kubelet sends <paramref name="bytes"/>, and the client reads them as they were.</summary>
         public Task KubeletSendsAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => PassesAsync(bytes, Kubelet, Client, ct);
