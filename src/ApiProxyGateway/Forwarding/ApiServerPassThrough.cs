@@ -47,7 +47,7 @@ internal sealed class ApiServerPassThrough(
 
         if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
-            await ForwardAsync(context, effective, request, longRunning: false, context.RequestAborted);
+            await ForwardAsync(context, request, Transformer(context, effective, request, longRunning: false), _ordinary, context.RequestAborted);
             return;
         }
 
@@ -58,11 +58,28 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        // A watch ends between two events when the drain is over (a JSON one with a last event saying why, see
+        // below); anything else, or a watch whose framing the gateway does not know, is cut.
+        var transformer = Transformer(context, effective, request, longRunning: true);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        await using var cut = drain.StreamsMustClose.Register(() =>
+        {
+            if (transformer.Watch is null)
+            {
+                closing.Cancel();
+            }
+        });
         metrics.StreamStarted("watch", "http");
         try
         {
-            await ForwardAsync(context, effective, request, longRunning: true, closing.Token);
+            await ForwardAsync(context, request, transformer, _longRunning, closing.Token);
+            if (transformer.Watch is { EndedByDrain: true } && IsJson(context.Response.ContentType) && !context.RequestAborted.IsCancellationRequested)
+            {
+                // As the API server ends a watch it cannot continue: an ERROR event with a Status. client-go's reflectors
+                // watch again after the Retry-After without listing again (429); kubectl get -w prints the message.
+                var status = KubernetesStatus.Serialize(StreamDrain.Status);
+                await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{status}}}\n", context.RequestAborted);
+            }
         }
         finally
         {
@@ -70,10 +87,16 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken)
+    private ApiServerTransformer Transformer(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning) =>
+        new(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info),
+            longRunning && request.Info.Verb == "watch" ? drain.StreamsMustClose : CancellationToken.None);
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && (contentType == "application/json" || contentType.StartsWith("application/json;", StringComparison.Ordinal));
+
+    private async Task ForwardAsync(HttpContext context, ClassifiedRequest request, ApiServerTransformer transformer, ForwarderRequestConfig config, CancellationToken cancellationToken)
     {
-        var config = longRunning ? _longRunning : _ordinary;
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info)), cancellationToken);
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, transformer, cancellationToken);
         if (error != ForwarderError.None)
         {
             await ReportAsync(context, request, error);

@@ -69,7 +69,8 @@ internal sealed class PodStreamHandler(
         // Held to its access while it is open: ended, with the reason, if the certificate is revoked or the
         // permissions are taken away (SessionGuard).
         using var live = sessions.Open(context, StreamTracker.KindOf(subresource), user, permissions);
-        using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        // The drain ends a registered stream through its session, so its client is told why (StreamDrain).
+        using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, live is null ? drain.StreamsMustClose : CancellationToken.None);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(closingExceptGuard.Token, live?.Ending ?? CancellationToken.None);
         await relays.RunAsync(located with { Closing = closing.Token, ClosingExceptGuard = closingExceptGuard.Token, ShuttingDown = drain.StreamsMustClose, Session = live }, protocol);
     }

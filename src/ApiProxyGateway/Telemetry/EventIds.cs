@@ -72,4 +72,9 @@ internal static class EventIds
     public const int SessionConnectionEnded = 1501;
     public const int SessionReauthorizationUnavailable = 1502;
     public const int SessionCheckFailed = 1503;
+
+    // Drain (shutdown with replicas: the listener closing, the drain period ending, requests refused meanwhile)
+    public const int ListenerClosing = 1700;
+    public const int DrainOver = 1701;
+    public const int RefusedWhileDraining = 1702;
 }
