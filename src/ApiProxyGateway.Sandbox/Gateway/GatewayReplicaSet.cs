@@ -158,14 +158,15 @@ internal sealed class GatewayReplicaSet : IAsyncDisposable
         }
 
         var exitedAfter = time.GetElapsedTime(terminated);
-        await old.Process.DisposeAsync(); // kills it if it is still there
         var exitCode = killed ? -1 : await old.Process.WaitForExitAsync(cancellationToken);
-        var outAfter = await outOfRotation;
-        await balancer.DisableAsync(slot, cancellationToken);
         lock (_running)
         {
             _running.Remove(slot);
         }
+
+        await old.Process.DisposeAsync(); // kills it if it is still there
+        var outAfter = await outOfRotation;
+        await balancer.DisableAsync(slot, cancellationToken);
 
         GatewayLog.Replaced(_logger, old.Info.Name, outAfter?.TotalSeconds, exitCode, exitedAfter.TotalSeconds);
         return new ReplicaReplacement(old.Info.Name, fresh.Name, readyAfter, outAfter, exitedAfter, exitCode, killed);

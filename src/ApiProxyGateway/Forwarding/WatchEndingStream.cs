@@ -42,13 +42,14 @@ internal sealed class WatchEndingStream(Stream inner, bool lengthPrefixed, Cance
             return 0;
         }
 
-        if (!AtBoundary || buffer.IsEmpty)
+        if (!AtBoundary)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken);
             return Track(buffer.Span[..read]);
         }
 
-        // Between events: the drain may end the watch here, even while the API server has nothing to send.
+        // Between events: the drain may end the watch here, even while the API server has nothing to send (YARP waits
+        // for data with a zero-byte read, whose 0 is not the end; the read after it is).
         if (drained.IsCancellationRequested)
         {
             _ended = true;

@@ -59,7 +59,48 @@ internal sealed class UpgradeRelay(IOptions<StreamingOptions> options, TimeProvi
 
         await using var client = await upgrade.UpgradeAsync();
         stream.Tracker.Started(ProtocolLabel(token, response));
-        stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
+        if (!string.Equals(token, StreamProtocols.WebSocketUpgrade, StringComparison.OrdinalIgnoreCase))
+        {
+            // SPDY carries no reason a client prints: a stream the gateway ends is cut.
+            stream.Tracker.Finished(await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.Closing));
+            return;
+        }
+
+        // A WebSocket the gateway ends (drain, session guard) loses the kubelet's side first; between two of the
+        // kubelet's frames the client is then told why: a Status on the error channel for a command, and a close.
+        var frames = new WebSocketFrameTracker(client);
+        var subprotocol = response.Headers.TryGetValues(StreamProtocols.WebSocketProtocolHeader, out var chosen) ? chosen.FirstOrDefault() : null;
+        await using var guarded = stream.Session?.Ending.Register(() => upstream.Dispose());
+        stream.Tracker.Finished(await DuplexPump.RunAsync(frames, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
+            () => TellAsync(frames, stream, subprotocol)));
+    }
+
+    private static async Task TellAsync(WebSocketFrameTracker client, StreamContext stream, string? subprotocol)
+    {
+        if (stream.EndedByGateway is not { } end || !client.AtBoundary || client.CloseSent)
+        {
+            return;
+        }
+
+        var command = stream.Subresource is PodSubresource.Exec or PodSubresource.Attach ? ErrorChannel.Failure(subprotocol, end.Message) : null;
+        var reason = System.Text.Encoding.UTF8.GetBytes(GatewayClose.Reason(end.Message));
+        var close = new byte[2 + reason.Length];
+        // After a Status the close is a normal one: client-go reads the error channel to its end and prints the Status.
+        var code = command is null ? GatewayClose.Status(end) : System.Net.WebSockets.WebSocketCloseStatus.NormalClosure;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(close, (ushort)code);
+        reason.CopyTo(close, 2);
+        byte[] frames = command is var (payload, type)
+            ? [.. WebSocketFrameTracker.Frame(type == System.Net.WebSockets.WebSocketMessageType.Text ? (byte)0x1 : (byte)0x2, payload), .. WebSocketFrameTracker.Frame(0x8, close)]
+            : WebSocketFrameTracker.Frame(0x8, close);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await client.WriteOwnAsync(frames, deadline.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone already.
+        }
     }
 
     /// <summary>The metrics label: spdy, or the WebSocket sub-protocol the kubelet chose (one of a fixed few labels).</summary>
