@@ -102,6 +102,21 @@ internal sealed class GatewayReplicaSet : IAsyncDisposable
         }
     }
 
+    /// <summary>One step of a roll: replaces the replica named <paramref name="name"/>.</summary>
+    public async Task<ReplicaReplacement> ReplaceAsync(string name, CancellationToken cancellationToken)
+    {
+        await _rolling.WaitAsync(cancellationToken);
+        try
+        {
+            var slot = Replicas.FirstOrDefault(r => r.Name == name)?.Slot ?? throw new ArgumentException($"No gateway replica \"{name}\" is running.", nameof(name));
+            return await ReplaceAsync(slot, cancellationToken);
+        }
+        finally
+        {
+            _rolling.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         List<GatewayProcess> processes;

@@ -123,6 +123,10 @@ public sealed class SandboxHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<GatewayReplica> GatewayReplicas => _replicas?.Replicas ?? [];
 
+    /// <summary>One step of <see cref="RollGatewaysAsync"/>: a new replica starts and enters rotation, then replica <paramref name="name"/> gets SIGTERM and drains.</summary>
+    public Task<ReplicaReplacement> ReplaceGatewayReplicaAsync(string name, CancellationToken cancellationToken = default) =>
+        _replicas?.ReplaceAsync(name, cancellationToken) ?? throw new InvalidOperationException("Replacing a replica needs gateway replicas (--gateway-replicas 2 or more).");
+
     /// <summary>With replicas, the HAProxy process in front of them; otherwise null.</summary>
     public int? BalancerProcessId => _replicas?.BalancerProcessId;
 
