@@ -51,11 +51,23 @@ internal sealed record BenchSettings
     /// <summary>Port-forwards opened one after another per arm and round, for the time to a first byte.</summary>
     public required int StreamOpens { get; init; }
 
+    /// <summary>Rolling restarts measured (scenario 6), each in a fresh sandbox with two replicas.</summary>
+    public required int RollingRounds { get; init; }
+
+    /// <summary>Short requests per second of each kind (get pod, pods/proxy) while the replicas are rolled.</summary>
+    public required double RollingRate { get; init; }
+
+    /// <summary>kubectl streams of each kind (watch, logs -f, exec, port-forward) held open through a roll.</summary>
+    public required int RollingStreams { get; init; }
+
+    /// <summary>The replicas' shutdown settings in scenario 6: the gateway's defaults in a full run, short ones in a smoke run.</summary>
+    public required string[] RollingShutdown { get; init; }
+
     /// <summary>The scenarios to run (<c>--only</c>); all of them by default.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel.</summary>
-    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel"];
+    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 rolling.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "rolling"];
 
     /// <summary>Some scenarios were left out: the report says so and bench/README.md is left alone.</summary>
     public bool Partial => Scenarios.Count < AllScenarios.Count;
@@ -88,6 +100,10 @@ internal sealed record BenchSettings
         TunnelStreamBytes = 128L << 20,
         TunnelRate = 100,
         StreamOpens = 100,
+        RollingRounds = 2,
+        RollingRate = 50,
+        RollingStreams = 3,
+        RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:05", "--Shutdown:DrainPeriod=00:00:30"],
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -113,5 +129,9 @@ internal sealed record BenchSettings
         TunnelStreamBytes = 4L << 20,
         TunnelRate = 100,
         StreamOpens = 5,
+        RollingRounds = 1,
+        RollingRate = 20,
+        RollingStreams = 1,
+        RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:02", "--Shutdown:DrainPeriod=00:00:02"],
     };
 }
