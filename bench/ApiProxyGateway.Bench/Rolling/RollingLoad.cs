@@ -82,7 +82,14 @@ internal sealed class RollingLoad(HttpClient client, Uri uri, double rate)
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
         {
-            Fail($"{e.GetType().Name}: {e.Message}");
+            // The innermost exception says what happened (a refused connection, a handshake cut, a timeout).
+            var cause = e;
+            while (cause.InnerException is { } inner)
+            {
+                cause = inner;
+            }
+
+            Fail($"{e.GetType().Name}: {e.Message}{(cause == e ? "" : $" ({cause.GetType().Name}: {cause.Message})")}");
         }
     }
 
@@ -91,7 +98,8 @@ internal sealed class RollingLoad(HttpClient client, Uri uri, double rate)
         Interlocked.Increment(ref _failed);
         if (FirstFailures.Count < 5)
         {
-            FirstFailures.Enqueue(reason);
+            // The wall-clock time, to read beside the sandbox's log of the roll's steps.
+            FirstFailures.Enqueue($"{DateTime.Now:HH:mm:ss.f} {reason}");
         }
     }
 }
