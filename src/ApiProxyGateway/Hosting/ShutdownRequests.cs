@@ -1,6 +1,7 @@
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Streaming;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -27,7 +28,12 @@ internal static class ShutdownRequests
                 return;
             }
 
-            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            // Not on an upgrade: its connection becomes the stream, which the drain ends in its own way.
+            if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true })
+            {
+                context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            }
+
             if (drain.ListenerClosed.IsCancellationRequested)
             {
                 DrainLog.RefusedWhileDraining(logger, context.Request.Method, context.Request.Path);
