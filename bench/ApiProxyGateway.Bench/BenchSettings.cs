@@ -61,12 +61,23 @@ internal sealed record BenchSettings
 
     /// <summary>Scenario 6: intervals watched per mix, once a whole round has covered every stream.</summary>
     public required int ReauthorizationIntervals { get; init; }
+    /// <summary>Rolling restarts measured (scenario 7), each in a fresh sandbox with two replicas.</summary>
+    public required int RollingRounds { get; init; }
+
+    /// <summary>Short requests per second of each kind (get pod, pods/proxy) while the replicas are rolled.</summary>
+    public required double RollingRate { get; init; }
+
+    /// <summary>kubectl streams of each kind (watch, logs -f, exec, port-forward) held open through a roll.</summary>
+    public required int RollingStreams { get; init; }
+
+    /// <summary>The replicas' shutdown settings in scenario 7: the gateway's defaults in a full run, short ones in a smoke run.</summary>
+    public required string[] RollingShutdown { get; init; }
 
     /// <summary>The scenarios to run (<c>--only</c>); all of them by default.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 reauth.</summary>
-    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "reauth"];
+    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 reauth, 7 rolling.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "reauth", "rolling"];
 
     /// <summary>Some scenarios were left out: the report says so and bench/README.md is left alone.</summary>
     public bool Partial => Scenarios.Count < AllScenarios.Count;
@@ -102,6 +113,10 @@ internal sealed record BenchSettings
         ReauthorizationMixes = [new("10 users × 100 pods × 10", 10, 100, 10), new("all distinct: 100 users × 100 pods", 100, 100, 1)],
         ReauthorizationInterval = TimeSpan.FromSeconds(10),
         ReauthorizationIntervals = 3,
+        RollingRounds = 2,
+        RollingRate = 50,
+        RollingStreams = 3,
+        RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:05", "--Shutdown:DrainPeriod=00:00:30"],
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -130,5 +145,9 @@ internal sealed record BenchSettings
         ReauthorizationMixes = [new("2 users × 10 pods × 5", 2, 10, 5), new("all distinct: 10 users × 10 pods", 10, 10, 1)],
         ReauthorizationInterval = TimeSpan.FromSeconds(2),
         ReauthorizationIntervals = 2,
+        RollingRounds = 1,
+        RollingRate = 20,
+        RollingStreams = 1,
+        RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:02", "--Shutdown:DrainPeriod=00:00:02"],
     };
 }

@@ -185,6 +185,11 @@ internal static partial class Driver
                 }
             }
 
+            if (settings.Runs("rolling"))
+            {
+                await RollingAsync(scenario);
+            }
+
             for (var round = 1; !settings.Smoke && settings.Runs("idle") && round <= settings.IdleRounds; round++)
             {
                 // A fresh gateway for each kind and round: RSS growth only means something in a process that has not

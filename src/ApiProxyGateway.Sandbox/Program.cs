@@ -53,7 +53,17 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 try
 {
     await using var host = await SandboxHost.StartAsync(commandLine.Options, loggerFactory, stop.Token);
-    Console.WriteLine(ReadyBanner.For(host));
+    Console.WriteLine(ReadyBanner.For(host, commandLine.Roll));
+    while (commandLine.Roll && !stop.IsCancellationRequested)
+    {
+        // Each step is logged as it happens: the new replica in rotation, the old one out of it, drained and gone.
+        await Task.Delay(SandboxCommandLine.RollPause, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (!stop.IsCancellationRequested)
+        {
+            await host.RollGatewaysAsync(stop.Token);
+        }
+    }
+
     await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     return 0;
 }

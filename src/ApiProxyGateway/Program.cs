@@ -41,13 +41,15 @@ builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, w
 var app = builder.Build();
 
 // Middleware order: the operations listener's own small pipeline (metrics, health) branches off first; on the API
-// port, errors become Status bodies, requests are measured and audited, then classified once from the raw target as
+// port, errors become Status bodies, requests are measured, asked to move to another replica while this one shuts
+// down (refused with 429 once its listener has closed), audited, then classified once from the raw target as
 // kube-apiserver would read it (ambiguous ones are refused), the client certificate is authenticated, an
 // authenticated caller is required, and the classification picks the handler: the gateway's own routes, else the
 // pass-through to the API server.
 app.UseOperationsEndpoints();
 app.UseKubernetesStatusForUnhandledErrors();
 app.UseRequestMetrics();
+app.UseShutdownRequests();
 app.UseAudit();
 app.UseRequestClassification();
 app.UseAuthentication();

@@ -27,7 +27,8 @@ internal static class TestSandbox
         var host = await SandboxHost.StartAsync(options, cancellationToken);
         try
         {
-            if (options.StartGateway)
+            // Replicas are each ready, and in the balancer's rotation, when the sandbox returns.
+            if (options.StartGateway && options.GatewayReplicas == 1)
             {
                 await WaitUntilGatewayReadyAsync(host, cancellationToken);
             }

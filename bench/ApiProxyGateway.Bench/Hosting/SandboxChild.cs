@@ -1,16 +1,19 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApiProxyGateway.Sandbox.Gateway;
 using ApiProxyGateway.Sandbox.Hosting;
 using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Bench.Hosting;
 
 /// <summary>
-/// <c>sandbox --state DIR --scenario FILE --info FILE [--egress grpc|http-connect] [--gateway-arg ARG]…</c>: runs the
-/// sandbox (and so the gateway and the pods) in its own process, which the driver pins to the server core; writes
-/// <see cref="SandboxInfo"/> when every pod is ready and stays up until SIGTERM. With <c>--egress</c> the node sits
-/// behind a konnectivity-agent and the gateway reaches it through konnectivity-server's Unix domain socket.
+/// <c>sandbox --state DIR --scenario FILE --info FILE [--egress grpc|http-connect] [--replicas N --roll-result FILE]
+/// [--gateway-arg ARG]…</c>: runs the sandbox (and so the gateway and the pods) in its own process, which the driver
+/// pins to the server core; writes <see cref="SandboxInfo"/> when every pod is ready and stays up until SIGTERM. With
+/// <c>--egress</c> the node sits behind a konnectivity-agent and the gateway reaches it through konnectivity-server's
+/// Unix domain socket. With <c>--replicas</c> N gateways run behind HAProxy, and each SIGHUP rolls them once, writing
+/// what each step took (<see cref="ReplicaReplacement"/>s, JSON) to the roll-result file.
 /// </summary>
 internal static class SandboxChild
 {
@@ -18,6 +21,8 @@ internal static class SandboxChild
     {
         string? state = null, scenario = null, info = null;
         EgressProtocol? egress = null;
+        var replicas = 1;
+        string? rollResult = null;
         var gatewayArgs = new List<string>();
         for (var i = 0; i + 1 < args.Count; i += 2)
         {
@@ -28,6 +33,8 @@ internal static class SandboxChild
                 case "--info": info = args[i + 1]; break;
                 case "--gateway-arg": gatewayArgs.Add(args[i + 1]); break;
                 case "--egress": egress = EgressFlag(args[i + 1]); break;
+                case "--replicas": replicas = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--roll-result": rollResult = args[i + 1]; break;
                 default: throw new ArgumentException($"unknown flag {args[i]}");
             }
         }
@@ -55,7 +62,9 @@ internal static class SandboxChild
             GatewayStartTimeout = TimeSpan.FromSeconds(90),
             Egress = egress,
             EgressTransport = EgressTransport.Uds,
+            GatewayReplicas = replicas,
         });
+        using var rolls = rollResult is null ? null : RollOnSighup(host, rollResult, stop.Token);
         var pods = await WaitForPodsAsync(host, stop.Token);
         var node = BenchScenario.Node;
         var result = new SandboxInfo
@@ -83,6 +92,28 @@ internal static class SandboxChild
 
         return 0;
     }
+
+    /// <summary>Each SIGHUP rolls the replicas once (one roll at a time) and writes the steps to <paramref name="resultPath"/>.</summary>
+    private static PosixSignalRegistration RollOnSighup(SandboxHost host, string resultPath, CancellationToken stop) =>
+        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = Task.Run(async () =>
+            {
+                object result;
+                try
+                {
+                    result = new { Steps = await host.RollGatewaysAsync(stop) };
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    result = new { Error = e.Message };
+                }
+
+                await File.WriteAllTextAsync(resultPath + ".tmp", JsonSerializer.Serialize(result), CancellationToken.None);
+                File.Move(resultPath + ".tmp", resultPath, overwrite: true);
+            }, stop);
+        });
 
     /// <summary>The sandbox's own spelling of <c>--egress</c>.</summary>
     public static string EgressFlag(EgressProtocol egress) => egress switch

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ApiProxyGateway.Bench.Measure;
+using ApiProxyGateway.Sandbox.Gateway;
 using ApiProxyGateway.Sandbox.Konnectivity;
 
 namespace ApiProxyGateway.Bench.Hosting;
@@ -22,9 +24,9 @@ internal sealed class SandboxProcess : IAsyncDisposable
     /// Starts a sandbox with its state in WORK/sandbox, or with <paramref name="egress"/> in WORK/sandbox-grpc or
     /// WORK/sandbox-http-connect (its node behind a konnectivity-agent), so one of each kind may run at once.
     /// </summary>
-    public static async Task<SandboxProcess> StartAsync(string workDirectory, string scenario, IEnumerable<string> gatewayArguments, EgressProtocol? egress = null)
+    public static async Task<SandboxProcess> StartAsync(string workDirectory, string scenario, IEnumerable<string> gatewayArguments, EgressProtocol? egress = null, int replicas = 1)
     {
-        var name = egress is { } e ? "sandbox-" + SandboxChild.EgressFlag(e) : "sandbox";
+        var name = egress is { } e ? "sandbox-" + SandboxChild.EgressFlag(e) : replicas > 1 ? "sandbox-replicas" : "sandbox";
         var state = Path.Combine(workDirectory, name);
         if (egress is not null && Encoding.UTF8.GetByteCount(KonnectivityPlane.SocketPathIn(state)) > KonnectivityPlane.MaximumSocketPathLength)
         {
@@ -39,6 +41,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
         [
             "exec", dll, "sandbox", "--state", state, "--scenario", scenario, "--info", infoPath,
             .. egress is { } protocol ? ["--egress", SandboxChild.EgressFlag(protocol)] : Array.Empty<string>(),
+            .. replicas > 1 ? ["--replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "--roll-result", RollResultPath(workDirectory)] : Array.Empty<string>(),
             .. gatewayArguments.SelectMany(a => new[] { "--gateway-arg", a }),
         ];
         var child = ChildProcess.Start(Pinning.Start(Pinning.ServerCores, Environment.ProcessPath ?? "dotnet", args), Path.Combine(workDirectory, name + ".log"));
@@ -60,5 +63,37 @@ internal sealed class SandboxProcess : IAsyncDisposable
         return new SandboxProcess(child, info);
     }
 
+    /// <summary>
+    /// With replicas: rolls them once (SIGHUP to the sandbox child, which writes the steps when the roll is over) and
+    /// returns each replica's replacement.
+    /// </summary>
+    public async Task<IReadOnlyList<ReplicaReplacement>> RollAsync(string workDirectory, TimeSpan timeout)
+    {
+        var result = RollResultPath(workDirectory);
+        File.Delete(result);
+        using (var hup = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-HUP", _child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false }))
+        {
+            hup?.WaitForExit();
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (!File.Exists(result))
+        {
+            if (_child.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the roll did not finish within {timeout}; last lines of the sandbox's log:\n{_child.Tail(20)}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        var outcome = JsonSerializer.Deserialize<RollOutcome>(await File.ReadAllTextAsync(result))!; // ! written whole by the child (moved into place)
+        return outcome.Error is { } error ? throw new InvalidOperationException($"the roll failed: {error}") : outcome.Steps ?? [];
+    }
+
     public ValueTask DisposeAsync() => _child.DisposeAsync();
+
+    private static string RollResultPath(string workDirectory) => Path.Combine(workDirectory, "sandbox-replicas-roll.json");
+
+    private sealed record RollOutcome(IReadOnlyList<ReplicaReplacement>? Steps, string? Error);
 }

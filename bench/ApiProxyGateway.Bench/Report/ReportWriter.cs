@@ -10,7 +10,7 @@ namespace ApiProxyGateway.Bench.Report;
 /// chart in bench/README.md (between its <c>latest</c> markers). A smoke run writes under results/tmp only; a run of
 /// some scenarios only (<c>--only</c>) names them in its files and leaves bench/README.md alone.
 /// </summary>
-internal static class ReportWriter
+internal static partial class ReportWriter
 {
     private const string Begin = "<!-- latest:begin -->";
     private const string End = "<!-- latest:end -->";
@@ -110,6 +110,11 @@ internal static class ReportWriter
         if (s.Runs("reauth"))
         {
             ReauthorizationSection.Write(md, summaries, s);
+        }
+
+        if (s.Runs("rolling"))
+        {
+            Rolling(md, summaries, s);
         }
 
         md.AppendLine("## Problems");

@@ -10,7 +10,8 @@ namespace ApiProxyGateway.Sandbox.Addressing;
 /// Plan: API server <c>127.B.0.1:6443</c>; gateway <c>127.B.0.2:8443</c>; konnectivity-server <c>127.B.0.3</c>
 /// (frontend 8090, agents 8091, as konnectivity-server's default ports); node N (1-based) <c>127.B.1.N</c> with its
 /// kubelet on 10250; service cluster IPs <c>127.B.2.x</c> (never dialled: services are reached through endpoints);
-/// pods on node N <c>127.B.(10+N).x</c>.
+/// pods on node N <c>127.B.(10+N).x</c>. With gateway replicas, <c>127.B.0.2:8443</c> is the load balancer and the
+/// replicas' slots are <c>127.B.0.(10+S)</c> (API on 8443, operations on 8081).
 /// </remarks>
 public sealed record AddressPlan
 {
@@ -23,6 +24,9 @@ public sealed record AddressPlan
     public const int KubeletPort = 10250;
     public const int KonnectivityServerPort = 8090;
     public const int KonnectivityAgentPort = 8091;
+
+    /// <summary>The most gateway replicas a sandbox runs behind its load balancer (one more slot is kept for the surge of a roll).</summary>
+    public const int MaximumGatewayReplicas = 8;
 
     /// <summary>Nodes get the third octet 1, pods on node N get 10 + N, so at most 245 nodes fit.</summary>
     public const int MaximumNodes = 245;
@@ -62,6 +66,17 @@ public sealed record AddressPlan
 
     /// <summary>The gateway's plain-HTTP operations listener: <c>/metrics</c>, <c>/livez</c>, <c>/readyz</c>.</summary>
     public Uri GatewayOperationsUrl => new($"http://{GatewayAddress}:{GatewayOperationsPort}");
+
+    /// <summary>Gateway replica slot <paramref name="slot"/> (1-based, up to <see cref="MaximumGatewayReplicas"/> + 1): <c>127.B.0.(10+S)</c>.</summary>
+    public IPAddress GatewayReplicaAddress(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slot, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(slot, MaximumGatewayReplicas + 1);
+        return Address(0, 10 + slot);
+    }
+
+    /// <summary>Every gateway replica slot's address: the gateway's serving certificate names them all.</summary>
+    public IEnumerable<IPAddress> GatewayReplicaAddresses => Enumerable.Range(1, MaximumGatewayReplicas + 1).Select(GatewayReplicaAddress);
 
     /// <summary>The address of node <paramref name="nodeNumber"/> (1-based, in scenario order).</summary>
     public IPAddress NodeAddress(int nodeNumber)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using ApiProxyGateway.Sandbox.Addressing;
 using ApiProxyGateway.Sandbox.Pki;
 
@@ -7,10 +8,14 @@ namespace ApiProxyGateway.Sandbox.Gateway;
 /// <summary>The gateway's flags, named like kube-apiserver's so operators recognise them.</summary>
 internal static class GatewayCommandLine
 {
-    public static IReadOnlyList<string> Arguments(AddressPlan plan, SandboxPkiPaths pki, string gatewayKubeconfig) =>
+    /// <summary>
+    /// The flags of a gateway listening on <paramref name="bindAddress"/> (the plan's gateway address, or a replica's
+    /// slot behind the load balancer), writing its audit events to <paramref name="auditLogPath"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(IPAddress bindAddress, AddressPlan plan, SandboxPkiPaths pki, string gatewayKubeconfig, string auditLogPath) =>
     [
         "--environment", "Sandbox",
-        "--bind-address", plan.GatewayAddress.ToString(),
+        "--bind-address", bindAddress.ToString(),
         "--secure-port", AddressPlan.GatewayPort.ToString(CultureInfo.InvariantCulture),
         "--tls-cert-file", pki.GatewayCertificate,
         "--tls-private-key-file", pki.GatewayKey,
@@ -27,9 +32,9 @@ internal static class GatewayCommandLine
         // Pods and kubelets live on loopback here; the gateway's egress policy refuses loopback unless told otherwise,
         // so the sandbox allows exactly its own block — and nothing else on loopback.
         $"--Proxy:AllowedNetworks:0={plan.Network}",
-        "--operations-bind-address", plan.GatewayAddress.ToString(),
+        "--operations-bind-address", bindAddress.ToString(),
         "--operations-port", AddressPlan.GatewayOperationsPort.ToString(CultureInfo.InvariantCulture),
-        "--audit-log-path", Path.Combine(Path.GetDirectoryName(gatewayKubeconfig)!, "logs", "audit.log"), // the kubeconfig sits in DIR
+        "--audit-log-path", auditLogPath,
 
         // Open streams are authorized again every 10 s (1 min by default), so deleting a RoleBinding ends a session
         // while one watches.

@@ -127,7 +127,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private static TimeoutException TimedOut(IPEndPoint endPoint, string logPath, TimeSpan timeout) =>
         new($"The gateway did not listen on {endPoint} within {timeout}. Last lines of {logPath}:{Environment.NewLine}{LastLines(logPath, 20)}");
 
-    private void RequestTermination()
+    /// <summary>SIGTERM, as the kubelet sends a container it stops: the gateway's drain begins.</summary>
+    public void RequestTermination()
     {
         if (OperatingSystem.IsWindows())
         {

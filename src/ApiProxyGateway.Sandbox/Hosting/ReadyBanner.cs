@@ -6,10 +6,12 @@ namespace ApiProxyGateway.Sandbox.Hosting;
 /// <summary>The "ready:" line and the commands to try, printed once everything listens.</summary>
 internal static class ReadyBanner
 {
-    public static string For(SandboxHost host)
+    public static string For(SandboxHost host, bool rolling = false)
     {
         var text = new StringBuilder();
-        var gateway = host.GatewayProcessId is { } pid ? $"gateway {host.GatewayUrl} (pid {pid})" : "gateway not started";
+        var gateway = host.GatewayReplicas.Count > 0 ? $"HAProxy {host.GatewayUrl} (pid {host.BalancerProcessId}) in front of {host.GatewayReplicas.Count} gateway replicas"
+            : host.GatewayProcessId is { } pid ? $"gateway {host.GatewayUrl} (pid {pid})"
+            : "gateway not started";
         text.AppendLine($"ready: API server {host.ApiServerUrl}, {gateway}, state in {host.StateDirectory}");
         text.AppendLine($"  export KUBECONFIG={host.KubeconfigPath}");
         text.AppendLine("  kubectl get pods -n demo                              # as admin, through the gateway");
@@ -20,7 +22,23 @@ internal static class ReadyBanner
         text.AppendLine("  kubectl --context viewer exec -n demo shell -- id     # forbidden: viewer may not exec");
         text.AppendLine("  kubectl --context direct-admin get nodes -o wide      # straight to the simulated API server");
         text.AppendLine($"  asciinema play \"$(ls -t {host.RecordingsDirectory}/*.cast | head -1)\"   # replay the latest terminal session (every exec is recorded)");
-        text.AppendLine($"  metrics: http://{host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}/metrics; audit: {Path.Combine(host.StateDirectory, "logs", "audit.log")}");
+        if (host.GatewayReplicas.Count == 0)
+        {
+            text.AppendLine($"  metrics: http://{host.AddressPlan.GatewayAddress}:{AddressPlan.GatewayOperationsPort}/metrics; audit: {host.AuditLogPath}; gateway log: {host.GatewayLogPath}");
+        }
+
+        foreach (var replica in host.GatewayReplicas)
+        {
+            text.AppendLine($"  replica {replica.Name} (pid {replica.ProcessId}): {replica.ApiEndPoint}, {replica.OperationsUrl}metrics, log {replica.LogPath}, audit {replica.AuditLogPath}");
+        }
+
+        if (host.GatewayReplicas.Count > 0)
+        {
+            text.AppendLine(host.Options.GatewayReplicas > 1 && rolling
+                ? $"  rolling restart every {SandboxCommandLine.RollPause.TotalSeconds:0} s: keep a watch, logs -f, exec and port-forward open and read how each ends"
+                : "  kill -TERM a replica's pid to watch it drain, or start the sandbox with --roll for rolling restarts");
+        }
+
         if (host.Konnectivity is { } konnectivity)
         {
             var transport = host.Options.EgressTransport == Konnectivity.EgressTransport.Uds ? konnectivity.SocketPath : konnectivity.FrontendUrl.ToString();
@@ -29,7 +47,7 @@ internal static class ReadyBanner
             text.AppendLine("  kubectl --context direct-admin logs -n demo logger    # the API server, too, reaches kubelets through konnectivity");
         }
 
-        text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; gateway log: {host.GatewayLogPath}; pods' directories: {host.PodsDirectory}");
+        text.AppendLine($"  users: {string.Join(", ", host.Users.Select(u => u.Name))}; pods' directories: {host.PodsDirectory}");
         text.Append("Ctrl-C stops everything.");
         return text.ToString();
     }

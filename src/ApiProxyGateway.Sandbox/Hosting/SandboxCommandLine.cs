@@ -5,10 +5,16 @@ namespace ApiProxyGateway.Sandbox.Hosting;
 
 /// <summary>
 /// The sandbox's command line: <c>[--state-dir DIR] [--scenario FILE] [--address-block B] [--no-gateway]
-/// [--egress grpc|http-connect [--egress-transport uds|tcp]] [--print-default-scenario]</c>.
+/// [--egress grpc|http-connect [--egress-transport uds|tcp]] [--gateway-replicas N [--roll]] [--print-default-scenario]</c>.
 /// </summary>
 internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefaultScenario, bool Help, string? Error)
 {
+    /// <summary>How long <c>--roll</c> waits between rolling restarts (and before the first), so streams can be started in between.</summary>
+    public static readonly TimeSpan RollPause = TimeSpan.FromSeconds(20);
+
+    /// <summary><c>--roll</c>: replace every replica in turn, again and again, while the sandbox runs.</summary>
+    public bool Roll { get; init; }
+
     public const string Usage = """
         usage: dotnet run --project src/ApiProxyGateway.Sandbox -- [options]
           --state-dir DIR            PKI, kubeconfigs and logs (default: .sandbox in the repository root)
@@ -20,6 +26,10 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
                                      --egress-selector-config-file for konnectivity-server with this protocol
           --egress-transport uds|tcp how the gateway reaches konnectivity-server (default uds; tcp: mutual TLS,
                                      http-connect only, as kube-apiserver allows)
+          --gateway-replicas N       run N gateways (2–8) behind HAProxy in TCP mode on the gateway address,
+                                     health-checked on each one's /readyz (needs Debian's haproxy)
+          --roll                     with --gateway-replicas: a rolling restart every 20 s, one replica at a time
+                                     (a new one starts and enters rotation, then the old one gets SIGTERM and drains)
           --print-default-scenario   print the built-in scenario (an example scenario file) and exit
         """;
 
@@ -27,6 +37,7 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
     {
         var options = new SandboxOptions { StateDirectory = DefaultStateDirectory(AppContext.BaseDirectory) };
         var print = false;
+        var roll = false;
         EgressTransport? transport = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -63,6 +74,12 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
                             var other => throw new FormatException($"--egress-transport must be uds or tcp, not '{other}'"),
                         };
                         break;
+                    case "--gateway-replicas":
+                        options = options with { GatewayReplicas = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) };
+                        break;
+                    case "--roll":
+                        roll = true;
+                        break;
                     case "--print-default-scenario":
                         print = true;
                         break;
@@ -78,13 +95,18 @@ internal sealed record SandboxCommandLine(SandboxOptions Options, bool PrintDefa
             }
         }
 
+        if (roll && options.GatewayReplicas < 2)
+        {
+            return new SandboxCommandLine(options, false, false, "--roll needs --gateway-replicas 2 or more");
+        }
+
         return transport switch
         {
-            null => new SandboxCommandLine(options, print, false, null),
+            null => new SandboxCommandLine(options, print, false, null) { Roll = roll },
             _ when options.Egress is null => new SandboxCommandLine(options, false, false, "--egress-transport needs --egress"),
             EgressTransport.Tcp when options.Egress == EgressProtocol.Grpc =>
                 new SandboxCommandLine(options, false, false, "--egress-transport tcp needs --egress http-connect: kube-apiserver allows GRPC over a Unix domain socket only"),
-            { } chosen => new SandboxCommandLine(options with { EgressTransport = chosen }, print, false, null),
+            { } chosen => new SandboxCommandLine(options with { EgressTransport = chosen }, print, false, null) { Roll = roll },
         };
     }
 

@@ -36,6 +36,7 @@ public sealed class SandboxHost : IAsyncDisposable
     private readonly Scenario _scenario;
     private readonly NodeNetwork _network;
     private GatewayProcess? _gateway;
+    private GatewayReplicaSet? _replicas;
     private KubeletFleet? _kubelets;
 
     private SandboxHost(SandboxOptions options, AddressPlan plan, SandboxPki pki, Scenario scenario, NodeNetwork network, ApiServerContext context, SimulatedApiServer apiServer, ILoggerFactory loggerFactory, ILogger logger)
@@ -113,8 +114,32 @@ public sealed class SandboxHost : IAsyncDisposable
             ? new Uri($"https://{AddressPlan.NodeAddress(index + 1)}:{AddressPlan.KubeletPort}")
             : throw new ArgumentException($"No scenario node \"{node}\".", nameof(node));
 
-    /// <summary>Null when the gateway was not started (<see cref="SandboxOptions.StartGateway"/> false).</summary>
-    public int? GatewayProcessId => _gateway?.ProcessId;
+    /// <summary>
+    /// Null when the gateway was not started (<see cref="SandboxOptions.StartGateway"/> false); with replicas, the
+    /// first replica's.
+    /// </summary>
+    public int? GatewayProcessId => _gateway?.ProcessId ?? (_replicas?.Replicas is [var first, ..] ? first.ProcessId : null);
+
+    /// <summary>
+    /// With <see cref="SandboxOptions.GatewayReplicas"/> above 1, the replicas behind the load balancer (which listens
+    /// on <see cref="GatewayUrl"/>); otherwise empty.
+    /// </summary>
+    public IReadOnlyList<GatewayReplica> GatewayReplicas => _replicas?.Replicas ?? [];
+
+    /// <summary>One step of <see cref="RollGatewaysAsync"/>: a new replica starts and enters rotation, then replica <paramref name="name"/> gets SIGTERM and drains.</summary>
+    public Task<ReplicaReplacement> ReplaceGatewayReplicaAsync(string name, CancellationToken cancellationToken = default) =>
+        _replicas?.ReplaceAsync(name, cancellationToken) ?? throw new InvalidOperationException("Replacing a replica needs gateway replicas (--gateway-replicas 2 or more).");
+
+    /// <summary>With replicas, the HAProxy process in front of them; otherwise null.</summary>
+    public int? BalancerProcessId => _replicas?.BalancerProcessId;
+
+    /// <summary>
+    /// A rolling restart of the replicas (<see cref="SandboxOptions.GatewayReplicas"/> above 1), as a Deployment with
+    /// <c>maxSurge: 1, maxUnavailable: 0</c> does it: for each replica, a new one starts and enters rotation, then the
+    /// old one gets SIGTERM and drains. Returns what each step took.
+    /// </summary>
+    public Task<IReadOnlyList<ReplicaReplacement>> RollGatewaysAsync(CancellationToken cancellationToken = default) =>
+        _replicas?.RollAsync(cancellationToken) ?? throw new InvalidOperationException("A rolling restart needs gateway replicas (--gateway-replicas 2 or more).");
 
     /// <summary>
     /// Waits for the gateway process to exit (for tests that stop it themselves) and returns its exit code;
@@ -124,10 +149,19 @@ public sealed class SandboxHost : IAsyncDisposable
         _gateway?.WaitForExitAsync(cancellationToken) ?? throw new InvalidOperationException("The sandbox did not start the gateway.");
 
     /// <summary>The exact arguments the gateway is (or would be) started with.</summary>
-    public IReadOnlyList<string> GatewayArguments =>
+    /// <summary>
+    /// Behind the balancer, a replica keeps accepting connections after SIGTERM until HAProxy has seen its readiness
+    /// fail (about 1.25 s), then drains for long enough to watch (the Sandbox environment's 0 s and 2 s suit a single gateway stopped with Ctrl-C).
+    /// </summary>
+    private static readonly string[] ReplicaShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:03", "--Shutdown:DrainPeriod=00:00:10"];
+
+    public IReadOnlyList<string> GatewayArguments => ArgumentsFor(AddressPlan.GatewayAddress, AuditLogPath);
+
+    private IReadOnlyList<string> ArgumentsFor(System.Net.IPAddress bindAddress, string auditLogPath) =>
     [
-        .. GatewayCommandLine.Arguments(AddressPlan, Pki, GatewayKubeconfigPath),
+        .. GatewayCommandLine.Arguments(bindAddress, AddressPlan, Pki, GatewayKubeconfigPath, auditLogPath),
         .. Options.Egress is null ? [] : GatewayCommandLine.EgressArguments(EgressSelectorConfigPath),
+        .. Options.GatewayReplicas > 1 ? ReplicaShutdown : [],
         .. Options.ExtraGatewayArguments,
     ];
 
@@ -224,6 +258,12 @@ public sealed class SandboxHost : IAsyncDisposable
             _gateway = null;
         }
 
+        if (_replicas is not null)
+        {
+            await _replicas.DisposeAsync();
+            _replicas = null;
+        }
+
         await _controllers;
         if (Konnectivity is not null)
         {
@@ -297,6 +337,12 @@ public sealed class SandboxHost : IAsyncDisposable
         if (!Options.StartGateway)
         {
             SandboxLog.GatewayDisabled(_logger);
+            return;
+        }
+
+        if (Options.GatewayReplicas > 1)
+        {
+            _replicas = await GatewayReplicaSet.StartAsync(Options.GatewayReplicas, AddressPlan, ArgumentsFor, StateDirectory, Options, _logger, cancellationToken);
             return;
         }
 

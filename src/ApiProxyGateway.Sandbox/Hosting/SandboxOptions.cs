@@ -21,6 +21,16 @@ public sealed record SandboxOptions
     /// <summary>Start the gateway as a child process in front of the simulated API server. Default true.</summary>
     public bool StartGateway { get; init; } = true;
 
+    /// <summary>
+    /// How many gateways run. Default 1, on the plan's gateway address. More (up to
+    /// <see cref="AddressPlan.MaximumGatewayReplicas"/>): each on a slot of its own behind HAProxy in TCP mode, which
+    /// listens on the gateway address and health-checks every replica's <c>/readyz</c> (needs Debian's <c>haproxy</c>).
+    /// </summary>
+    public int GatewayReplicas { get; init; } = 1;
+
+    /// <summary>How long a replica replaced by a roll may take to drain and exit after SIGTERM before it is killed. Default 2 min.</summary>
+    public TimeSpan GatewayDrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Extra gateway flags appended to its command line (e.g. <c>--Streaming:IdleTimeout=00:01:00</c>), for tests.</summary>
     public IReadOnlyList<string> ExtraGatewayArguments { get; init; } = [];
 
@@ -78,6 +88,21 @@ public sealed record SandboxOptions
         if (GatewayStopGracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{nameof(GatewayStopGracePeriod)} {GatewayStopGracePeriod} must not be negative.");
+        }
+
+        if (GatewayReplicas is < 1 or > AddressPlan.MaximumGatewayReplicas)
+        {
+            errors.Add($"{nameof(GatewayReplicas)} {GatewayReplicas} is outside 1–{AddressPlan.MaximumGatewayReplicas}.");
+        }
+
+        if (GatewayReplicas > 1 && !StartGateway)
+        {
+            errors.Add($"{nameof(GatewayReplicas)} {GatewayReplicas} needs {nameof(StartGateway)}.");
+        }
+
+        if (GatewayDrainTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(GatewayDrainTimeout)} {GatewayDrainTimeout} must be positive.");
         }
 
         if (PodStartTimeout < TimeSpan.Zero)

@@ -81,7 +81,7 @@ internal sealed class SandboxPki
             ClusterCa = clusterCa,
             ClientCrlPem = issuer.CreateEmptyCrl(clusterCa),
             ApiServer = issuer.IssueServer(clusterCa, "kube-apiserver", [plan.ApiServerAddress, IPAddress.Loopback], apiServerNames),
-            Gateway = issuer.IssueServer(clusterCa, "apiproxygateway", [plan.GatewayAddress, IPAddress.Loopback], ["localhost"]),
+            Gateway = issuer.IssueServer(clusterCa, "apiproxygateway", [plan.GatewayAddress, .. plan.GatewayReplicaAddresses, IPAddress.Loopback], ["localhost"]),
             GatewayApiServerClient = issuer.IssueClient(clusterCa, GatewayApiServerUser, []),
             Users = users.ToDictionary(u => u.Name, u => issuer.IssueClient(clusterCa, u.Subject ?? SubjectNames.ForUser(u.Name, u.Groups)), StringComparer.Ordinal),
             KubeletServingCa = issuer.CreateAuthority("apiproxygateway-sandbox-kubelet-serving-ca"),

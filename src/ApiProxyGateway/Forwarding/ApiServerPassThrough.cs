@@ -1,11 +1,11 @@
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Authentication;
+using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Authorization;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Requests;
-using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -50,7 +50,7 @@ internal sealed class ApiServerPassThrough(
 
         if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
-            await ForwardAsync(context, effective, request, longRunning: false, context.RequestAborted);
+            await ForwardAsync(context, request, Transformer(context, effective, request, longRunning: false), _ordinary, context.RequestAborted);
             return;
         }
 
@@ -61,18 +61,44 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
+        // A watch ends between two events when the drain is over (a JSON one with a last event saying why, see
+        // below); anything else, or a watch whose framing the gateway does not know, is cut.
+        var transformer = Transformer(context, effective, request, longRunning: true);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        await using var cut = drain.StreamsMustClose.Register(() =>
+        {
+            if (transformer.Watch is null)
+            {
+                closing.Cancel();
+            }
+        });
+
         // The API server authorized the watch once, when it opened; held to that access while it is open
         // (SessionGuard), it is cut once the access is taken away, and the client's next watch gets the API server's 403.
+        // (The drain ends registered streams through their sessions too: a watch it ends between two events, above.)
         using var live = request.Info is { IsResourceRequest: true, Verb: "watch" } info
             ? sessions.Open(context, "watch", effective, [new ResourceAttributes("watch", info.ApiGroup, info.Resource, info.Subresource, info.Namespace, info.Name)])
             : null;
-        await using var guarded = live?.Ending.Register(context.Abort);
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose, live?.Ending ?? CancellationToken.None);
+        await using var guarded = live?.Ending.Register(() =>
+        {
+            if (live.End?.EndedBy != SessionEnd.Shutdown || transformer.Watch is null)
+            {
+                closing.Cancel();
+                context.Abort();
+            }
+        });
         metrics.StreamStarted("watch", "http");
         var outcome = "completed";
         try
         {
-            await ForwardAsync(context, effective, request, longRunning: true, closing.Token, live);
+            await ForwardAsync(context, request, transformer, _longRunning, closing.Token, live);
+            if (transformer.Watch is { EndedByDrain: true } && IsJson(context.Response.ContentType) && !context.RequestAborted.IsCancellationRequested)
+            {
+                // As the API server ends a watch it cannot continue: an ERROR event with a Status. client-go's reflectors
+                // watch again after the Retry-After without listing again (429); kubectl get -w prints the message.
+                var status = KubernetesStatus.Serialize(StreamDrain.Status);
+                await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{status}}}\n", context.RequestAborted);
+            }
         }
         finally
         {
@@ -90,10 +116,16 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, CancellationToken cancellationToken, LiveStream? live = null)
+    private ApiServerTransformer Transformer(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning) =>
+        new(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info),
+            longRunning && request.Info.Verb == "watch" ? drain.StreamsMustClose : CancellationToken.None);
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && (contentType == "application/json" || contentType.StartsWith("application/json;", StringComparison.Ordinal));
+
+    private async Task ForwardAsync(HttpContext context, ClassifiedRequest request, ApiServerTransformer transformer, ForwarderRequestConfig config, CancellationToken cancellationToken, LiveStream? live = null)
     {
-        var config = longRunning ? _longRunning : _ordinary;
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, new ApiServerTransformer(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info)), cancellationToken);
+        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, transformer, cancellationToken);
         if (error != ForwarderError.None && live?.End is null)
         {
             await ReportAsync(context, request, error);

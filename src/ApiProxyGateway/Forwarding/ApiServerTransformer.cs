@@ -10,10 +10,14 @@ namespace ApiProxyGateway.Forwarding;
 /// removes every client-supplied identity header and adds the gateway's own credentials and the identity to act as;
 /// the response loses the headers the API server's <c>Connection</c> header names. The headers of a watch or a
 /// followed log are sent at once, as the API server sends them: YARP would hold them until the first body bytes, and
-/// a client waiting for its watch to open would wait for the first event.
+/// a client waiting for its watch to open would wait for the first event. A watch's events are read through a
+/// <see cref="WatchEndingStream"/> when <paramref name="watchEnds"/> can end it (the drain period's end).
 /// </summary>
-internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool streamsEvents) : HttpTransformer
+internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool streamsEvents, CancellationToken watchEnds = default) : HttpTransformer
 {
+    /// <summary>The watch's event stream, once the API server has accepted a watch in a framing the gateway can end between events.</summary>
+    public WatchEndingStream? Watch { get; private set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -51,8 +55,30 @@ internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string?
                 // YARP clears the response when this method throws, which a started response cannot survive.
                 await httpContext.Response.Body.FlushAsync(CancellationToken.None);
             }
+
+            if (copyBody && watchEnds.CanBeCanceled && proxyResponse.IsSuccessStatusCode && Framing(proxyResponse.Content.Headers.ContentType) is { } lengthPrefixed)
+            {
+                // YARP reads the body from the response's content after this method: the API server's, behind the wrapper.
+                var original = proxyResponse.Content;
+                Watch = new WatchEndingStream(await original.ReadAsStreamAsync(cancellationToken), lengthPrefixed, watchEnds);
+                var wrapped = new StreamContent(Watch);
+                foreach (var (name, values) in original.Headers)
+                {
+                    wrapped.Headers.TryAddWithoutValidation(name, values);
+                }
+
+                proxyResponse.Content = wrapped;
+            }
         }
 
         return copyBody;
     }
+
+    /// <summary>How a watch's events are framed: a newline (JSON, Table included) or a length (protobuf); null for anything else.</summary>
+    private static bool? Framing(MediaTypeHeaderValue? contentType) => contentType?.MediaType switch
+    {
+        "application/json" => false,
+        "application/vnd.kubernetes.protobuf" => true,
+        _ => null,
+    };
 }

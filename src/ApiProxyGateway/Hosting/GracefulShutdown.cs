@@ -6,11 +6,12 @@ namespace ApiProxyGateway.Hosting;
 
 /// <summary>
 /// The shutdown sequence: SIGTERM fails readiness at once (the health check watches the application's stopping
-/// token); the listener keeps accepting for the readiness grace period; then it closes, in-flight requests and
-/// streams get the drain period, and finally <see cref="StreamDrain.StreamsMustClose"/> is cancelled so every relay
-/// closes both sides of its stream cleanly.
+/// token) and every request from then on asks its connection to close (<see cref="ShutdownRequests"/>); the listener
+/// keeps accepting for the readiness grace period, so load balancers can take the replica out of rotation; then it
+/// closes (Kestrel sends HTTP/2 GOAWAY), in-flight requests and streams get the drain period, and finally
+/// <see cref="StreamDrain"/> ends what is still open, each stream with a reason its client can print.
 /// </summary>
-internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options, StreamDrain drain, TimeProvider timeProvider, ILogger<GracefulShutdown> logger)
+internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options, StreamDrain drain, StreamLimiter streams, TimeProvider timeProvider, ILogger<GracefulShutdown> logger)
     : IHostedLifecycleService
 {
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -26,6 +27,8 @@ internal sealed partial class GracefulShutdown(IOptions<ShutdownOptions> options
             // The host's own shutdown timeout ran out first: continue with the drain at once.
         }
 
+        DrainLog.ListenerClosing(logger, streams.Open, settings.DrainPeriod.TotalSeconds);
+        drain.StreamsMustClose.Register(() => DrainLog.DrainOver(logger, streams.Open));
         drain.CloseAfter(settings.DrainPeriod);
     }
 

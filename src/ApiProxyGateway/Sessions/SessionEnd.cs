@@ -12,6 +12,9 @@ internal sealed record SessionEnd(string EndedBy, string Message)
     /// <summary>The API server could not answer the stream's re-authorization for longer than the grace period.</summary>
     public const string AuthorizationUnavailable = "authorization-unavailable";
 
+    /// <summary>The gateway is shutting down and its drain period is over.</summary>
+    public const string Shutdown = "shutdown";
+
     /// <summary>The client certificate is no longer accepted (revoked, expired, its CA removed, ...).</summary>
     public const string CertificateRejected = "certificate-rejected";
 

@@ -1,15 +1,22 @@
 using System.Net.WebSockets;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Sessions;
 
 namespace ApiProxyGateway.Streaming;
 
 /// <summary>
-/// The close a client's WebSocket gets when the gateway ends its stream while it is in use (the session guard
-/// revoked or denied it): 1008, policy violation, with the reason cut to the 123 bytes a close frame carries.
+/// The close a client's WebSocket gets when the gateway ends its stream while it is in use: 1008, policy violation,
+/// when the session guard revoked or denied it; 1001, going away, when the gateway is shutting down; with the reason
+/// cut to the 123 bytes a close frame carries.
 /// </summary>
 internal static class GatewayClose
 {
-    public static WebSocketCloseStatus Status => WebSocketCloseStatus.PolicyViolation;
+    /// <summary>1001 (going away) when the gateway shuts down, else 1008 (policy violation).</summary>
+    public static WebSocketCloseStatus Status(SessionEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        return end.EndedBy == SessionEnd.Shutdown ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.PolicyViolation;
+    }
 
     /// <summary><paramref name="message"/> cut to the bytes a close frame carries.</summary>
     public static string Reason(string message) => StreamFarewell.CloseReason(message);
@@ -27,7 +34,7 @@ internal static class GatewayClose
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await socket.CloseOutputAsync(Status, Reason(end.Message), deadline.Token);
+            await socket.CloseOutputAsync(Status(end), Reason(end.Message), deadline.Token);
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)

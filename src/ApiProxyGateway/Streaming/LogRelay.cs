@@ -39,5 +39,11 @@ internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider 
         await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
         stream.Tracker.Started("http");
         stream.Tracker.Finished(await DuplexPump.CopyAsync(body, http.Response.Body, options.Value.IdleTimeout, timeProvider, stream.Closing));
+        if (stream.EndedByGateway is not null)
+        {
+            // A log has no place for a reason: ended by the gateway (drain, session guard), it must not look like the
+            // container's log coming to its end. The stream is reset, so the client reports an error and exits non-zero.
+            http.Abort();
+        }
     }
 }

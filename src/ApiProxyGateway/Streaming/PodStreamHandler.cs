@@ -88,7 +88,8 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.StreamsMustClose);
+        // The drain ends a registered stream through its session, so its client is told why (StreamDrain).
+        using var closingExceptGuard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, live is null ? drain.StreamsMustClose : CancellationToken.None);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(closingExceptGuard.Token, live?.Ending ?? CancellationToken.None);
         var stream = located with { Closing = closing.Token, ClosingExceptGuard = closingExceptGuard.Token, ShuttingDown = drain.StreamsMustClose, Session = live, Recording = recording };
         try

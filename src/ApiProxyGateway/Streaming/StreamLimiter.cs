@@ -15,6 +15,9 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetr
     private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private int _total;
 
+    /// <summary>Streams open now on this replica (pod streams and watches).</summary>
+    public int Open => Volatile.Read(ref _total);
+
     /// <summary>A lease to dispose when the stream ends, or null (and the limit that refused it).</summary>
     public IDisposable? TryAcquire(string user, out string? refusedBy)
     {

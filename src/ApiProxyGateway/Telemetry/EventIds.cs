@@ -82,4 +82,9 @@ internal static class EventIds
 
     // Sessions: re-authorization rounds (this hundred was given to them; the sessions' own hundred is 1500)
     public const int SessionReauthorizationSlow = 1800;
+
+    // Drain (shutdown with replicas: the listener closing, the drain period ending, requests refused meanwhile)
+    public const int ListenerClosing = 1700;
+    public const int DrainOver = 1701;
+    public const int RefusedWhileDraining = 1702;
 }

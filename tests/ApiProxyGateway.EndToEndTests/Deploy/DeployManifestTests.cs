@@ -61,7 +61,7 @@ public sealed class DeployManifestTests
         Assert.Subset(directories.ToHashSet(), Set(
             "base", "components/monitoring", "overlays/deployment", "overlays/deployment-monitoring", "overlays/sidecar",
             "overlays/sidecar/static-pod", "overlays/sidecar-monitoring", "components/konnectivity-server-sidecar",
-            "overlays/deployment-konnectivity", "overlays/sidecar-konnectivity/static-pod"));
+            "overlays/deployment-konnectivity", "overlays/sidecar-konnectivity/static-pod", "components/autoscaling", "overlays/deployment-autoscaling"));
     }
 
     [Fact]
@@ -207,9 +207,7 @@ public sealed class DeployManifestTests
         AssertHardened(pod, gateway);
         Assert.All(pod.InitContainers ?? [], container => AssertLockedDown(pod, container));
         Assert.Equal("", Flags(gateway)["--kubeconfig"]);
-        var term = Assert.Single(pod.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution).PodAffinityTerm;
-        Assert.Equal("kubernetes.io/hostname", term.TopologyKey);
-        Assert.Subset(podLabels.ToHashSet(), term.LabelSelector.MatchLabels.ToHashSet());
+        Assert.Contains(pod.TopologySpreadConstraints, constraint => constraint.TopologyKey == "kubernetes.io/hostname"); // the spread itself: ReplicaManifestTests
 
         var budget = Assert.Single(objects.OfType<V1PodDisruptionBudget>());
         Assert.Subset(podLabels.ToHashSet(), budget.Spec.Selector.MatchLabels.ToHashSet());

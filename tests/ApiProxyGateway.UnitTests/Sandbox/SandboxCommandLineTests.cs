@@ -75,4 +75,34 @@ public sealed class SandboxCommandLineTests
         Assert.Contains(errors, e => e.Contains("would be longer than the 107 bytes a Unix socket path may have", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("AgentConnectTimeout", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Parse_GatewayReplicasAndRoll_SetsTheReplicasAndRolls()
+    {
+        var parsed = SandboxCommandLine.Parse(["--gateway-replicas", "3", "--roll"]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(3, parsed.Options.GatewayReplicas);
+        Assert.True(parsed.Roll);
+        Assert.Empty(parsed.Options.Validate());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--roll" }, "--roll needs --gateway-replicas 2 or more")]
+    [InlineData(new[] { "--gateway-replicas", "1", "--roll" }, "--roll needs --gateway-replicas 2 or more")]
+    [InlineData(new[] { "--gateway-replicas", "two" }, "two")]
+    public void Parse_RollWithoutReplicas_IsAnError(string[] args, string error)
+    {
+        Assert.Contains(error, SandboxCommandLine.Parse(args).Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void Validate_ReplicasOutsideTheAddressPlan_NamesTheOption(int replicas)
+    {
+        var errors = new SandboxOptions { GatewayReplicas = replicas }.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith($"GatewayReplicas {replicas} is outside 1–8", StringComparison.Ordinal));
+    }
 }
