@@ -101,6 +101,18 @@ public sealed class GuardedStreams(ProductionSandbox sandbox)
         return TestPki.IssueClient(authority ?? clusterCa!, user, notBefore: now.AddMinutes(-1), notAfter: now + lifetime); // ! one of the two is set
     }
 
+    /// <summary>What the real kubectl needs to act as <paramref name="user"/> through the gateway: a kubeconfig (namespace demo) and a cache of its own.</summary>
+    public KubectlEnvironment KubectlAs(string user, X509Certificate2 certificate)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(sandbox.Host.StateDirectory, "kubectl-" + user)).FullName;
+        var kubeconfig = new KubeconfigBuilder()
+            .Cluster("gateway", sandbox.Host.GatewayUrl, sandbox.Host.Pki.ClusterCaCertificate)
+            .User(user, certificate)
+            .Context(user, "gateway", user, "demo")
+            .WriteTo(Path.Combine(directory, "kubeconfig"));
+        return new KubectlEnvironment(kubeconfig, Path.Combine(directory, "cache"));
+    }
+
     /// <summary>An exec of <c>cat</c> (with the marker in a shell comment) with stdin on demo/shell, whose kubelet speaks SPDY only: the gateway translates it.</summary>
     public async Task<OpenExec> OpenExecAsync(HttpMessageInvoker invoker, CancellationToken cancellationToken)
     {

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ApiProxyGateway.Tests.Support;
 
@@ -17,21 +14,17 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 public sealed partial class PassthroughFarewellTests : IAsyncLifetime
 {
     private ProductionSandbox _sandbox = null!;
-    private string _directory = null!;
+    private GuardedStreams _streams = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _directory = Directory.CreateTempSubdirectory("farewell-").FullName;
         _sandbox = await ProductionSandbox.StartAsync(
             ["--stream-reauthorization-interval=00:00:01", "--stream-reauthorization-grace-period=00:00:02"],
             TestContext.Current.CancellationToken);
+        _streams = new GuardedStreams(_sandbox);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _sandbox.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
 
     /// <summary>
     /// kubectl version, pod (node-a speaks SPDY only, node-b WebSockets too) and the relay the gateway must use; the
@@ -102,61 +95,13 @@ public sealed partial class PassthroughFarewellTests : IAsyncLifetime
             text => text.Split('\n').Any(line => line.Contains("protocol=\"" + protocol + "\"", StringComparison.Ordinal) && line.Contains("kind=\"exec\"", StringComparison.Ordinal)),
             cancellationToken);
 
-    /// <summary>A new user allowed to read, exec into and port-forward to pods of demo, with a kubeconfig of its own.</summary>
+    /// <summary>A new user allowed to exec into and port-forward to pods of demo, and the real kubectl set up to act as it.</summary>
     private async Task<(string User, KubectlEnvironment Environment)> BoundUserAsync(CancellationToken cancellationToken)
     {
-        var user = "farewell-" + Guid.NewGuid().ToString("N")[..8];
-        using var admin = _sandbox.Host.CreateApiServerClient("admin");
-        var role = new JsonObject
-        {
-            ["apiVersion"] = "rbac.authorization.k8s.io/v1",
-            ["kind"] = "Role",
-            ["metadata"] = new JsonObject { ["name"] = user, ["namespace"] = "demo" },
-            ["rules"] = new JsonArray(
-                Rule(["pods", "pods/log"], ["get", "list"]),
-                Rule(["pods/exec", "pods/portforward"], ["get", "create"])),
-        };
-        using (var createdRole = await admin.PostAsJsonAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles", role, cancellationToken))
-        {
-            Assert.Equal(HttpStatusCode.Created, createdRole.StatusCode);
-        }
-
-        var binding = new JsonObject
-        {
-            ["apiVersion"] = "rbac.authorization.k8s.io/v1",
-            ["kind"] = "RoleBinding",
-            ["metadata"] = new JsonObject { ["name"] = user, ["namespace"] = "demo" },
-            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = user },
-            ["subjects"] = new JsonArray(new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "User", ["name"] = user }),
-        };
-        using (var created = await admin.PostAsJsonAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings", binding, cancellationToken))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
-        using var authority = X509Certificate2.CreateFromPemFile(_sandbox.Host.Pki.ClusterCaCertificate, _sandbox.Host.Pki.ClusterCaKey);
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = TestPki.IssueClient(authority, user, notBefore: now.AddMinutes(-1), notAfter: now.AddHours(1));
-        var directory = Directory.CreateDirectory(Path.Combine(_directory, user)).FullName;
-        var kubeconfig = new KubeconfigBuilder()
-            .Cluster("sandbox", _sandbox.Host.GatewayUrl, _sandbox.Host.Pki.ClusterCaCertificate)
-            .User(user, certificate)
-            .Context("sandbox", "sandbox", user, "demo")
-            .WriteTo(Path.Combine(directory, "kubeconfig"));
-        return (user, new KubectlEnvironment(kubeconfig, Path.Combine(directory, "cache")));
+        var user = await _streams.BoundUserAsync(cancellationToken);
+        using var certificate = _streams.Certificate(user, TimeSpan.FromHours(1));
+        return (user, _streams.KubectlAs(user, certificate));
     }
 
-    private static JsonObject Rule(string[] resources, string[] verbs) => new()
-    {
-        ["apiGroups"] = new JsonArray(JsonValue.Create("")),
-        ["resources"] = new JsonArray([.. resources.Select(r => JsonValue.Create(r))]),
-        ["verbs"] = new JsonArray([.. verbs.Select(v => JsonValue.Create(v))]),
-    };
-
-    private async Task UnbindAsync(string user, CancellationToken cancellationToken)
-    {
-        using var admin = _sandbox.Host.CreateApiServerClient("admin");
-        using var deleted = await admin.DeleteAsync($"/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings/{user}", cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
-    }
+    private Task UnbindAsync(string user, CancellationToken cancellationToken) => _streams.UnbindAsync(user, cancellationToken);
 }

@@ -36,14 +36,8 @@ public sealed class StreamRevocationTests : IAsyncLifetime
         var deadline = TestWait.Timeout(TestWait.OperationTimeout);
         var user = await _streams.BoundUserAsync(deadline);
         using var certificate = _streams.Certificate(user, TimeSpan.FromHours(1));
-        var directory = Directory.CreateDirectory(Path.Combine(_sandbox.Host.StateDirectory, "kubectl-" + user)).FullName;
-        var kubeconfig = new KubeconfigBuilder()
-            .Cluster("gateway", _sandbox.Host.GatewayUrl, _sandbox.Host.Pki.ClusterCaCertificate)
-            .User(user, certificate)
-            .Context(user, "gateway", user, "demo")
-            .WriteTo(Path.Combine(directory, "kubeconfig"));
         var marker = "revoked-" + Guid.NewGuid().ToString("N")[..8];
-        await using var exec = Kubectl.Default.Start(new KubectlEnvironment(kubeconfig, Path.Combine(directory, "cache")), ["exec", "-i", "shell", "--", "sh", "-c", $"cat #{marker}"]);
+        await using var exec = Kubectl.Default.Start(_streams.KubectlAs(user, certificate), ["exec", "-i", "shell", "--", "sh", "-c", $"cat #{marker}"]);
         await exec.TypeLineAsync("before the revocation");
         await exec.WaitForLineAsync(line => line == "before the revocation", TestWait.OperationTimeout, deadline);
 
