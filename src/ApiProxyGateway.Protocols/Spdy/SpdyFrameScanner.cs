@@ -21,6 +21,8 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
 
     private const int HeaderLength = 8;
 
+    private static readonly SpdySessionOptions ReaderOptions = new() { MaxControlFrameLength = MaxControlFrameLength, MaxHeaderBlockSize = MaxControlFrameLength * 4 };
+
     private readonly byte[] _header = new byte[HeaderLength];
     private int _headerLength;
     private int _dataRemaining;
@@ -146,6 +148,14 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
             return;
         }
 
+        if (type is not (SpdyFrameType.SynStream or SpdyFrameType.SynReply or SpdyFrameType.Headers or SpdyFrameType.RstStream))
+        {
+            // WINDOW_UPDATE, PING, SETTINGS, GOAWAY tell nothing about streams: skipped like DATA, never buffered or
+            // parsed (a client sends a WINDOW_UPDATE for every few DATA frames it reads).
+            _skipRemaining = length;
+            return;
+        }
+
         _controlLength = HeaderLength + length;
         _control = ArrayPool<byte>.Shared.Rent(_controlLength);
         _header.CopyTo(_control, 0);
@@ -162,8 +172,7 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
         _control = null;
         try
         {
-            var options = new SpdySessionOptions { MaxControlFrameLength = MaxControlFrameLength, MaxHeaderBlockSize = MaxControlFrameLength * 4 };
-            _reader ??= new SpdyFrameReader(options);
+            _reader ??= new SpdyFrameReader(ReaderOptions);
             var bytes = new ReadOnlySequence<byte>(control, 0, _controlLength);
             if (!_reader.TryRead(ref bytes, out var frame))
             {

@@ -7,9 +7,10 @@ namespace ApiProxyGateway.Recording;
 /// <summary>
 /// Reads the remote-command channel protocols out of one direction of a WebSocket that passes through byte for byte:
 /// each message's first byte names the channel (0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize; in the base64 codecs
-/// the digit character, with the rest base64, decoded here as it arrives), the rest goes to the recording.
+/// the digit character, with the rest base64, decoded here as it arrives), the rest goes to the recording; only the
+/// channels its side sends (a client's message on stdout reaches no one, and must not read as output).
 /// </summary>
-internal sealed class ChannelMessageRecorder(SessionRecording recording, bool base64) : IWebSocketMessageObserver
+internal sealed class ChannelMessageRecorder(SessionRecording recording, bool base64, bool fromClient) : IWebSocketMessageObserver
 {
     private readonly byte[] _carry = new byte[4];
     private int _carryLength;
@@ -28,7 +29,7 @@ internal sealed class ChannelMessageRecorder(SessionRecording recording, bool ba
         if (_awaitingChannel && !payload.IsEmpty)
         {
             _awaitingChannel = false;
-            _channel = Channel(base64 ? payload[0] - '0' : payload[0]);
+            _channel = Channel(base64 ? payload[0] - '0' : payload[0]) is { } named && RecordedChannels.Sends(named, fromClient) ? named : null;
             payload = payload[1..];
         }
 

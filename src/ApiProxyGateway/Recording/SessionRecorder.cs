@@ -104,13 +104,14 @@ internal sealed class SessionRecorder(IOptions<RecordingOptions> options, Gatewa
 
     /// <summary>
     /// <c>20261204T231500Z-NAMESPACE-POD-AUDITID.cast</c>: sorts by time, says whose pod, and leads to the audit event.
-    /// Every part is a Kubernetes name or the gateway's own ID; anything else is replaced, so no path can be built.
+    /// Every part is a Kubernetes name or the gateway's own ID; anything else is replaced, so no path can be built, and
+    /// each is cut so that the name stays within the 255 bytes a file name may have (a pod name may have 253).
     /// </summary>
     private string FileName(RecordingHeader header, RecordingFormat format) =>
-        string.Create(CultureInfo.InvariantCulture, $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Safe(header.Namespace)}-{Safe(header.Pod)}-{Safe(header.AuditId)}{format.Extension}");
+        string.Create(CultureInfo.InvariantCulture, $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Safe(header.Namespace, 63)}-{Safe(header.Pod, 100)}-{Safe(header.AuditId, 64)}{format.Extension}");
 
-    private static string Safe(string part) =>
-        string.Create(Math.Min(part.Length, 253), part, (span, value) =>
+    private static string Safe(string part, int max) =>
+        string.Create(Math.Min(part.Length, max), part, (span, value) =>
         {
             for (var i = 0; i < span.Length; i++)
             {

@@ -84,7 +84,13 @@ internal sealed class SessionRecording : IDisposable
             {
                 if (channel == RecordedChannel.Resize)
                 {
-                    Resizes(data);
+                    // Resizes count against the cap too: past it, a client's flood of them writes nothing.
+                    if (!_capped && _recorded + data.Length <= _options.MaxSessionBytes)
+                    {
+                        _recorded += data.Length;
+                        Resizes(data);
+                    }
+
                     return;
                 }
 

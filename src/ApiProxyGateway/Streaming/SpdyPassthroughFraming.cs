@@ -95,7 +95,7 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
         }
     }
 
-    private void Data(uint streamId, ReadOnlySpan<byte> data)
+    private void Data(uint streamId, ReadOnlySpan<byte> data, bool fromClient)
     {
         if (_recording is null)
         {
@@ -105,9 +105,9 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
         RecordedChannel channel;
         lock (_channels)
         {
-            if (!_channels.TryGetValue(streamId, out channel))
+            if (!_channels.TryGetValue(streamId, out channel) || !RecordedChannels.Sends(channel, fromClient))
             {
-                return;
+                return; // data on the other side's stream reaches no one
             }
         }
 
@@ -135,7 +135,7 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
             }
         }
 
-        public void Data(uint streamId, ReadOnlySpan<byte> data) => owner.Data(streamId, data);
+        public void Data(uint streamId, ReadOnlySpan<byte> data) => owner.Data(streamId, data, fromClient);
 
         public void HalfClosed(uint streamId)
         {

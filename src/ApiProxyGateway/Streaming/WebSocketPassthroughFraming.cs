@@ -12,8 +12,8 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal sealed class WebSocketPassthroughFraming(string protocol, bool portForward, int ports, SessionRecording? recording) : PassthroughFraming
 {
-    private readonly WebSocketFrameScanner _toClient = new(Recorder(recording, protocol));
-    private readonly WebSocketFrameScanner? _fromClient = recording is null ? null : new(Recorder(recording, protocol));
+    private readonly WebSocketFrameScanner _toClient = new(Recorder(recording, protocol, fromClient: false));
+    private readonly WebSocketFrameScanner? _fromClient = recording is null ? null : new(Recorder(recording, protocol, fromClient: true));
 
     public override bool AtBoundary => _toClient.AtFrameBoundary;
 
@@ -35,6 +35,6 @@ internal sealed class WebSocketPassthroughFraming(string protocol, bool portForw
             ? StreamFarewell.WebSocket(message, protocol, portForward, ports, closeOnly: _toClient.InsideFragmentedMessage)
             : null;
 
-    private static ChannelMessageRecorder? Recorder(SessionRecording? recording, string protocol) =>
-        recording is null ? null : new ChannelMessageRecorder(recording, StreamProtocols.IsBase64(protocol));
+    private static ChannelMessageRecorder? Recorder(SessionRecording? recording, string protocol, bool fromClient) =>
+        recording is null ? null : new ChannelMessageRecorder(recording, StreamProtocols.IsBase64(protocol), fromClient);
 }

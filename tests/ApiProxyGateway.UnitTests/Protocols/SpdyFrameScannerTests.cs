@@ -248,7 +248,7 @@ public sealed class SpdyFrameScannerTests
     public void Scan_FramesAfterLost_AreNeitherFollowedNorTold()
     {
         var (scanner, told) = Scanner();
-        scanner.Scan([.. ControlHeader(3, SpdyFrameType.Ping, 0, 3), 1, 2, 3]);
+        scanner.Scan([.. ControlHeader(3, SpdyFrameType.RstStream, 0, 3), 1, 2, 3]); // malformed: RST_STREAM is 8 bytes
 
         var rst = SpdyFrameText.Encode(new RstStreamFrame(1, SpdyStreamStatus.Cancel));
         var taken = scanner.ScanToBoundary(rst);
@@ -256,6 +256,19 @@ public sealed class SpdyFrameScannerTests
 
         Assert.Equal(0, taken);
         Assert.True(scanner.Lost);
+        Assert.Empty(told);
+    }
+
+    [Fact]
+    public void Scan_FramesThatTellNothingAboutStreams_AreSkippedWithoutBeingParsed()
+    {
+        var (scanner, told) = Scanner();
+
+        // A PING of the wrong length would make a parser refuse it; the scanner only steps over it, as over DATA.
+        scanner.Scan([.. ControlHeader(3, SpdyFrameType.Ping, 0, 3), 1, 2, 3, .. ControlHeader(3, SpdyFrameType.WindowUpdate, 0, 8), 0, 0, 0, 1, 0, 0, 1, 0]);
+
+        Assert.False(scanner.Lost);
+        Assert.True(scanner.AtFrameBoundary);
         Assert.Empty(told);
     }
 

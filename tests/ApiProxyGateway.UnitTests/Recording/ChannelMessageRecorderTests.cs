@@ -12,7 +12,7 @@ public sealed class ChannelMessageRecorderTests
     public void BinaryMessages_InPieces_GoToTheirChannels()
     {
         var (file, recording) = Recording();
-        var recorder = new ChannelMessageRecorder(recording, base64: false);
+        var recorder = new ChannelMessageRecorder(recording, base64: false, fromClient: false);
 
         recorder.Payload([1, (byte)'h'], messageStart: true, messageEnd: false);
         recorder.Payload("ello"u8, messageStart: false, messageEnd: true);
@@ -26,7 +26,7 @@ public sealed class ChannelMessageRecorderTests
     public void Base64Messages_SplitInsideAQuad_AreDecodedWhole()
     {
         var (file, recording) = Recording();
-        var recorder = new ChannelMessageRecorder(recording, base64: true);
+        var recorder = new ChannelMessageRecorder(recording, base64: true, fromClient: false);
 
         recorder.Payload("1aGVs"u8, messageStart: true, messageEnd: false);
         recorder.Payload("bG8="u8, messageStart: false, messageEnd: true);
@@ -35,11 +35,26 @@ public sealed class ChannelMessageRecorderTests
         Assert.Equal([("stdout", "hel"), ("stdout", "lo")], Chunks(file, recording));
     }
 
-    private static (MemoryStream File, SessionRecording Recording) Recording()
+    [Fact]
+    public void Messages_OnTheOtherSidesChannels_AreNotRecorded()
+    {
+        var (file, recording) = Recording(recordInput: true);
+        var client = new ChannelMessageRecorder(recording, base64: false, fromClient: true);
+        var kubelet = new ChannelMessageRecorder(recording, base64: false, fromClient: false);
+
+        client.Payload([1, .. "forged output"u8], messageStart: true, messageEnd: true);
+        client.Payload([0, .. "typed"u8], messageStart: true, messageEnd: true);
+        kubelet.Payload([0, .. "not input"u8], messageStart: true, messageEnd: true);
+        kubelet.Payload([1, .. "output"u8], messageStart: true, messageEnd: true);
+
+        Assert.Equal([("stdin", "typed"), ("stdout", "output")], Chunks(file, recording));
+    }
+
+    private static (MemoryStream File, SessionRecording Recording) Recording(bool recordInput = false)
     {
         var file = new MemoryStream();
         var header = new RecordingHeader("a", "jane", [], "demo", "shell", null, "exec", ["sh"], false, DateTimeOffset.UnixEpoch);
-        return (file, new SessionRecording("f.jsonl", file, new JsonLinesFormat(), header, new RecordingOptions(), new FakeTimeProvider(), (_, e) => throw e));
+        return (file, new SessionRecording("f.jsonl", file, new JsonLinesFormat(), header, new RecordingOptions { RecordInput = recordInput }, new FakeTimeProvider(), (_, e) => throw e));
     }
 
     private static (string Channel, string Text)[] Chunks(MemoryStream file, SessionRecording recording)

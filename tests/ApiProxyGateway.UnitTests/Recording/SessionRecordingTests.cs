@@ -69,6 +69,22 @@ public sealed class SessionRecordingTests
     }
 
     [Fact]
+    public void Resizes_PastTheCap_WriteNothing()
+    {
+        using var file = new MemoryStream();
+        using var recording = Start(file, new JsonLinesFormat(), new RecordingOptions { MaxSessionBytes = 40 });
+
+        for (var i = 0; i < 100; i++)
+        {
+            recording.Write(RecordedChannel.Resize, "{\"Width\":1,\"Height\":1}"u8);
+        }
+
+        recording.Complete();
+
+        Assert.Single(Lines(file), line => (string?)line["channel"] == "resize"); // 23 bytes each: one fits in 40
+    }
+
+    [Fact]
     public void Asciicast_CharacterSplitBetweenChunks_IsWrittenWhole()
     {
         using var file = new MemoryStream();
