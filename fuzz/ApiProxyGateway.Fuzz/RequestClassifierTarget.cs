@@ -6,7 +6,8 @@ namespace ApiProxyGateway.Fuzz;
 /// <summary>
 /// <c>request-classifier</c>: <see cref="RequestClassifier.Classify"/> over arbitrary request targets (the input as
 /// Latin-1 text after one byte choosing the method), which must classify or refuse, never throw; and what it
-/// classifies must hold up: the path it forwards is printable escaped ASCII that classifies again to the same request,
+/// classifies must hold up (the query read as the gateway reads it, Go's way, by <see cref="GoQuery"/>, which must
+/// parse or refuse with a reason): the path it forwards is printable escaped ASCII that classifies again to the same request,
 /// a proxied path is cleaned, and no pod, service or node subresource the gateway owns is ever passed through.
 /// </summary>
 internal static class RequestClassifierTarget
@@ -30,7 +31,18 @@ internal static class RequestClassifierTarget
         var method = Methods[input[0] % Methods.Length];
         var target = Encoding.Latin1.GetString(input.AsSpan(1));
         var budget = AllocationBudget.Start(input.Length, baseline: 64 * 1024, perInputByte: 256);
-        var first = RequestClassifier.Classify(method, target, NoQuery, out var refusal);
+        var query = GoQuery.Parse(QueryString(target), out var queryRefusal);
+        if (query is null)
+        {
+            if (string.IsNullOrEmpty(queryRefusal))
+            {
+                throw new FuzzFinding($"{method} {target}: the query was refused without a reason.");
+            }
+
+            return;
+        }
+
+        var first = RequestClassifier.Classify(method, target, Lookup, out var refusal);
         budget.Check("Classifying a request");
         if (first is null)
         {
@@ -68,18 +80,17 @@ internal static class RequestClassifierTarget
             throw new FuzzFinding($"{method} {target} proxies to the uncleaned path {first.ProxyPath}.");
         }
 
-        var again = RequestClassifier.Classify(method, first.EscapedPath + QueryString(target), NoQuery, out var secondRefusal);
+        var again = RequestClassifier.Classify(method, first.EscapedPath + QueryString(target), Lookup, out var secondRefusal);
         if (again is null || again.Route != first.Route || again.ProxyPath != first.ProxyPath
             || again.Info with { Parts = [] } != info with { Parts = [] } || !again.Info.Parts.SequenceEqual(info.Parts))
         {
             throw new FuzzFinding($"{method} {target} forwards {first.EscapedPath}, which reads as another request ({secondRefusal?.Message ?? again?.ToString()}).");
         }
+
+        string? Lookup(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
     }
 
     private static string QueryString(string target) => target.IndexOf('?', StringComparison.Ordinal) is var at and >= 0 ? target[at..] : "";
-
-    /// <summary>No query parameter is looked up (watch and fieldSelector only refine a verb the invariants do not depend on).</summary>
-    private static string? NoQuery(string name) => null;
 
     private static IEnumerable<(string Name, byte[] Bytes)> Seeds()
     {
@@ -96,6 +107,7 @@ internal static class RequestClassifierTarget
             ("node-proxy-dots", "GET", "/api/v1/nodes/node-a/proxy/healthz/../run/x"),
             ("watch", "GET", "/api/v1/watch/namespaces/demo/pods/web"),
             ("list-watch", "GET", "/api/v1/namespaces/demo/pods?watch=true&fieldSelector=metadata.name%3Dweb"),
+            ("watch-cases", "GET", "/api/v1/namespaces/demo/pods?Watch=0&watch=1;&wat%63h=%FF+x&FieldSelector=metadata.name=web"),
             ("group", "DELETE", "/apis/apps/v1/namespaces/demo/deployments"),
             ("legacy-proxy", "GET", "/api/v1/proxy/namespaces/demo/pods/web/"),
             ("non-resource", "GET", "/openapi/v3/api/v1?hash=abc"),

@@ -13,8 +13,20 @@ internal static partial class RequestClassification
     public static IApplicationBuilder UseRequestClassification(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-            var classified = RequestClassifier.Classify(context.Request.Method, target, Query, out var refusal);
+            var request = context.Features.GetRequiredFeature<IHttpRequestFeature>();
+            var target = request.RawTarget;
+            RequestRefusal? refusal = null;
+            var query = GoQuery.Parse(request.QueryString, out var queryRefusal);
+            if (query is null)
+            {
+                refusal = RequestRefusal.BadRequest(queryRefusal!);
+            }
+            else
+            {
+                context.Features.Set<IQueryFeature>(new GoQuery.Feature(query));
+            }
+
+            var classified = refusal is null ? RequestClassifier.Classify(context.Request.Method, target, Query, out refusal) : null;
             if (classified is null)
             {
                 var refused = refusal!; // Classify returns either a classification or a refusal
@@ -26,8 +38,8 @@ internal static partial class RequestClassification
             context.Features.Set(classified);
             await next(context);
 
-            // The query is parsed only if the classifier asks (a list or watch without a name).
-            string? Query(string name) => context.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+            // Go's first value of an exactly named parameter, as the API server's conversion reads it.
+            string? Query(string name) => query!.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
         });
 
     /// <summary>Maps a gateway route: requests classified as <paramref name="route"/> go to <paramref name="handler"/>, all others on.</summary>

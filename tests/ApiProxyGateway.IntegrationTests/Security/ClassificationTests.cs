@@ -59,6 +59,35 @@ public sealed class ClassificationTests(SecuritySandboxFixture fixture)
     }
 
     [Fact]
+    public async Task QueryParameter_NamedInAnotherCase_IsIgnoredAsTheApiServerIgnoresIt()
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        var started = DateTimeOffset.UtcNow;
+
+        // Go's url.Values are case-sensitive: the API server reads "container", never "Container".
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods/logger/log?tailLines=1&Container=missing", deadline);
+        response.Dispose();
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status} {body}");
+        Assert.Contains(fixture.Sandbox.Host.KubeletRequestLog.Entries, e => e.Time >= started && e.PathAndQuery.StartsWith("/containerLogs/sec/logger/logger", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/sec/pods/logger/log?container=%FF")]
+    [InlineData("/api/v1/namespaces/sec/pods?watch=%C3")]
+    public async Task QueryParameter_NotUtf8_IsRefusedWithAStatus(string target)
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+
+        var (status, body, response) = await fixture.SendAsync("developer", HttpMethod.Get, target, deadline);
+        response.Dispose();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not UTF-8", body, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"Status\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NodeProxy_KubeletPortWrittenAnotherWay_IsStillTheKubeletWithItsChecks()
     {
         var deadline = TestWait.Timeout(TestWait.OperationTimeout);
