@@ -5,12 +5,15 @@ internal sealed class ConsoleAuditSink : IAuditSink
 {
     private readonly Stream _stdout = Console.OpenStandardOutput();
 
-    public async Task WriteLineAsync(byte[] json)
+    private static readonly byte[] NewLine = [(byte)'\n'];
+
+    public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        await _stdout.WriteAsync(json.Append((byte)'\n').ToArray());
-        await _stdout.FlushAsync();
+        await _stdout.WriteAsync(json);
+        await _stdout.WriteAsync(NewLine);
     }
+
+    public Task FlushAsync() => _stdout.FlushAsync();
 
     public async ValueTask DisposeAsync() => await _stdout.DisposeAsync();
 }

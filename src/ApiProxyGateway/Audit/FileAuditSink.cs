@@ -12,9 +12,8 @@ internal sealed class FileAuditSink(AuditOptions options, TimeProvider timeProvi
     private readonly long _maxBytes = Math.Max(1, options.MaxSizeMegabytes) * 1024L * 1024L;
     private FileStream? _file;
 
-    public async Task WriteLineAsync(byte[] json)
+    public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> json)
     {
-        ArgumentNullException.ThrowIfNull(json);
         _file ??= Open();
         if (_file.Length > 0 && _file.Length + json.Length + 1 > _maxBytes)
         {
@@ -23,8 +22,9 @@ internal sealed class FileAuditSink(AuditOptions options, TimeProvider timeProvi
 
         await _file.WriteAsync(json);
         _file.WriteByte((byte)'\n');
-        await _file.FlushAsync();
     }
+
+    public Task FlushAsync() => _file?.FlushAsync() ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

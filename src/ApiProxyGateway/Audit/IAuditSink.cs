@@ -1,7 +1,9 @@
 namespace ApiProxyGateway.Audit;
 
-/// <summary>Where audit lines go.</summary>
+/// <summary>Where audit lines go: written as they come, flushed whenever the queue runs empty.</summary>
 internal interface IAuditSink : IAsyncDisposable
 {
-    Task WriteLineAsync(byte[] json);
+    ValueTask WriteLineAsync(ReadOnlyMemory<byte> json);
+
+    Task FlushAsync();
 }

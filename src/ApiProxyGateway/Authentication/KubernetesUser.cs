@@ -36,7 +36,7 @@ internal sealed record KubernetesUser(
             claims.AddRange(values.Select(value => new Claim(ExtraClaimPrefix + key, value)));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, GroupClaim));
+        return new ClaimsPrincipal(new UserIdentity(this, claims, authenticationType));
     }
 
     public static KubernetesUser? FromPrincipal(ClaimsPrincipal principal)
@@ -47,6 +47,11 @@ internal sealed record KubernetesUser(
             return null;
         }
 
+        if (principal.Identity is UserIdentity { User: var user })
+        {
+            return user; // the authenticated user itself: read back from the claims on every request, it cost more than the request's forwarding
+        }
+
         var groups = principal.FindAll(GroupClaim).Select(claim => claim.Value).ToArray();
         var uid = principal.FindFirst(UidClaim)?.Value;
         var extra = principal.Claims
@@ -54,5 +59,12 @@ internal sealed record KubernetesUser(
             .GroupBy(claim => claim.Type[ExtraClaimPrefix.Length..], StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<string>)group.Select(claim => claim.Value).ToArray(), StringComparer.Ordinal);
         return new KubernetesUser(name, groups, uid, extra);
+    }
+
+    /// <summary>The identity <see cref="ToPrincipal"/> makes: its claims, and the user they were made from.</summary>
+    private sealed class UserIdentity(KubernetesUser user, IEnumerable<Claim> claims, string authenticationType)
+        : ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, GroupClaim)
+    {
+        public KubernetesUser User { get; } = user;
     }
 }

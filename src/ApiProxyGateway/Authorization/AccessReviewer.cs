@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Telemetry;
@@ -19,6 +20,9 @@ internal sealed class AccessReviewer : IDisposable
     private readonly AccessReviewOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly GatewayMetrics _metrics;
+    /// <summary>Each user object's part of the key, for as long as the object lives (by reference, never by value).</summary>
+    private static readonly ConditionalWeakTable<KubernetesUser, string> UserKeys = new();
+
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<string, Lazy<Task<AccessDecision>>> _inFlight = new(StringComparer.Ordinal);
 
@@ -107,7 +111,20 @@ internal sealed class AccessReviewer : IDisposable
     internal static string Key(KubernetesUser user, ResourceAttributes attributes)
     {
         // Unambiguous: every string is length-prefixed and every list count-prefixed, so no value a caller controls
-        // (a group, an extra key or value) can pass for a separator or for another part of the question.
+        // (a group, an extra key or value) can pass for a separator or for another part of the question. The user's
+        // part is made once per user object (a connection's certificate maps to the same one on every request).
+        var builder = new StringBuilder(UserKeys.GetValue(user, UserKey), 256);
+        Append(builder, attributes.Verb);
+        Append(builder, attributes.Group);
+        Append(builder, attributes.Resource);
+        Append(builder, attributes.Subresource);
+        Append(builder, attributes.Namespace);
+        Append(builder, attributes.Name);
+        return builder.ToString();
+    }
+
+    private static string UserKey(KubernetesUser user)
+    {
         var builder = new StringBuilder();
         Append(builder, user.Name);
         Append(builder, user.Uid ?? "");
@@ -128,12 +145,6 @@ internal sealed class AccessReviewer : IDisposable
             }
         }
 
-        Append(builder, attributes.Verb);
-        Append(builder, attributes.Group);
-        Append(builder, attributes.Resource);
-        Append(builder, attributes.Subresource);
-        Append(builder, attributes.Namespace);
-        Append(builder, attributes.Name);
         return builder.ToString();
     }
 

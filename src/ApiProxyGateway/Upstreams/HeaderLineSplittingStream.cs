@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace ApiProxyGateway.Upstreams;
 
@@ -15,6 +14,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
     private static readonly byte[] HeadTerminator = "\r\n\r\n"u8.ToArray();
 
     private readonly ArrayBufferWriter<byte> _head = new(4096);
+    private readonly ArrayBufferWriter<byte> _rewritten = new(4096);
     private readonly RequestBodyFraming _body = new();
     private readonly byte[] _statusPrefix = new byte[12];
     private volatile Phase _phase = Phase.Head; // written by the write side, read by a concurrently pending read
@@ -125,10 +125,9 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
 
         var headLength = searchFrom + end + HeadTerminator.Length;
         var consumedFromBuffer = buffer.Length - (_head.WrittenCount - headLength);
-        var head = Encoding.Latin1.GetString(_head.WrittenSpan[..headLength]);
+        _rewritten.ResetWrittenCount();
+        var framing = RequestHead.Rewrite(_head.WrittenSpan[..headLength], _rewritten);
         _head.ResetWrittenCount();
-
-        var (rewritten, framing) = RequestHead.Rewrite(head);
 
         // The phase changes before the head goes out: on a reused connection HttpClient already has a read pending
         // (its idle-connection check), which the kubelet's 101 can complete before this write returns. Set after
@@ -145,7 +144,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
             _phase = _body.IsComplete ? Phase.Head : Phase.Body;
         }
 
-        await inner.WriteAsync(Encoding.Latin1.GetBytes(rewritten), cancellationToken);
+        await inner.WriteAsync(_rewritten.WrittenMemory, cancellationToken);
         return buffer[consumedFromBuffer..];
     }
 

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 
 namespace ApiProxyGateway.Upstreams;
@@ -6,57 +7,104 @@ namespace ApiProxyGateway.Upstreams;
 /// <summary>Rewrites one HTTP/1.1 request head and reports how its body is framed.</summary>
 internal static class RequestHead
 {
-    public static (string Head, RequestFraming Framing) Rewrite(string head)
-    {
-        ArgumentNullException.ThrowIfNull(head);
-        var lines = head.Split("\r\n");
-        var output = new StringBuilder(head.Length);
-        long contentLength = 0;
-        bool chunked = false, upgrade = false;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (i > 0 && HeaderLines.IsPlaceholder(line))
-            {
-                line = Unwrap(line);
-            }
+    private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
 
-            if (i > 0)
+    /// <summary>
+    /// Writes <paramref name="head"/> (through its blank line) to <paramref name="output"/> line by line, each
+    /// <see cref="HeaderLines.PlaceholderPrefix"/> line as the header line it carries, and reads the body's framing
+    /// from the lines as written. Bytes in, bytes out: a head is Latin-1 on the wire, and no text is made of it.
+    /// </summary>
+    public static RequestFraming Rewrite(ReadOnlySpan<byte> head, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        long contentLength = 0;
+        bool chunked = false, upgrade = false, first = true;
+        while (true)
+        {
+            var end = head.IndexOf(LineEnd);
+            var line = end < 0 ? head : head[..end];
+            if (!first)
             {
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (IsPlaceholder(line))
+                {
+                    line = Unwrap(line);
+                }
+
+                var colon = line.IndexOf((byte)':');
                 if (colon > 0)
                 {
-                    var name = line.AsSpan(0, colon).Trim();
-                    var value = line.AsSpan(colon + 1).Trim();
-                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    var name = Trim(line[..colon]);
+                    var value = Trim(line[(colon + 1)..]);
+                    if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
                     {
-                        contentLength = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+                        contentLength = Utf8Parser.TryParse(value, out long parsed, out var used) && used == value.Length && parsed >= 0
+                            ? parsed
+                            : throw new FormatException("the request head's Content-Length is not a number");
                     }
-                    else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                    else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
                     {
-                        chunked |= value.Contains("chunked", StringComparison.OrdinalIgnoreCase);
+                        chunked |= ContainsIgnoreCase(value, "chunked"u8);
                     }
-                    else if (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
+                    else if (Ascii.EqualsIgnoreCase(name, "Upgrade"u8))
                     {
                         upgrade = true;
                     }
                 }
             }
 
-            output.Append(line);
-            if (i < lines.Length - 1)
+            output.Write(line);
+            if (end < 0)
             {
-                output.Append("\r\n");
+                break;
+            }
+
+            output.Write(LineEnd);
+            head = head[(end + LineEnd.Length)..];
+            first = false;
+        }
+
+        return new RequestFraming(chunked ? -1 : contentLength, upgrade);
+    }
+
+    private static bool IsPlaceholder(ReadOnlySpan<byte> line) =>
+        line.Length >= HeaderLines.PlaceholderPrefix.Length
+        && Ascii.EqualsIgnoreCase(line[..HeaderLines.PlaceholderPrefix.Length], HeaderLines.PlaceholderPrefix);
+
+    /// <summary><c>X-Apg-Line-3: Impersonate-Group: a</c> becomes <c>Impersonate-Group: a</c>.</summary>
+    private static ReadOnlySpan<byte> Unwrap(ReadOnlySpan<byte> line)
+    {
+        var colon = line.IndexOf((byte)':');
+        return colon < 0 ? line : line[(colon + 1)..].TrimStart(" \t"u8);
+    }
+
+    /// <summary>Trims what <see cref="char.IsWhiteSpace(char)"/> calls white space in Latin-1, as trimming the decoded line did.</summary>
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text)
+    {
+        var start = 0;
+        while (start < text.Length && char.IsWhiteSpace((char)text[start]))
+        {
+            start++;
+        }
+
+        var end = text.Length;
+        while (end > start && char.IsWhiteSpace((char)text[end - 1]))
+        {
+            end--;
+        }
+
+        return text[start..end];
+    }
+
+    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> word)
+    {
+        for (var i = 0; i + word.Length <= text.Length; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(text.Slice(i, word.Length), word))
+            {
+                return true;
             }
         }
 
-        return (output.ToString(), new RequestFraming(chunked ? -1 : contentLength, upgrade));
-    }
-
-    /// <summary><c>X-Apg-Line-3: Impersonate-Group: a</c> becomes <c>Impersonate-Group: a</c>.</summary>
-    private static string Unwrap(string line)
-    {
-        var colon = line.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? line : line[(colon + 1)..].TrimStart(' ', '\t');
+        return false;
     }
 }
