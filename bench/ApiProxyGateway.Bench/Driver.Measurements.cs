@@ -25,6 +25,7 @@ internal static partial class Driver
             var settle = await ServerSettle.WaitAsync(ServerProcesses, SettleLimit);
             var meter = Meter.Start(pids);
             var serverCpu = ProcStat.CpuSeconds(ServerProcesses);
+            var serverWait = ProcStat.RunQueueWaitSeconds(ServerProcesses);
             var kernel = KernelCounters.Read();
             using var sampler = CoreSampler.Start(Stopwatch.GetTimestamp());
             var result = await OpenLoopRunner.RunAsync(client, uri, rate, settings.RateDuration(rate), CancellationToken.None, MaxInFlight(rate));
@@ -33,6 +34,7 @@ internal static partial class Driver
             var recorder = result.Latency;
             var (proxyCpu, share, seconds) = meter.Stop();
             var ownServerShare = (ProcStat.CpuSeconds(ServerProcesses) - serverCpu) / seconds;
+            var waitShare = (ProcStat.RunQueueWaitSeconds(ServerProcesses) - serverWait) / seconds;
             var rateText = rate.ToString(CultureInfo.InvariantCulture);
             var stall = StallAnalysis.Of(result.Timeline, rate);
             var flag = !stall.Flagged ? null : stall.OverSaturation ? "over saturation" : stall.Stalled ? "stalled" : "load generator behind";
@@ -52,12 +54,18 @@ internal static partial class Driver
                 var file = Path.Combine(timelines, string.Concat($"{scenario}-r{round}-{name}-{rateText}-{arm}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')));
                 result.Timeline.WriteCsv(file + ".csv");
                 sampler.WriteCsv(file + "-cores.csv");
-                cause = StallCause(stall, result, counters, settle, sampler.MeanBusy(0) - (Pinning.Enabled ? ownServerShare : 0), sampler.MeanRunning);
+                cause = StallCause(stall, result, counters, settle, new MachineShare(sampler.MeanBusy(0) - (Pinning.Enabled ? ownServerShare : 0), waitShare, sampler.MeanRunning));
                 Stalls.Add($"{what}: {stall.Describe()}. Likely cause: {cause}. Timeline: {file}.csv");
             }
 
             Log($"{what}: p50 {recorder.Milliseconds(50):F2} p99 {recorder.Milliseconds(99):F2} p99.9 {recorder.Milliseconds(99.9):F2} ms, {recorder.Count}/{stall.Offered} ok in {seconds:F1} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}; {stall.Describe()}{(flag is null ? "" : " FLAGGED: " + cause)}; longest gap {stall.LongestGapMilliseconds:F0} ms, lag {stall.MaxScheduleLagMilliseconds:F1} ms, connections opened {result.ConnectionsOpened}, GC pause {result.GcPauseMilliseconds:F0} ms, settled {(settle.Settled ? "" : "NOT ")}in {settle.Waited.TotalMilliseconds:F0} ms; kernel: {counters}");
         }
+
+        /// <summary>
+        /// During one measurement: the share of the server core used by processes other than ours, the seconds per
+        /// second our server processes' threads waited for a CPU, and the mean number of runnable threads machine-wide.
+        /// </summary>
+        private sealed record MachineShare(double ForeignServerCore, double ServerWait, double Running);
 
         /// <summary>A second's worth of requests (at least 64): more outstanding than that and the round is over saturation anyway.</summary>
         private static int MaxInFlight(double rate) => (int)Math.Max(64, rate);
@@ -65,7 +73,7 @@ internal static partial class Driver
         private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(10);
 
         /// <summary>What the measurements around a flagged round point at, most specific first.</summary>
-        private static string StallCause(StallAnalysis stall, OpenLoopResult result, KernelCounters counters, (bool Settled, TimeSpan Waited, double Share) settle, double foreignServerCore, double running)
+        private static string StallCause(StallAnalysis stall, OpenLoopResult result, KernelCounters counters, (bool Settled, TimeSpan Waited, double Share) settle, MachineShare machine)
         {
             var causes = new List<string>();
             if (counters.ListenOverflows > 0 || counters.SynRetransmits > 0)
@@ -83,9 +91,9 @@ internal static partial class Driver
                 causes.Add(FormattableString.Invariant($"the server side was still busy from the previous measurement ({settle.Share:P0} of a core after {settle.Waited.TotalSeconds:F0} s)"));
             }
 
-            if (foreignServerCore >= 0.2)
+            if (machine.ForeignServerCore >= 0.2 || machine.Running > 2 * Pinning.MachineCores)
             {
-                causes.Add(FormattableString.Invariant($"other work took {foreignServerCore:P0} of the server core ({running:F0} runnable threads machine-wide on average)"));
+                causes.Add(FormattableString.Invariant($"other work on the machine: {machine.Running:F0} runnable threads on average for {Pinning.MachineCores} cores, {Math.Max(0, machine.ForeignServerCore):P0} of the server core used by processes not ours, the server processes' threads waited {machine.ServerWait:F1} s per second for a CPU"));
             }
 
             if (result.GcPauseMilliseconds >= StallAnalysis.StallThreshold.TotalMilliseconds)

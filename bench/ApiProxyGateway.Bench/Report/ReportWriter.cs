@@ -283,7 +283,7 @@ internal static partial class ReportWriter
         foreach (var c in Cases(summaries, "short"))
         {
             var added = Find(summaries, "short", c, ArmNames.Gateway, $"added p99 @{top}/s");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| added p99 at {top}/s under 1 ms ({c}) | {Format(added)} ms | {Met(added, v => v < 1)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| added p99 at {top}/s under 1 ms ({c}) | {WithUnit(added, " ms")} | {Met(added, v => v < 1)} |");
             foreach (var other in new[] { "nginx", "haproxy" })
             {
                 var ratio = Find(summaries, "short", c, $"gateway ÷ {other}", "saturation ratio");
@@ -379,7 +379,10 @@ internal static partial class ReportWriter
     internal static Summary? Find(IReadOnlyList<Summary> summaries, string scenario, string c, string arm, string metric) =>
         summaries.FirstOrDefault(s => s.Scenario == scenario && s.Case == c && s.Arm == arm && s.Metric == metric);
 
-    internal static string Format(Summary? s)
+    internal static string Format(Summary? s) => Format(s, "");
+
+    /// <summary>Median [range] with <paramref name="unit"/>, then how many rounds were flagged and left out, if any.</summary>
+    private static string Format(Summary? s, string unit)
     {
         if (s is null || double.IsNaN(s.Median))
         {
@@ -395,11 +398,12 @@ internal static partial class ReportWriter
             : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture)
             : v.ToString("F3", CultureInfo.InvariantCulture);
         var figure = s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);
+        figure += unit;
         return s.Flagged > 0 ? $"{figure} ({s.Flagged} {(s.Flagged == 1 ? "round" : "rounds")} {s.Flag}, left out)" : figure;
     }
 
-    private static string WithUnit(Summary? s, string unit) => s is null || double.IsNaN(s.Median) ? Format(s) : Format(s) + unit;
+    private static string WithUnit(Summary? s, string unit) => Format(s, unit);
 
     private static string Met(Summary? s, Func<double, bool> goal) =>
-        s is null || double.IsNaN(s.Median) ? "not measured" : goal(s.Median) ? "yes" : "**no**";
+        s is null || double.IsNaN(s.Median) ? (s is { Flagged: > 0 } ? "not measured: every round flagged" : "not measured") : goal(s.Median) ? "yes" : "**no**";
 }
