@@ -36,7 +36,7 @@ internal static partial class Driver
             var ownServerShare = (ProcStat.CpuSeconds(ServerProcesses) - serverCpu) / seconds;
             var waitShare = (ProcStat.RunQueueWaitSeconds(ServerProcesses) - serverWait) / seconds;
             var rateText = rate.ToString(CultureInfo.InvariantCulture);
-            var stall = StallAnalysis.Of(result.Timeline, rate);
+            var stall = StallAnalysis.Of(result.Timeline);
             var flag = !stall.Flagged ? null : stall.OverSaturation ? "over saturation" : stall.Stalled ? "stalled" : "load generator behind";
             var saturated = AddLatency(scenario, name, arm, $" @{rateText}/s", round, recorder, share, flag, stall.Describe());
             if (pids.Count > 0)

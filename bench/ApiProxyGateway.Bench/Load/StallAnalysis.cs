@@ -43,10 +43,11 @@ internal sealed record StallAnalysis(
     /// <summary>
     /// Steps: collect the answered requests in order of their answer; the interval before each answer counts as a gap
     /// from the later of the previous answer and the earliest send among the requests still to be answered (so an idle
-    /// arm with nothing outstanding is no stall); the achieved rate is answers over the time from the first due to the
-    /// last answer.
+    /// arm with nothing outstanding is no stall); the achieved share is the requests answered by the time the last one
+    /// was due (plus <see cref="StallThreshold"/> for the last ones' own latency) over those offered: an arm below its
+    /// saturation answers them all, one over it falls behind by the difference.
     /// </summary>
-    public static StallAnalysis Of(RequestTimeline timeline, double rate)
+    public static StallAnalysis Of(RequestTimeline timeline)
     {
         var answered = Enumerable.Range(0, (int)timeline.Count)
             .Where(i => timeline.Outcome[i] is RequestOutcome.Succeeded or RequestOutcome.Failed)
@@ -96,9 +97,9 @@ internal sealed record StallAnalysis(
             }
         }
 
-        var span = answered.Length == 0 ? 0 : timeline.Done[answered[^1]] - timeline.Start;
-        var offeredSpan = timeline.Count / rate * Stopwatch.Frequency;
-        var achieved = answered.Length == 0 ? 0 : Math.Min(1, answered.Length / (double)timeline.Count * offeredSpan / Math.Max(span, offeredSpan * 0.5));
+        var lastDue = timeline.Count == 0 ? timeline.Start : timeline.Due.Max();
+        var deadline = lastDue + (long)(StallThreshold.TotalSeconds * Stopwatch.Frequency);
+        var achieved = timeline.Count == 0 ? 1 : answered.Count(i => timeline.Done[i] <= deadline) / (double)timeline.Count;
         return new StallAnalysis(timeline.Count, sent, notSent, answered.Length, achieved, RequestTimeline.Milliseconds(longest), RequestTimeline.Milliseconds(gapStart - timeline.Start), outstandingAtGap, RequestTimeline.Milliseconds(lag));
     }
 
@@ -113,7 +114,7 @@ internal sealed record StallAnalysis(
 
         if (OverSaturation)
         {
-            parts.Add(FormattableString.Invariant($"over saturation: answered {AchievedShare:P0} of the offered rate") + (NotSent > 0 ? $", {NotSent.ToString(CultureInfo.InvariantCulture)} of {Offered.ToString(CultureInfo.InvariantCulture)} not sent (too many in flight)" : ""));
+            parts.Add(FormattableString.Invariant($"over saturation: answered {AchievedShare:P0} of the requests offered by the end of the schedule") + (NotSent > 0 ? $", {NotSent.ToString(CultureInfo.InvariantCulture)} of {Offered.ToString(CultureInfo.InvariantCulture)} not sent (too many in flight)" : ""));
         }
 
         if (GeneratorBehind)

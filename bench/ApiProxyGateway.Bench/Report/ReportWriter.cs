@@ -124,7 +124,7 @@ internal static partial class ReportWriter
         if (run.Stalls.Count > 0)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Flagged open-loop rounds ({run.Stalls.Count}), kept in the raw data and left out of every median and comparison: *stalled* is no answer for {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more while requests were outstanding; *over saturation* is under {StallAnalysis.SustainedShare:P0} of the offered rate answered, or requests not sent because a second's worth were already in flight; *load generator behind* is a request sent {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more after it was due. The cause named is what the kernel's TCP counters, the cores' use and the load generator's own counters showed during the round.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"Flagged open-loop rounds ({run.Stalls.Count}), kept in the raw data and left out of every median and comparison: *stalled* is no answer for {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more while requests were outstanding; *over saturation* is under {StallAnalysis.SustainedShare:P0} of the requests answered by the time the last was due (plus {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms), or requests not sent because a second's worth were already in flight; *load generator behind* is a request sent {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more after it was due. The cause named is what the kernel's TCP counters, the cores' use and the load generator's own counters showed during the round.");
             md.AppendLine();
             md.AppendLine(string.Join('\n', run.Stalls.Select(p => "- " + p)));
         }
