@@ -62,7 +62,7 @@ internal static partial class Driver
             var rate = settings.TunnelRate;
             // A smoke run leaves the baseline out: scenarios 1 and 2 take the same gateway through the same paths.
             string[] measured = settings.Smoke ? [ArmNames.GatewayGrpc, ArmNames.GatewayHttpConnect] : TunnelArms;
-            var clients = measured.ToDictionary(a => a, a => Clients.Http(arms[a].Workload));
+            var clients = measured.ToDictionary(a => a, a => Clients.Http(arms[a].Workload, oneConnection: true));
             Uri ProxyUri(string arm) => arms[arm].Workload.Resolve(ProxyPathApi, ProxyPathUpstream);
             var kinds = new (string Name, Func<Endpoint, long, CancellationToken, Task<Transfer>> Run)[]
             {

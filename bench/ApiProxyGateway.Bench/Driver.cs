@@ -134,6 +134,12 @@ internal static partial class Driver
 
         public List<string> Notes { get; } = [];
 
+        /// <summary>Open-loop rounds flagged by <see cref="StallAnalysis"/>, each with its likely cause: the report's Problems section names them; they do not fail the run.</summary>
+        public List<string> Stalls { get; } = [];
+
+        /// <summary>Everything that serves (the sandbox's process tree with the gateway, nginx, HAProxy): what must be quiet before an open-loop measurement.</summary>
+        private IReadOnlyList<int> ServerProcesses { get; set; } = [];
+
         public async Task ExecuteAsync()
         {
             var scenario = BenchScenario.Write(work, _benchDll, settings.LogLines, settings.LogWidth, settings.QuietInterval);
@@ -144,6 +150,7 @@ internal static partial class Driver
             await using (var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies")))
             {
                 var topology = new Topology(sandbox.Info);
+                ServerProcesses = [.. ProcStat.Tree(sandbox.Info.SandboxProcessId), .. proxies.NginxProcesses, .. proxies.HaproxyProcesses];
                 Notes.Add($"affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, nginx {string.Join('/', proxies.NginxProcesses.Select(Pinning.Affinity))}, HAProxy {Pinning.Affinity(proxies.HaproxyProcesses[0])}, load generator {Pinning.Affinity(Environment.ProcessId)}");
                 IReadOnlyList<int> Pids(string arm) => arm switch
                 {
@@ -248,7 +255,7 @@ internal static partial class Driver
                 ("pods/proxy 1 KiB", topology.Workload, ProxyPathApi, ProxyPathUpstream),
                 ("get pod", topology.ApiServer, GetPodPath, GetPodPath),
             };
-            var clients = cases.SelectMany(c => RequestArms.Select(arm => (c.Name, arm))).ToDictionary(k => k, k => Clients.Http(cases.First(c => c.Name == k.Name).Endpoint(k.arm)));
+            var clients = cases.SelectMany(c => RequestArms.Select(arm => (c.Name, arm))).ToDictionary(k => k, k => Clients.Http(cases.First(c => c.Name == k.Name).Endpoint(k.arm), oneConnection: true));
             Uri UriOf(string name, string arm)
             {
                 var c = cases.First(x => x.Name == name);

@@ -5,16 +5,25 @@ namespace ApiProxyGateway.Bench.Load;
 /// <summary>
 /// Open-loop load: request i is due at start + i / rate whatever happened to the others, and its latency is counted
 /// from that intended time (not from when it was actually sent), so a stalled server shows its full cost instead of
-/// slowing the load down (no coordinated omission). A dedicated thread keeps the schedule with nanosleep.
+/// slowing the load down (no coordinated omission). A dedicated thread keeps the schedule with nanosleep. Every
+/// request's due, sent and answered times are kept (<see cref="RequestTimeline"/>) so that a stall is seen as one.
+/// At most <c>maxInFlight</c> requests are outstanding: a request due while that many are is not sent and is counted
+/// (<see cref="RequestOutcome.NotSent"/>), so an arm that falls far behind ends the round flagged instead of piling up
+/// thousands of requests (and the load generator's GC pauses with them).
 /// </summary>
 internal static class OpenLoopRunner
 {
-    public static async Task<LatencyRecorder> RunAsync(HttpClient client, Uri uri, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<OpenLoopResult> RunAsync(HttpClient client, Uri uri, double rate, TimeSpan duration, CancellationToken cancellationToken, int maxInFlight = int.MaxValue)
     {
         var recorder = new LatencyRecorder();
         var total = (long)(rate * duration.TotalSeconds);
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100; // 10 ms to get going
+        var timeline = new RequestTimeline(total, start);
+        var connections = Clients.ConnectionsOpened;
+        var slowConnects = Clients.SlowConnects;
+        var gcPause = GC.GetTotalPauseDuration();
+        var outstanding = 0L;
         var scheduler = new Thread(() =>
         {
             for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
@@ -26,7 +35,16 @@ internal static class OpenLoopRunner
                     PreciseSleep.Microseconds(wait * 1_000_000 / Stopwatch.Frequency);
                 }
 
-                var task = SendAsync(client, uri, due, recorder, cancellationToken);
+                timeline.Due[i] = due;
+                timeline.Sent[i] = Stopwatch.GetTimestamp();
+                if (Interlocked.Read(ref outstanding) >= maxInFlight)
+                {
+                    timeline.Outcome[i] = RequestOutcome.NotSent;
+                    continue;
+                }
+
+                Interlocked.Increment(ref outstanding);
+                var task = TrackAsync(SendAsync(client, uri, due, recorder, timeline, i, cancellationToken));
                 lock (inFlight)
                 {
                     inFlight.Add(task);
@@ -34,6 +52,18 @@ internal static class OpenLoopRunner
             }
         })
         { IsBackground = true, Name = "open-loop", Priority = ThreadPriority.AboveNormal };
+        async Task TrackAsync(Task send)
+        {
+            try
+            {
+                await send;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref outstanding);
+            }
+        }
+
         scheduler.Start();
         await Task.Run(scheduler.Join, cancellationToken);
         Task[] all;
@@ -43,11 +73,15 @@ internal static class OpenLoopRunner
         }
 
         await Task.WhenAll(all);
-        return recorder;
+        return new OpenLoopResult(recorder, timeline, rate, Clients.ConnectionsOpened - connections, Clients.SlowConnects - slowConnects, (GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds);
     }
 
-    public static async Task SendAsync(HttpClient client, Uri uri, long intended, LatencyRecorder recorder, CancellationToken cancellationToken)
+    public static Task SendAsync(HttpClient client, Uri uri, long intended, LatencyRecorder recorder, CancellationToken cancellationToken) =>
+        SendAsync(client, uri, intended, recorder, null, 0, cancellationToken);
+
+    private static async Task SendAsync(HttpClient client, Uri uri, long intended, LatencyRecorder recorder, RequestTimeline? timeline, long index, CancellationToken cancellationToken)
     {
+        var outcome = RequestOutcome.Failed;
         try
         {
             using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -59,11 +93,23 @@ internal static class OpenLoopRunner
                 return;
             }
 
+            outcome = RequestOutcome.Succeeded;
             recorder.Record((Stopwatch.GetTimestamp() - intended) * 1_000_000 / Stopwatch.Frequency);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
         {
             recorder.Error($"{e.GetType().Name}: {e.Message}");
         }
+        finally
+        {
+            if (timeline is not null)
+            {
+                timeline.Done[index] = Stopwatch.GetTimestamp();
+                timeline.Outcome[index] = outcome;
+            }
+        }
     }
 }
+
+/// <summary>One open-loop measurement: the latencies, every request's times, and what the load generator saw of connections and its own GC.</summary>
+internal sealed record OpenLoopResult(LatencyRecorder Latency, RequestTimeline Timeline, double Rate, long ConnectionsOpened, long SlowConnects, double GcPauseMilliseconds);

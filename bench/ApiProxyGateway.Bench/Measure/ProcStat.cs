@@ -25,6 +25,31 @@ internal static class ProcStat
         }
     }
 
+    /// <summary>
+    /// Seconds the threads of <paramref name="pids"/> spent runnable but waiting for a CPU (<c>/proc/PID/task/*/schedstat</c>,
+    /// second field): on a pinned server core, time some other thread had it. Threads that ended meanwhile are not counted.
+    /// </summary>
+    public static double RunQueueWaitSeconds(IEnumerable<int> pids)
+    {
+        long nanoseconds = 0;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    nanoseconds += fields.Length > 1 && long.TryParse(fields[1], CultureInfo.InvariantCulture, out var wait) ? wait : 0;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return nanoseconds / 1e9;
+    }
+
     /// <summary>VmRSS in bytes.</summary>
     public static long ResidentBytes(int pid)
     {

@@ -12,6 +12,7 @@ internal static class Comparisons
 {
     public static IReadOnlyList<Sample> Derive(IReadOnlyList<Sample> samples)
     {
+        // Flagged rounds take part, so that a comparison with one is flagged too (and left out of medians, not missing).
         var kept = samples.Where(s => !s.Discarded && !double.IsNaN(s.Value)).ToList();
         var index = kept.ToDictionary(s => (s.Scenario, s.Case, s.Arm, s.Metric, s.Round));
         Sample? Find(Sample s, string arm) => index.GetValueOrDefault((s.Scenario, s.Case, arm, s.Metric, s.Round));
@@ -20,7 +21,7 @@ internal static class Comparisons
         {
             if (s.Scenario == "short" && s.Unit == "ms" && s.Arm != ArmNames.Direct && Find(s, ArmNames.Direct) is { } direct)
             {
-                derived.Add(s with { Arm = s.Arm, Metric = "added " + s.Metric, Value = s.Value - direct.Value });
+                derived.Add(s with { Arm = s.Arm, Metric = "added " + s.Metric, Value = s.Value - direct.Value, Flag = s.Flag ?? direct.Flag });
             }
 
             if (s.Metric is "saturation" or "CPU per 1000 requests @saturation" or "CPU per 1000 requests @2000/s" && s.Arm == ArmNames.Gateway)
@@ -29,31 +30,31 @@ internal static class Comparisons
                 {
                     if (Find(s, other) is { } o && o.Value > 0)
                     {
-                        derived.Add(s with { Arm = $"gateway ÷ {other}", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / o.Value });
+                        derived.Add(s with { Arm = $"gateway ÷ {other}", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / o.Value, Flag = s.Flag ?? o.Flag });
                     }
                 }
             }
 
             if (s.Metric is "throughput" or "handshakes" && s.Arm != ArmNames.Direct && s.Scenario != "kubectl" && Find(s, ArmNames.Direct) is { Value: > 0 } d)
             {
-                derived.Add(s with { Arm = $"{s.Arm} ÷ direct", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / d.Value });
+                derived.Add(s with { Arm = $"{s.Arm} ÷ direct", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / d.Value, Flag = s.Flag ?? d.Flag });
             }
 
             if (s.Scenario == "tunnel" && s.Arm != ArmNames.Gateway && Find(s, ArmNames.Gateway) is { } dialled)
             {
                 if (s.Unit == "ms")
                 {
-                    derived.Add(s with { Metric = "added " + s.Metric, Value = s.Value - dialled.Value });
+                    derived.Add(s with { Metric = "added " + s.Metric, Value = s.Value - dialled.Value, Flag = s.Flag ?? dialled.Flag });
                 }
                 else if (s.Metric == "throughput" && dialled.Value > 0)
                 {
-                    derived.Add(s with { Arm = $"{s.Arm} ÷ gateway", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / dialled.Value });
+                    derived.Add(s with { Arm = $"{s.Arm} ÷ gateway", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / dialled.Value, Flag = s.Flag ?? dialled.Flag });
                 }
             }
 
             if (s.Metric == "throughput" && s.Arm == ArmNames.Gateway && Find(s, ArmNames.ApiServer) is { Value: > 0 } a)
             {
-                derived.Add(s with { Arm = "gateway ÷ apiserver", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / a.Value });
+                derived.Add(s with { Arm = "gateway ÷ apiserver", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / a.Value, Flag = s.Flag ?? a.Flag });
             }
         }
 

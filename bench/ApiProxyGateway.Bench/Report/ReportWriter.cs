@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ApiProxyGateway.Bench.Arms;
+using ApiProxyGateway.Bench.Load;
 
 namespace ApiProxyGateway.Bench.Report;
 
@@ -29,7 +30,7 @@ internal static partial class ReportWriter
         var derived = Comparisons.Derive(run.Samples);
         var summaries = Summary.Of([.. run.Samples, .. derived]);
         var json = Path.Combine(directory, name + ".json");
-        File.WriteAllText(json, JsonSerializer.Serialize(new { run.Machine, run.Settings.Smoke, run.Settings.Rounds, run.Settings.Scenarios, run.Notes, run.Problems, Summaries = summaries, Samples = run.Samples, Derived = derived }, JsonOptions));
+        File.WriteAllText(json, JsonSerializer.Serialize(new { run.Machine, run.Settings.Smoke, run.Settings.Rounds, run.Settings.Scenarios, run.Notes, run.Problems, run.Stalls, Summaries = summaries, Samples = run.Samples, Derived = derived }, JsonOptions));
         var chart = "";
         if (run.Settings.Runs("short"))
         {
@@ -120,6 +121,14 @@ internal static partial class ReportWriter
         md.AppendLine("## Problems");
         md.AppendLine();
         md.AppendLine(run.Problems.Count == 0 ? "None: every request succeeded, every transfer matched its SHA-256, every idle stream proved open." : string.Join('\n', run.Problems.Select(p => "- " + p)));
+        if (run.Stalls.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Flagged open-loop rounds ({run.Stalls.Count}), kept in the raw data and left out of every median and comparison: *stalled* is no answer for {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more while requests were outstanding; *over saturation* is under {StallAnalysis.SustainedShare:P0} of the requests answered by the time the last was due (plus {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms), or requests not sent because a second's worth were already in flight; *load generator behind* is a request sent {StallAnalysis.StallThreshold.TotalMilliseconds:F0} ms or more after it was due. The cause named is what the kernel's TCP counters, the cores' use and the load generator's own counters showed during the round.");
+            md.AppendLine();
+            md.AppendLine(string.Join('\n', run.Stalls.Select(p => "- " + p)));
+        }
+
         return md.ToString();
     }
 
@@ -129,8 +138,8 @@ internal static partial class ReportWriter
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles per arm]({chart})");
         md.AppendLine();
-        md.AppendLine("| path | rate | arm | p50 ms | p99 ms | p99.9 ms | added p50 | added p99 | added p99.9 | proxy CPU s / 1000 req | discarded rounds |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| path | rate | arm | p50 ms | p99 ms | p99.9 ms | added p50 | added p99 | added p99.9 | proxy CPU s / 1000 req | longest gap ms | rounds left out |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var c in Cases(summaries, "short"))
         {
             foreach (var rate in s.Rates.Select(r => r.ToString(CultureInfo.InvariantCulture)))
@@ -138,8 +147,9 @@ internal static partial class ReportWriter
                 foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy })
                 {
                     string F(string metric) => Format(Find(summaries, "short", c, arm, metric));
-                    var discarded = Find(summaries, "short", c, arm, $"p99 @{rate}/s")?.Discarded ?? 0;
-                    md.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {rate}/s | {arm} | {F($"p50 @{rate}/s")} | {F($"p99 @{rate}/s")} | {F($"p99.9 @{rate}/s")} | {F($"added p50 @{rate}/s")} | {F($"added p99 @{rate}/s")} | {F($"added p99.9 @{rate}/s")} | {F($"CPU per 1000 requests @{rate}/s")} | {discarded} |");
+                    var p99 = Find(summaries, "short", c, arm, $"p99 @{rate}/s");
+                    var leftOut = p99 is null ? "" : string.Join(", ", new[] { p99.Discarded > 0 ? $"{p99.Discarded} load-generator bound" : null, p99.Flagged > 0 ? $"{p99.Flagged} {p99.Flag}" : null }.OfType<string>());
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {rate}/s | {arm} | {F($"p50 @{rate}/s")} | {F($"p99 @{rate}/s")} | {F($"p99.9 @{rate}/s")} | {F($"added p50 @{rate}/s")} | {F($"added p99 @{rate}/s")} | {F($"added p99.9 @{rate}/s")} | {F($"CPU per 1000 requests @{rate}/s")} | {F($"longest gap @{rate}/s")} | {(leftOut == "" ? "0" : leftOut)} |");
                 }
             }
         }
@@ -273,7 +283,7 @@ internal static partial class ReportWriter
         foreach (var c in Cases(summaries, "short"))
         {
             var added = Find(summaries, "short", c, ArmNames.Gateway, $"added p99 @{top}/s");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| added p99 at {top}/s under 1 ms ({c}) | {Format(added)} ms | {Met(added, v => v < 1)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| added p99 at {top}/s under 1 ms ({c}) | {WithUnit(added, " ms")} | {Met(added, v => v < 1)} |");
             foreach (var other in new[] { "nginx", "haproxy" })
             {
                 var ratio = Find(summaries, "short", c, $"gateway ÷ {other}", "saturation ratio");
@@ -369,21 +379,31 @@ internal static partial class ReportWriter
     internal static Summary? Find(IReadOnlyList<Summary> summaries, string scenario, string c, string arm, string metric) =>
         summaries.FirstOrDefault(s => s.Scenario == scenario && s.Case == c && s.Arm == arm && s.Metric == metric);
 
-    internal static string Format(Summary? s)
+    internal static string Format(Summary? s) => Format(s, "");
+
+    /// <summary>Median [range] with <paramref name="unit"/>, then how many rounds were flagged and left out, if any.</summary>
+    private static string Format(Summary? s, string unit)
     {
         if (s is null || double.IsNaN(s.Median))
         {
-            return s is { Discarded: > 0 } ? "load-generator bound" : "–";
+            return s switch
+            {
+                { Flagged: > 0 } => $"{s.Flag} (every round)",
+                { Discarded: > 0 } => "load-generator bound",
+                _ => "–",
+            };
         }
 
         string F(double v) => Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture)
             : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture)
             : v.ToString("F3", CultureInfo.InvariantCulture);
-        return s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);
+        var figure = s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);
+        figure += unit;
+        return s.Flagged > 0 ? $"{figure} ({s.Flagged} {(s.Flagged == 1 ? "round" : "rounds")} {s.Flag}, left out)" : figure;
     }
 
-    private static string WithUnit(Summary? s, string unit) => s is null || double.IsNaN(s.Median) ? Format(s) : Format(s) + unit;
+    private static string WithUnit(Summary? s, string unit) => Format(s, unit);
 
     private static string Met(Summary? s, Func<double, bool> goal) =>
-        s is null || double.IsNaN(s.Median) ? "not measured" : goal(s.Median) ? "yes" : "**no**";
+        s is null || double.IsNaN(s.Median) ? (s is { Flagged: > 0 } ? "not measured: every round flagged" : "not measured") : goal(s.Median) ? "yes" : "**no**";
 }
