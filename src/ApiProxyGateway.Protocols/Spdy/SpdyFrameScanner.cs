@@ -7,11 +7,13 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// Follows the frames of one direction of a SPDY/3.1 connection that is relayed byte for byte, without changing
 /// anything: where each frame ends, and the control frames that open, half-close and reset streams (told to an
 /// <see cref="ISpdyStreamObserver"/>). Header blocks are inflated with this direction's zlib stream, so the scanner
-/// must see the direction from its first byte. DATA payloads are never copied: the observer sees them as they pass. It never throws: a frame it
+/// must see the direction from its first byte; a scanner told not to read headers (a direction whose stream headers
+/// nobody needs: the kubelet's) keeps no zlib stream, whose 32 KiB window every idle connection would otherwise hold,
+/// reads only stream ids and flags, and never tells <see cref="ISpdyStreamObserver.Opened"/>. DATA payloads are never copied: the observer sees them as they pass. It never throws: a frame it
 /// cannot follow (malformed, or a control frame over <see cref="MaxControlFrameLength"/>) makes the direction
 /// <see cref="Lost"/>, after which nothing can be added to it.
 /// </summary>
-public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
+public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null, bool readHeaders = true)
 {
     /// <summary>
     /// The largest control frame followed. Kubernetes' streams open with a few short headers; a relay only loses the
@@ -170,6 +172,13 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
     {
         var control = _control!; // set by FrameHeaderComplete before any byte of the frame's payload arrives
         _control = null;
+        if (!readHeaders)
+        {
+            TellWithoutHeaders(control.AsSpan(0, _controlLength));
+            ArrayPool<byte>.Shared.Return(control);
+            return;
+        }
+
         try
         {
             _reader ??= new SpdyFrameReader(ReaderOptions);
@@ -189,6 +198,35 @@ public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null)
         finally
         {
             ArrayPool<byte>.Shared.Return(control);
+        }
+    }
+
+    /// <summary>A control frame read for its stream id and FIN flag only, with the lengths <see cref="SpdyFrameReader"/> requires.</summary>
+    private void TellWithoutHeaders(ReadOnlySpan<byte> frame)
+    {
+        var type = (ushort)(BinaryPrimitives.ReadUInt32BigEndian(frame) & 0xFFFF);
+        var fin = (frame[4] & SpdyFrameType.FlagFin) != 0;
+        var payload = frame[HeaderLength..];
+        var minimum = type switch
+        {
+            SpdyFrameType.SynStream => 10,
+            SpdyFrameType.RstStream => 8,
+            _ => 4,
+        };
+        if (payload.Length < minimum || (type == SpdyFrameType.RstStream && payload.Length != 8))
+        {
+            Lost = true;
+            return;
+        }
+
+        var streamId = BinaryPrimitives.ReadUInt32BigEndian(payload) & 0x7FFFFFFF;
+        if (type == SpdyFrameType.RstStream)
+        {
+            observer?.Reset(streamId);
+        }
+        else if (fin)
+        {
+            observer?.HalfClosed(streamId);
         }
     }
 

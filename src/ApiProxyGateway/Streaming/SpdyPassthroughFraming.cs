@@ -28,7 +28,7 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
         _protocol = protocol;
         _recording = recording;
         _fromClient = new SpdyFrameScanner(new Streams(this, fromClient: true));
-        _toClient = new SpdyFrameScanner(new Streams(this, fromClient: false));
+        _toClient = new SpdyFrameScanner(new Streams(this, fromClient: false), readHeaders: false); // the client opens every stream
     }
 
     public override bool AtBoundary => _toClient.AtFrameBoundary;

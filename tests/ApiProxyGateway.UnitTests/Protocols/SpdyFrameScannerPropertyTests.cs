@@ -93,6 +93,23 @@ public sealed class SpdyFrameScannerPropertyTests
         }, iter: 2000);
     }
 
+    [Fact]
+    public void Scan_WithoutReadingHeaders_TellsTheSameHalfClosesResetsAndBoundariesButNoOpens()
+    {
+        Gen.Select(Frame.List[0, 25], Cuts).Sample((frames, cuts) =>
+        {
+            var (bytes, _) = Encode(frames);
+            var reading = Scanner();
+            ScannerFeeding.InChunks(bytes, cuts, reading.Scanner.Scan);
+            var observer = new RecordingSpdyObserver();
+            var blind = new SpdyFrameScanner(observer, readHeaders: false);
+            ScannerFeeding.InChunks(bytes, cuts, blind.Scan);
+
+            Assert.Equal(reading.Told.Where(e => !e.StartsWith("opened", StringComparison.Ordinal)), observer.Events);
+            Assert.Equal(State(reading.Scanner), State(blind));
+        }, iter: 200);
+    }
+
     private static (SpdyFrameScanner Scanner, List<string> Told) Scanner()
     {
         var observer = new RecordingSpdyObserver();
