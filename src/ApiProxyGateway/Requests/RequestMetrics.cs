@@ -31,6 +31,7 @@ internal static class RequestMetrics
                 if (context.Features.Get<IHttpActivityFeature>()?.Activity is { Recorded: true, IsAllDataRequested: true } span)
                 {
                     span.DisplayName = $"{method} {kind}";
+                    span.SetTag("http.request.method", method);
                     span.SetTag("apiproxygateway.route", kind);
                     span.SetTag("http.response.status_code", context.Response.StatusCode);
                 }

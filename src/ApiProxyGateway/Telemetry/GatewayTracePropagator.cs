@@ -18,9 +18,12 @@ internal sealed class GatewayTracePropagator : DistributedContextPropagator
 
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
-        if (activity is not null && setter is not null && IsOwn(activity))
+        // HttpClient injects the activity it made for the request itself, a child of the current one that nothing
+        // exports when its source has no listener: the gateway's span it was made under is named instead.
+        var own = activity is null ? null : IsOwn(activity) ? activity : activity.Parent is { } parent && IsOwn(parent) ? parent : null;
+        if (own is not null && setter is not null)
         {
-            setter(carrier, TraceParent.HeaderName, TraceParent.Format(activity));
+            setter(carrier, TraceParent.HeaderName, TraceParent.Format(own));
         }
     }
 

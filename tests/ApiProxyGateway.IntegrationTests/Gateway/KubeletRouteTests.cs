@@ -232,6 +232,34 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
         Assert.DoesNotContain("certificate", (string?)status["message"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CallersTraceContext_WithTracingOff_ReachesNeitherKubeletNorApiServer()
+    {
+        // Before tracing, YARP copied these to the API server as they came, and the SubjectAccessReview client sent
+        // a traceparent continuing the caller's trace (ASP.NET Core's request activity adopted it) with its baggage.
+        string[] headers = ["traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context"];
+        using var invoker = fixture.Invoker("admin");
+        foreach (var path in new[] { "/api/v1/namespaces/demo/pods/talker/log?tailLines=1&container=talker", "/api/v1/namespaces/demo/pods/talker?traced=no" })
+        {
+            using var request = fixture.Request(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            request.Headers.TryAddWithoutValidation("tracestate", "vendor=chosen-by-the-caller");
+            request.Headers.TryAddWithoutValidation("baggage", "user=someone-else");
+            request.Headers.TryAddWithoutValidation("Request-Id", "|caller.1.");
+            request.Headers.TryAddWithoutValidation("Correlation-Context", "user=someone-else");
+            using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var upstream = new[]
+        {
+            fixture.KubeletRequests("/containerLogs/demo/talker/talker")[^1],
+            Assert.Single(fixture.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/demo/pods/talker?traced=no"),
+        }.Concat(fixture.Host.RequestLog.Entries.Where(e => e.PathAndQuery.StartsWith("/apis/authorization.k8s.io/v1/subjectaccessreviews", StringComparison.Ordinal))).ToList();
+        Assert.True(upstream.Count >= 3, $"expected the kubelet's, the pass-through's and a SubjectAccessReview's request, got {upstream.Count}");
+        Assert.All(upstream, entry => Assert.DoesNotContain(entry.Headers.Keys, name => headers.Contains(name, StringComparer.OrdinalIgnoreCase)));
+    }
+
     /// <summary>The next whole binary message; empty once the peer has closed.</summary>
     private static async Task<byte[]> ReceiveBinaryAsync(ClientWebSocket socket, CancellationToken ct)
     {
