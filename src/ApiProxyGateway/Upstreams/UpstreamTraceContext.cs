@@ -15,7 +15,7 @@ internal sealed class UpstreamTraceContext(string upstream) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<Activity> SpanKey = new("ApiProxyGateway.UpstreamSpan");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         foreach (var name in TraceParent.ContextHeaders)
@@ -23,11 +23,15 @@ internal sealed class UpstreamTraceContext(string upstream) : DelegatingHandler
             request.Headers.Remove(name);
         }
 
-        if (!GatewayActivities.Source.HasListeners())
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
+        // Tracing off: nothing listens, and the request goes on as it is (no span, no state machine).
+        return GatewayActivities.Source.HasListeners() ? SendTracedAsync(request, cancellationToken) : base.SendAsync(request, cancellationToken);
+    }
 
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("upstream requests are sent asynchronously");
+
+    private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var span = GatewayActivities.Source.StartActivity($"{request.Method.Method} {upstream}", ActivityKind.Client);
         if (span is null)
         {
@@ -57,9 +61,6 @@ internal sealed class UpstreamTraceContext(string upstream) : DelegatingHandler
             throw;
         }
     }
-
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("upstream requests are sent asynchronously");
 
     /// <summary>
     /// The client span of the request that made the pool open a connection, so the dial and handshake appear under it

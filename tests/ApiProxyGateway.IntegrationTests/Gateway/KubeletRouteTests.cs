@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.IntegrationTests.Tracing;
 using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
@@ -237,16 +238,10 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
     {
         // Before tracing, YARP copied these to the API server as they came, and the SubjectAccessReview client sent
         // a traceparent continuing the caller's trace (ASP.NET Core's request activity adopted it) with its baggage.
-        string[] headers = ["traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context"];
         using var invoker = fixture.Invoker("admin");
         foreach (var path in new[] { "/api/v1/namespaces/demo/pods/talker/log?tailLines=1&container=talker", "/api/v1/namespaces/demo/pods/talker?traced=no" })
         {
-            using var request = fixture.Request(HttpMethod.Get, path);
-            request.Headers.TryAddWithoutValidation("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-            request.Headers.TryAddWithoutValidation("tracestate", "vendor=chosen-by-the-caller");
-            request.Headers.TryAddWithoutValidation("baggage", "user=someone-else");
-            request.Headers.TryAddWithoutValidation("Request-Id", "|caller.1.");
-            request.Headers.TryAddWithoutValidation("Correlation-Context", "user=someone-else");
+            using var request = CallersTrace.AddTo(fixture.Request(HttpMethod.Get, path));
             using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -257,7 +252,7 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
             Assert.Single(fixture.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/demo/pods/talker?traced=no"),
         }.Concat(fixture.Host.RequestLog.Entries.Where(e => e.PathAndQuery.StartsWith("/apis/authorization.k8s.io/v1/subjectaccessreviews", StringComparison.Ordinal))).ToList();
         Assert.True(upstream.Count >= 3, $"expected the kubelet's, the pass-through's and a SubjectAccessReview's request, got {upstream.Count}");
-        Assert.All(upstream, entry => Assert.DoesNotContain(entry.Headers.Keys, name => headers.Contains(name, StringComparer.OrdinalIgnoreCase)));
+        Assert.All(upstream, entry => Assert.DoesNotContain(entry.Headers.Keys, name => CallersTrace.HeaderNames.Contains(name, StringComparer.OrdinalIgnoreCase)));
     }
 
     /// <summary>The next whole binary message; empty once the peer has closed.</summary>

@@ -1,17 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using ApiProxyGateway.IntegrationTests.Infrastructure;
 using ApiProxyGateway.IntegrationTests.Tracing.Otlp;
 using ApiProxyGateway.Sandbox.Hosting;
 using ApiProxyGateway.Tests.Support;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ApiProxyGateway.IntegrationTests.Tracing;
@@ -60,8 +58,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var receiver = new OtlpReceiver(app);
         app.Run(receiver.HandleAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        receiver.Url = ListeningAddress.Of(app);
         return receiver;
     }
 

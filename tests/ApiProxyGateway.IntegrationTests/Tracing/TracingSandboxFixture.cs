@@ -51,19 +51,7 @@ public sealed class TracingSandboxFixture : IAsyncLifetime
 
     public HttpMessageInvoker Invoker(string user) => GatewayClients.Invoker(Host, user);
 
-    /// <summary>A request carrying a caller's own trace context, which the gateway must link but never continue or pass on.</summary>
-    public HttpRequestMessage RequestWithCallersTrace(string pathAndQuery)
-    {
-        var request = GatewayClients.Request(Host, HttpMethod.Get, pathAndQuery);
-        request.Headers.TryAddWithoutValidation("traceparent", CallersTraceParent);
-        request.Headers.TryAddWithoutValidation("tracestate", "vendor=chosen-by-the-caller");
-        request.Headers.TryAddWithoutValidation("baggage", "user=someone-else");
-        return request;
-    }
-
-    public const string CallersTraceId = "0af7651916cd43dd8448eb211c80319c";
-
-    public const string CallersSpanId = "b7ad6b7169203331";
-
-    public static readonly string CallersTraceParent = $"00-{CallersTraceId}-{CallersSpanId}-01";
+    /// <summary>A request carrying a caller's own trace context (<see cref="CallersTrace"/>).</summary>
+    public HttpRequestMessage RequestWithCallersTrace(string pathAndQuery) =>
+        CallersTrace.AddTo(GatewayClients.Request(Host, HttpMethod.Get, pathAndQuery));
 }
