@@ -15,12 +15,14 @@ using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Tls;
+using ApiProxyGateway.Tracing;
 using ApiProxyGateway.Upstreams;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);
 builder.Services.AddGatewayTelemetry();            // one meter + framework meters, Prometheus exposition
+builder.Services.AddGatewayTracing(builder.Configuration); // no caller's trace context continued or passed on; OTLP spans when --tracing-otlp-endpoint is set
 builder.Services.AddTlsMaterial();                  // certificate owners per plane, expiry inventory
 builder.Services.AddFrontDoor(builder.Configuration); // Kestrel: TLS 1.2/1.3, h2 + http/1.1, client certificates
 builder.Services.AddCertificateRevocation();        // client CRLs and denylist, reloaded like certificates
@@ -41,12 +43,13 @@ builder.Services.AddGatewayAudit();                 // audit.k8s.io/v1 events, w
 var app = builder.Build();
 
 // Middleware order: the operations listener's own small pipeline (metrics, health) branches off first; on the API
-// port, errors become Status bodies, requests are measured, asked to move to another replica while this one shuts
+// port, with tracing on, a caller's own trace is linked from the request's span; errors become Status bodies, requests are measured, asked to move to another replica while this one shuts
 // down (refused with 429 once its listener has closed), audited, then classified once from the raw target as
 // kube-apiserver would read it (ambiguous ones are refused), the client certificate is authenticated, an
 // authenticated caller is required, and the classification picks the handler: the gateway's own routes, else the
 // pass-through to the API server.
 app.UseOperationsEndpoints();
+app.UseIncomingTraceContext();
 app.UseKubernetesStatusForUnhandledErrors();
 app.UseRequestMetrics();
 app.UseShutdownRequests();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Encodings.Web;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Telemetry;
@@ -32,9 +33,11 @@ internal sealed class ClientCertificateAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        using var span = GatewayActivities.Source.StartActivity(GatewayActivities.Authenticate, ActivityKind.Internal);
         var certificate = await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
         if (certificate is null)
         {
+            GatewayActivities.Failed(span, nameof(ClientCertificateFailure.NoCertificate));
             Context.Items[FailureItemKey] = ClientCertificateFailure.NoCertificate;
             metrics.AuthenticationFailure(nameof(ClientCertificateFailure.NoCertificate));
             AuthenticationLog.NoCertificate(Logger, Context.Connection.RemoteIpAddress?.ToString());
@@ -44,6 +47,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
         var result = validator.Validate(certificate);
         if (!result.Succeeded)
         {
+            GatewayActivities.Failed(span, result.Failure.ToString());
             Context.Items[FailureItemKey] = result.Failure;
             if (result.Failure is ClientCertificateFailure.UnreadableSubject or ClientCertificateFailure.UnforwardableSubject or ClientCertificateFailure.InsecureCertificate
                 || RevocationSource(result.Failure) is not null)
@@ -67,7 +71,12 @@ internal sealed class ClientCertificateAuthenticationHandler(
             return AuthenticateResult.Fail($"client certificate rejected: {result.Failure}");
         }
 
-        var ticket = new AuthenticationTicket(result.User!.ToPrincipal(Scheme.Name), Scheme.Name); // Succeeded implies User
+        var user = result.User!; // Succeeded implies User
+
+        // The subject passed Go's reading and the header checks (no control characters), so it can be an attribute.
+        span?.SetTag("enduser.id", GatewayActivities.Capped(user.Name));
+        span?.SetTag("apiproxygateway.user.groups", user.Groups.Count);
+        var ticket = new AuthenticationTicket(user.ToPrincipal(Scheme.Name), Scheme.Name);
         return AuthenticateResult.Success(ticket);
     }
 

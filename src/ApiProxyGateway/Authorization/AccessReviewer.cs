@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ApiProxyGateway.Authentication;
@@ -20,6 +21,7 @@ internal sealed class AccessReviewer : IDisposable
     private readonly AccessReviewOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly GatewayMetrics _metrics;
+
     /// <summary>Each user object's part of the key, for as long as the object lives (by reference, never by value).</summary>
     private static readonly ConditionalWeakTable<KubernetesUser, string> UserKeys = new();
 
@@ -46,26 +48,50 @@ internal sealed class AccessReviewer : IDisposable
     /// </summary>
     public async Task<AccessDecision> ReviewAsync(KubernetesUser user, ResourceAttributes attributes, TimeSpan maxAge, CancellationToken cancellationToken)
     {
+        using var span = StartSpan(user, attributes);
         var key = Key(user, attributes);
         var now = _timeProvider.GetUtcNow();
         if (_cache.TryGetValue(key, out CachedDecision? cached) && cached is not null && now < cached.Deadline && now - cached.Decided <= maxAge)
         {
             _metrics.AuthorizationDecision(cached.Decision.Allowed ? "allowed" : "denied", cacheHit: true);
+            span?.SetTag("apiproxygateway.authorization.cache", "hit");
+            span?.SetTag("apiproxygateway.authorization.decision", cached.Decision.Allowed ? "allowed" : "denied");
             return cached.Decision with { FromCache = true };
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<AccessDecision>>(() => AskAsync(k, user, attributes)));
+        // The first asker's span is the parent of the API server call; a caller that joins it waits under its own.
+        var asked = false;
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<AccessDecision>>(() =>
+        {
+            asked = true;
+            return AskAsync(k, user, attributes);
+        }));
         try
         {
             var decision = await flight.Value.WaitAsync(cancellationToken);
             _metrics.AuthorizationDecision(decision.Allowed ? "allowed" : "denied", cacheHit: false);
+            span?.SetTag("apiproxygateway.authorization.cache", asked ? "miss" : "joined");
+            span?.SetTag("apiproxygateway.authorization.decision", decision.Allowed ? "allowed" : "denied");
             return decision;
         }
         catch (AuthorizationUnavailableException)
         {
             _metrics.AuthorizationDecision("error", cacheHit: false);
+            GatewayActivities.Failed(span, "AuthorizationUnavailable");
             throw;
         }
+    }
+
+    /// <summary>The question's span: who asks (validated names, capped) and what about; the object's name is left out.</summary>
+    private static Activity? StartSpan(KubernetesUser user, ResourceAttributes attributes)
+    {
+        var span = GatewayActivities.Source.StartActivity(GatewayActivities.SubjectAccessReview, ActivityKind.Internal);
+        span?.SetTag("enduser.id", GatewayActivities.Capped(user.Name));
+        span?.SetTag("apiproxygateway.authorization.verb", GatewayActivities.Capped(attributes.Verb, 64));
+        span?.SetTag("apiproxygateway.authorization.resource", GatewayActivities.Capped(attributes.ResourceWithSubresource));
+        span?.SetTag("apiproxygateway.authorization.group", GatewayActivities.Capped(attributes.Group));
+        span?.SetTag("apiproxygateway.authorization.namespace", GatewayActivities.Capped(attributes.Namespace));
+        return span;
     }
 
     public void Dispose() => _cache.Dispose();

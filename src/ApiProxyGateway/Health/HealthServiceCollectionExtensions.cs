@@ -1,3 +1,5 @@
+using ApiProxyGateway.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ApiProxyGateway.Health;
 
@@ -17,11 +19,16 @@ internal static class HealthServiceCollectionExtensions
 
     /// <summary>
     /// The operations listener's whole pipeline: <c>/metrics</c> and the health endpoints, no authentication,
-    /// reachable only through the operations port's connections.
+    /// reachable only through the operations port's connections. Scrapes and probes are left out of traces.
     /// </summary>
     public static IApplicationBuilder UseOperationsEndpoints(this IApplicationBuilder app) =>
         app.MapWhen(OperationsListener.IsOperations, operations =>
         {
+            operations.Use((context, next) =>
+            {
+                GatewayActivities.DoNotRecord(context.Features.Get<IHttpActivityFeature>()?.Activity);
+                return next(context);
+            });
             operations.UseOpenTelemetryPrometheusScrapingEndpoint();
             operations.Run(HealthEndpoints.HandleAsync);
         });

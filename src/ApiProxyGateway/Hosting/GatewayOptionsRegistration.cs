@@ -11,6 +11,7 @@ using ApiProxyGateway.Revocation;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
+using ApiProxyGateway.Tracing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,7 @@ internal static class GatewayOptionsRegistration
         services.AddValidated<RevocationOptions, RevocationOptionsValidator>(configuration, RevocationOptions.SectionName);
         services.AddValidated<SessionGuardOptions, SessionGuardOptionsValidator>(configuration, SessionGuardOptions.SectionName);
         services.AddValidated<RecordingOptions, RecordingOptionsValidator>(configuration, RecordingOptions.SectionName);
+        services.AddValidated<TracingOptions, TracingOptionsValidator>(configuration, TracingOptions.SectionName);
         return services;
     }
 

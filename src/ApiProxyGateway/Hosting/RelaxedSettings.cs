@@ -1,5 +1,6 @@
 using ApiProxyGateway.Kubelets;
 using ApiProxyGateway.Proxy;
+using ApiProxyGateway.Tracing;
 using Microsoft.Extensions.Options;
 using ApiProxyGateway.Telemetry;
 
@@ -17,6 +18,7 @@ internal static partial class RelaxedSettings
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway.Hosting");
         var kubelet = services.GetRequiredService<IOptions<KubeletOptions>>().Value;
         var proxy = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        var tracing = services.GetRequiredService<IOptions<TracingOptions>>().Value;
         if (kubelet.DisableNodeIdentityValidation)
         {
             Relaxed(logger, "Kubelet:DisableNodeIdentityValidation", "kubelet certificates are not checked for CN=system:node:<node> (chain and address still are)");
@@ -45,6 +47,11 @@ internal static partial class RelaxedSettings
         if (proxy.AllowNodeLogQuery)
         {
             Relaxed(logger, "Proxy:AllowNodeLogQuery", "the kubelet's node log query is reachable through nodes/proxy (for callers with nodes/log)");
+        }
+
+        if (tracing.OtlpEndpoint.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+        {
+            Relaxed(logger, "Tracing:OtlpEndpoint", "spans (with user names, namespaces and upstream addresses) go to the collector over plain http, without encryption or integrity");
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class KubernetesApi : IDisposable
                 handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(endpoint, timeProvider, certificate, chain, errors);
                 handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => endpoint.ClientCertificateContext?.TargetCertificate!; // null: the token authenticates
                 handler.UseProxy = false;
+
+                // Only the gateway's own span (a SubjectAccessReview's, with tracing on) is sent, never a caller's context.
+                handler.ActivityHeadersPropagator = Telemetry.GatewayTracePropagator.Instance;
                 if (!egress.ControlPlane.IsDirect)
                 {
                     // Through the control-plane egress, as the pass-through's connections; TLS stays end to end.

@@ -42,6 +42,10 @@ internal static class GatewayFlags
         ["--record-input"] = "Recording:RecordInput",
         ["--recording-dir"] = "Recording:Directory",
         ["--recording-required"] = "Recording:Required",
+        ["--tracing-otlp-endpoint"] = "Tracing:OtlpEndpoint",
+        ["--tracing-otlp-certificate-authority"] = "Tracing:CertificateAuthority",
+        ["--tracing-sampling-ratio"] = "Tracing:SamplingRatio",
+        ["--tracing-service-name"] = "Tracing:ServiceName",
     };
 
     /// <summary>Flags that take a list, as kube's string-slice flags do: repeated, comma-separated, or both.</summary>

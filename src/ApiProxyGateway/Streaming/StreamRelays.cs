@@ -68,6 +68,10 @@ internal sealed class StreamRelays(LogRelay logs, UpgradeRelay upgrades, WebSock
             StreamingLog.KubeletUnreachable(logger, stream.Subresource, stream.Pod.Namespace, stream.Pod.Name, e.Message);
             await Kubernetes.KubernetesStatus.WriteAsync(http, StatusCodes.Status504GatewayTimeout, "Timeout", $"the {stream.Target.Display} did not answer in time or dropped the connection");
         }
+        finally
+        {
+            stream.Tracker.Abandoned();
+        }
     }
 
     private static bool IsUpgradable(HttpContext http) =>

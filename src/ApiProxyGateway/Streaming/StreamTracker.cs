@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using ApiProxyGateway.Audit;
 using ApiProxyGateway.Kubelets;
@@ -7,12 +8,14 @@ namespace ApiProxyGateway.Streaming;
 
 /// <summary>
 /// Follows one stream from the moment it is established (after the upstream's 101, or the first byte of a log)
-/// to its end: the in-flight gauge, the finished counter, bytes by direction, and the closing log line.
+/// to its end: the in-flight gauge, the finished counter, bytes by direction, the closing log line and, with tracing
+/// on, the relay's span.
 /// </summary>
 internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit, KubeletClientPool kubelets, TimeProvider timeProvider, ILogger logger, StreamContext stream)
 {
     private string? _protocol;
     private long _started;
+    private Activity? _span;
 
     /// <summary>The command's exit code, when the relay could see it (translated streams).</summary>
     public int? ExitCode { get; set; }
@@ -36,6 +39,9 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
     {
         _protocol = protocol;
         _started = timeProvider.GetTimestamp();
+        _span = GatewayActivities.Source.StartActivity(GatewayActivities.Relay, ActivityKind.Internal);
+        _span?.SetTag("apiproxygateway.stream.kind", Kind);
+        _span?.SetTag("apiproxygateway.stream.protocol", protocol);
         metrics.StreamStarted(Kind, protocol);
         var entry = stream.Http.Features.Get<AuditEntry>();
         entry?.Annotate(AuditEntry.ProtocolAnnotation, protocol);
@@ -57,6 +63,15 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
         var endedBy = stream.EndedByGateway is { } gateway ? gateway.EndedBy
             : stream.ShuttingDown.IsCancellationRequested && result.EndedBy is "client" or "error" ? "shutdown" : result.EndedBy;
         metrics.StreamFinished(Kind, _protocol, endedBy, result.BytesFromClient, result.BytesToClient);
+        if (_span is { } span)
+        {
+            span.SetTag("apiproxygateway.stream.ended_by", endedBy);
+            span.SetTag("apiproxygateway.stream.bytes_in", result.BytesFromClient);
+            span.SetTag("apiproxygateway.stream.bytes_out", result.BytesToClient);
+            span.Dispose();
+            _span = null;
+        }
+
         if (stream.Http.Features.Get<AuditEntry>() is { } entry)
         {
             entry.Annotate(AuditEntry.BytesInAnnotation, result.BytesFromClient.ToString(CultureInfo.InvariantCulture));
@@ -67,5 +82,16 @@ internal sealed class StreamTracker(GatewayMetrics metrics, AuditRecorder audit,
         }
 
         StreamingLog.StreamEnded(logger, stream.Subresource, _protocol, stream.Pod.Namespace, stream.Pod.Name, stream.Node.Name, result.BytesFromClient, result.BytesToClient, endedBy);
+    }
+
+    /// <summary>Ends the relay's span if the relay ended without <see cref="Finished"/> (it threw).</summary>
+    public void Abandoned()
+    {
+        if (_span is { } span)
+        {
+            GatewayActivities.Failed(span, "RelayFailed");
+            span.Dispose();
+            _span = null;
+        }
     }
 }

@@ -83,6 +83,9 @@ internal static class EventIds
     // Sessions: re-authorization rounds (this hundred was given to them; the sessions' own hundred is 1500)
     public const int SessionReauthorizationSlow = 1800;
 
+    // Tracing
+    public const int TracingOn = 1900;
+
     // Drain (shutdown with replicas: the listener closing, the drain period ending, requests refused meanwhile)
     public const int ListenerClosing = 1700;
     public const int DrainOver = 1701;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -11,7 +12,8 @@ namespace ApiProxyGateway.Upstreams;
 /// <summary>
 /// Dials an upstream through its egress (directly, or through a Konnectivity server) and completes a verified TLS
 /// handshake end to end with it, turning every failure into an <see cref="UpstreamConnectException"/> that says
-/// exactly what went wrong. Handshake times and failures are measured by upstream kind (apiserver, kubelet, workload).
+/// exactly what went wrong. Handshake times and failures are measured by upstream kind (apiserver, kubelet, workload);
+/// with tracing on, the connection is a span with the dial and the handshake as its children.
 /// </summary>
 internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics metrics, TimeProvider timeProvider)
 {
@@ -21,15 +23,18 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         ArgumentNullException.ThrowIfNull(trust);
         var check = new UpstreamCertificateCheck(trust, timeProvider.GetUtcNow());
         var started = timeProvider.GetTimestamp();
+        var route = Route(upstreamKind);
+        using var span = StartConnectSpan(upstreamKind, target, route);
         try
         {
-            var connected = await ConnectCoreAsync(Route(upstreamKind), target, endpoint, check.ClientOptions(), check, timeout, cancellationToken);
+            var connected = await ConnectCoreAsync(route, target, endpoint, check.ClientOptions(), check, timeout, cancellationToken);
             metrics.UpstreamHandshake(upstreamKind, timeProvider.GetElapsedTime(started));
             return connected;
         }
         catch (UpstreamConnectException e)
         {
             metrics.UpstreamFailure(upstreamKind, e.Label);
+            GatewayActivities.Failed(span, e.Label);
             throw;
         }
     }
@@ -39,15 +44,27 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var route = Route(upstreamKind);
+        using var span = StartConnectSpan(upstreamKind, target, route);
         try
         {
-            return await DialAsync(Route(upstreamKind), target, endpoint, timeout, deadline.Token, cancellationToken);
+            return await DialAsync(route, target, endpoint, timeout, deadline.Token, cancellationToken);
         }
         catch (UpstreamConnectException e)
         {
             metrics.UpstreamFailure(upstreamKind, e.Label);
+            GatewayActivities.Failed(span, e.Label);
             throw;
         }
+    }
+
+    private static Activity? StartConnectSpan(string upstreamKind, string target, EgressRoute route)
+    {
+        var span = GatewayActivities.Source.StartActivity(GatewayActivities.UpstreamConnect, ActivityKind.Internal);
+        span?.SetTag("apiproxygateway.upstream", upstreamKind);
+        span?.SetTag("apiproxygateway.upstream.target", GatewayActivities.Capped(target));
+        span?.SetTag("apiproxygateway.egress", route.AuditName ?? "direct");
+        return span;
     }
 
     /// <summary>The API server is reached through the control-plane egress; kubelets and workloads through the cluster's.</summary>
@@ -66,19 +83,24 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         deadline.CancelAfter(timeout);
         var connection = await DialAsync(route, target, endpoint, timeout, deadline.Token, cancellationToken);
         var ssl = new SslStream(connection, leaveInnerStreamOpen: false);
+        using var span = GatewayActivities.Source.StartActivity(GatewayActivities.TlsHandshake, ActivityKind.Internal);
         try
         {
             await ssl.AuthenticateAsClientAsync(tls, deadline.Token);
+            span?.SetTag("tls.protocol.version", ssl.SslProtocol.ToString());
+            span?.SetTag("tls.server.name", GatewayActivities.Capped(tls.TargetHost ?? ""));
             return ssl;
         }
         catch (AuthenticationException e) when (check.Failure != UpstreamTlsFailure.None)
         {
             await ssl.DisposeAsync();
+            GatewayActivities.Failed(span, check.Failure.ToString());
             throw new UpstreamConnectException(target, UpstreamFailure.TlsVerification, check.Failure, $"tls: failed to verify certificate: {check.Detail}", e);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
         {
             await ssl.DisposeAsync();
+            GatewayActivities.Failed(span, e is OperationCanceledException ? "Timeout" : "TlsHandshake");
             throw e is OperationCanceledException
                 ? Describe(route, target, e, timeout, cancellationToken)
                 : new UpstreamConnectException(target, UpstreamFailure.TlsHandshake, UpstreamTlsFailure.None, $"tls: handshake failed: {e.Message}", e);
@@ -87,12 +109,14 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
 
     private static async Task<Stream> DialAsync(EgressRoute route, string target, EndPoint endpoint, TimeSpan timeout, CancellationToken deadline, CancellationToken callerToken)
     {
+        using var span = GatewayActivities.Source.StartActivity(GatewayActivities.EgressDial, ActivityKind.Internal);
         try
         {
             return await route.DialAsync(endpoint, deadline);
         }
         catch (EgressException e)
         {
+            GatewayActivities.Failed(span, e.Failure.ToString());
             var failure = e.Failure switch
             {
                 EgressFailure.Unavailable or EgressFailure.NoAgent => UpstreamFailure.EgressUnavailable,
@@ -103,6 +127,7 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
+            GatewayActivities.Failed(span, e is SocketException socket ? socket.SocketErrorCode.ToString() : "Canceled");
             throw Describe(route, target, e, timeout, callerToken);
         }
     }

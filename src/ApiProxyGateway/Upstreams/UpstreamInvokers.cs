@@ -6,7 +6,8 @@ namespace ApiProxyGateway.Upstreams;
 /// <summary>
 /// Builds every upstream connection pool of the gateway (API server, each kubelet, each workload target): a handler
 /// that never follows redirects, decompresses, keeps cookies or uses a proxy, whose connections all come from the
-/// caller's connect step, behind the <see cref="UpstreamRequestGuard"/>. Disposing the invoker closes the pool.
+/// caller's connect step, behind the <see cref="UpstreamRequestGuard"/> and, before it, the gateway's trace context
+/// (<see cref="UpstreamTraceContext"/>). Disposing the invoker closes the pool.
 /// </summary>
 internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
 {
@@ -28,13 +29,24 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             ConnectTimeout = pool.ConnectTimeout + TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = pool.IdleTimeout,
             PooledConnectionLifetime = pool.ConnectionLifetime,
-            ConnectCallback = (_, cancellationToken) => connect(cancellationToken),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context, connect, cancellationToken),
         };
         if (pool.Utf8Headers)
         {
             handler.RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8;
         }
 
-        return new HttpMessageInvoker(new UpstreamRequestGuard(pool.Upstream, _logger) { InnerHandler = handler }, disposeHandler: true);
+        var guard = new UpstreamRequestGuard(pool.Upstream, _logger) { InnerHandler = handler };
+        return new HttpMessageInvoker(new UpstreamTraceContext(pool.Upstream) { InnerHandler = guard }, disposeHandler: true);
+    }
+
+    /// <summary>The connect step, under the client span of the request that asked for the connection (when tracing is on).</summary>
+    private static ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken) =>
+        UpstreamTraceContext.SpanOf(context.InitialRequestMessage) is { } span ? ConnectUnderAsync(span, connect, cancellationToken) : connect(cancellationToken);
+
+    private static async ValueTask<Stream> ConnectUnderAsync(System.Diagnostics.Activity span, Func<CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Activity.Current = span; // this method's own flow only: its caller's is restored when it returns
+        return await connect(cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.IntegrationTests.Tracing;
 using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
@@ -230,6 +231,28 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
         Assert.Equal("Forbidden", (string?)status["reason"]);
         Assert.Contains(expected, (string?)status["message"], StringComparison.Ordinal);
         Assert.DoesNotContain("certificate", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallersTraceContext_WithTracingOff_ReachesNeitherKubeletNorApiServer()
+    {
+        // Before tracing, YARP copied these to the API server as they came, and the SubjectAccessReview client sent
+        // a traceparent continuing the caller's trace (ASP.NET Core's request activity adopted it) with its baggage.
+        using var invoker = fixture.Invoker("admin");
+        foreach (var path in new[] { "/api/v1/namespaces/demo/pods/talker/log?tailLines=1&container=talker", "/api/v1/namespaces/demo/pods/talker?traced=no" })
+        {
+            using var request = CallersTrace.AddTo(fixture.Request(HttpMethod.Get, path));
+            using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var upstream = new[]
+        {
+            fixture.KubeletRequests("/containerLogs/demo/talker/talker")[^1],
+            Assert.Single(fixture.Host.RequestLog.Entries, e => e.PathAndQuery == "/api/v1/namespaces/demo/pods/talker?traced=no"),
+        }.Concat(fixture.Host.RequestLog.Entries.Where(e => e.PathAndQuery.StartsWith("/apis/authorization.k8s.io/v1/subjectaccessreviews", StringComparison.Ordinal))).ToList();
+        Assert.True(upstream.Count >= 3, $"expected the kubelet's, the pass-through's and a SubjectAccessReview's request, got {upstream.Count}");
+        Assert.All(upstream, entry => Assert.DoesNotContain(entry.Headers.Keys, name => CallersTrace.HeaderNames.Contains(name, StringComparer.OrdinalIgnoreCase)));
     }
 
     /// <summary>The next whole binary message; empty once the peer has closed.</summary>

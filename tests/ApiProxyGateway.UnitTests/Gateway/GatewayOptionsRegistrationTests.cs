@@ -47,6 +47,11 @@ public sealed class GatewayOptionsRegistrationTests
         ["Limits:Http2MaxStreamsPerConnection"] = "0",
         ["Shutdown:ReadinessGracePeriod"] = "-00:00:01",
         ["Shutdown:DrainPeriod"] = "50.00:00:00",
+        ["Tracing:OtlpEndpoint"] = "collector:4318",
+        ["Tracing:CertificateAuthority"] = "/nonexistent/collector-ca.crt",
+        ["Tracing:SamplingRatio"] = "1.5",
+        ["Tracing:ServiceName"] = " ",
+        ["Tracing:ExportTimeout"] = "00:00:00",
     };
 
     [Fact]
@@ -97,6 +102,12 @@ public sealed class GatewayOptionsRegistrationTests
             "Limits:Http2MaxStreamsPerConnection: must be positive, was 0",
             "Shutdown:ReadinessGracePeriod: must not be negative, was -00:00:01",
             "Shutdown:DrainPeriod: must be at most 49.00:00:00, was 50.00:00:00",
+            "Tracing:OtlpEndpoint (--tracing-otlp-endpoint): 'collector:4318' is not an http or https URL",
+            "Tracing:CertificateAuthority (--tracing-otlp-certificate-authority): applies only to an https Tracing:OtlpEndpoint",
+            "Tracing:CertificateAuthority (--tracing-otlp-certificate-authority): file '/nonexistent/collector-ca.crt' does not exist",
+            "Tracing:SamplingRatio (--tracing-sampling-ratio): must be between 0 and 1, was 1.5",
+            "Tracing:ServiceName (--tracing-service-name): must be 1 to 255 characters without control characters, was ' '",
+            "Tracing:ExportTimeout: must be positive, was 00:00:00",
         ];
         var missing = expected.Where(message => !failures.Contains(message)).ToList();
 
