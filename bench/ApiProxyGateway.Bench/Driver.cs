@@ -124,6 +124,9 @@ internal static partial class Driver
         private static readonly string[] StreamArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy];
         private readonly string _benchDll = typeof(Driver).Assembly.Location;
 
+        /// <summary>Where the main sandbox's gateway writes its session recordings; deleted when the run ends.</summary>
+        private readonly DirectoryInfo _recordings = Directory.CreateTempSubdirectory("apg-bench-recordings-");
+
         public BenchSettings Settings => settings;
 
         public MachineInfo Machine => machine;
@@ -136,11 +139,23 @@ internal static partial class Driver
 
         public async Task ExecuteAsync()
         {
+            try
+            {
+                await ExecuteScenariosAsync();
+            }
+            finally
+            {
+                _recordings.Delete(recursive: true);
+            }
+        }
+
+        private async Task ExecuteScenariosAsync()
+        {
             var scenario = BenchScenario.Write(work, _benchDll, settings.LogLines, settings.LogWidth, settings.QuietInterval);
             machine.Pinning = Pinning.Enabled
                 ? $"server side (sandbox: API server, kubelet, pods; gateway; nginx; HAProxy) on core {Pinning.ServerCores}, load generator and kubectl on core {Pinning.ClientCores}"
                 : "not pinned (fewer than 2 cores or no taskset)";
-            await using (var sandbox = await SandboxProcess.StartAsync(work, scenario, GatewayArguments()))
+            await using (var sandbox = await SandboxProcess.StartAsync(work, scenario, [.. GatewayArguments(), .. RecordingArguments()]))
             await using (var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies")))
             {
                 var topology = new Topology(sandbox.Info);
@@ -235,7 +250,8 @@ internal static partial class Driver
             "--Audit:Path=/dev/null",
             "--Limits:MaxStreams=100000",
             "--Limits:MaxStreamsPerUser=100000",
-            // The sandbox records every exec; the figures are the relay's without recording, as before it existed.
+            // The sandbox records every exec; the figures are the relay's without recording, as before it existed
+            // (scenario 2's recorded exec goes to a namespace recorded on its own: RecordingArguments).
             "--record-sessions=none",
         ];
 
@@ -341,7 +357,7 @@ internal static partial class Driver
             var kinds = new (string Name, Func<string, CancellationToken, Task<Transfer>> Run)[]
             {
                 ("port-forward", (arm, token) => NativeStreams.PortForwardAsync(topology.Kubelet(arm), settings.StreamBytes, token)),
-                ("exec stdout", (arm, token) => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, token)),
+                (StreamCases.ExecStdout, (arm, token) => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, token)),
                 ("logs", (arm, token) => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, token)),
             };
 
@@ -353,12 +369,20 @@ internal static partial class Driver
                 Check($"streams warm-up {arm} logs", await BoundedAsync($"streams warm-up {arm} logs", token => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, token)));
             }
 
+            Check("streams warm-up gateway exec, recorded", await BoundedAsync("streams warm-up gateway exec, recorded", token => NativeStreams.ExecAsync(topology.Kubelet(ArmNames.Gateway), _benchDll, 8 << 20, BenchScenario.RecordedNamespace, token)));
+
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 foreach (var (kind, transfer) in kinds)
                 {
                     foreach (var arm in Rotate(StreamArms, round))
                     {
+                        if (kind == StreamCases.ExecStdout && arm == ArmNames.Gateway)
+                        {
+                            await ExecRecordedAndNotAsync(topology.Kubelet(arm), round, pids(arm));
+                            continue;
+                        }
+
                         await MeasureTransferAsync("streams", kind, arm, round, pids(arm), token => transfer(arm, token));
                     }
                 }

@@ -40,10 +40,17 @@ internal static class NativeStreams
     }
 
     /// <summary>exec into the blob pod: <c>emit --bytes N</c>, stdout only.</summary>
-    public static async Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, CancellationToken cancellationToken)
+    public static Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, CancellationToken cancellationToken) =>
+        ExecAsync(endpoint, benchDll, bytes, BenchScenario.Namespace, cancellationToken);
+
+    /// <summary>The same exec into the blob pod of namespace <paramref name="ns"/>.</summary>
+    public static Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, string ns, CancellationToken cancellationToken) =>
+        ExecAsync(endpoint, StreamPaths.Exec("blob", "blob", [Environment.ProcessPath ?? "dotnet", benchDll, "emit", "--bytes", bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)], ns), bytes, DataPattern.Sha256(bytes), cancellationToken);
+
+    /// <summary>One exec (stdout only) whose output must be <paramref name="expectedBytes"/> bytes with <paramref name="expectedSha"/>.</summary>
+    public static async Task<Transfer> ExecAsync(Endpoint endpoint, (string Api, string Kubelet) path, long expectedBytes, string expectedSha, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var path = StreamPaths.Exec("blob", "blob", [Environment.ProcessPath ?? "dotnet", benchDll, "emit", "--bytes", bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var (session, invoker, protocol) = await UpgradeAsync(endpoint, path, [StreamProtocols.RemoteCommandV4, "v3.channel.k8s.io", "v2.channel.k8s.io"], cancellationToken);
         using (invoker)
         await using (session)
@@ -53,7 +60,7 @@ internal static class NativeStreams
             var exit = await remote.WaitForExitAsync(cancellationToken);
             var (received, sha) = await reading;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transfer = Check(received, seconds, sha, bytes, DataPattern.Sha256(bytes));
+            var transfer = Check(received, seconds, sha, expectedBytes, expectedSha);
             return exit.Succeeded ? transfer : transfer with { Verified = false, Problem = $"exit {exit.ExitCode} {exit.Error}" };
         }
     }
