@@ -220,6 +220,11 @@ internal static partial class Driver
             {
                 await ReauthorizationAsync();
             }
+
+            if (settings.Runs("leaks"))
+            {
+                await LeaksAsync(scenario);
+            }
         }
 
         /// <summary>
@@ -233,7 +238,7 @@ internal static partial class Driver
             var levels = settings.IdleLevels.Select(l => Math.Min(l, cap)).Distinct().ToArray();
             if (levels[^1] < settings.IdleLevels[^1])
             {
-                Notes.Add($"idle {(logs ? "logs -f" : "port-forward")}: at most {levels[^1]} streams, since a process may open {limit} descriptors here (ulimit -Hn)");
+                Notes.Add($"idle {(logs ? "logs -f" : "port-forward")}: held at most {levels[^1]} streams, not {settings.IdleLevels[^1]}: each holds {(logs ? "one descriptor" : "two descriptors (client and kubelet connections)")} in the gateway{(logs ? "" : " and two in the sandbox's kubelet")}, and a process may open {limit} here (ulimit -Hn; bench/run raises the soft limit to the hard one, and only a process with CAP_SYS_RESOURCE can raise the hard one)");
             }
 
             return levels;

@@ -39,6 +39,25 @@ internal static class NativeStreams
         }
     }
 
+    /// <summary>
+    /// A port-forward to the blob pod's source in echo mode: one byte there and back, then closed. Returns the byte
+    /// that came back (<c>'!'</c> when the path works) and when it came (a <see cref="Stopwatch"/> timestamp: closing
+    /// is not part of the time to a first byte).
+    /// </summary>
+    public static async Task<(byte Echo, long Echoed)> PortForwardEchoAsync(Endpoint endpoint, CancellationToken cancellationToken)
+    {
+        var (session, invoker, _) = await UpgradeAsync(endpoint, StreamPaths.PortForward("blob"), [StreamProtocols.PortForwardV1], cancellationToken);
+        using (invoker)
+        await using (session)
+        {
+            await using var connection = await PortForwardConnection.OpenAsync(session, BenchScenario.SourcePort, 0, cancellationToken);
+            await connection.Data.WriteAsync("E!"u8.ToArray(), cancellationToken); // E: echo mode; ! comes back
+            var echo = new byte[1];
+            await connection.Data.ReadExactlyAsync(echo, cancellationToken);
+            return (echo[0], Stopwatch.GetTimestamp());
+        }
+    }
+
     /// <summary>exec into the blob pod: <c>emit --bytes N</c>, stdout only.</summary>
     public static Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, CancellationToken cancellationToken) =>
         ExecAsync(endpoint, benchDll, bytes, BenchScenario.Namespace, cancellationToken);
