@@ -83,8 +83,8 @@ internal sealed record BenchSettings
     public required int LeakConcurrency { get; init; }
 
     /// <summary>
-    /// Scenario 8: how long the gateway's descriptors and threads must stay unchanged to count as settled. A full run
-    /// waits longer than the .NET thread pool's 20 s before an idle worker thread exits.
+    /// Scenario 8: how long the gateway's descriptors and threads must stay within a narrow band to count as settled
+    /// (<see cref="Leaks.Settling"/>). A full run waits longer than the .NET thread pool's 20 s before an idle worker thread exits.
     /// </summary>
     public required TimeSpan LeakQuiet { get; init; }
 

@@ -13,7 +13,8 @@ internal static partial class Driver
     internal sealed partial class Run
     {
         /// <summary>
-        /// Descriptors the gateway may hold above its baseline once settled without that counting as a leak: a few
+        /// Descriptors other than loaded assemblies (<see cref="Footprint"/>) the gateway may hold above its baseline
+        /// once settled without that counting as a leak: a few
         /// upstream connections can come and go at rest (a SubjectAccessReview's pooled connection to the API server,
         /// a kubelet's) and the runtime opens some lazily. A leak of one descriptor per stream shows as thousands, one
         /// per thousand streams as 10 or more after a full run's 10,000 of a kind.
@@ -31,10 +32,10 @@ internal static partial class Driver
         /// <summary>
         /// 8. Nothing leaks (issue 16). A sandbox of its own, its gateway recording execs into the recorded namespace like
         /// the main one. Steps: a warm-up of each kind; the baseline (descriptors, threads, RSS of the gateway process
-        /// once descriptors and threads have stood still for <see cref="BenchSettings.LeakQuiet"/>); then
+        /// once settled: <see cref="Settling"/>); then
         /// <see cref="BenchSettings.LeakStreams"/> execs opened and closed (<c>echo ok</c>, every other one into the
         /// recorded namespace), settle and read; then as many port-forwards (one byte echoed), settle and read. Each
-        /// settle ends once descriptors and threads are back within tolerance of the baseline and still, or at
+        /// settle ends once descriptors and threads are settled back within tolerance of the baseline, or at
         /// <see cref="BenchSettings.LeakSettleLimit"/>: a figure still above then is reported as a leak.
         /// </summary>
         private async Task LeaksAsync(string scenario)
@@ -60,7 +61,7 @@ internal static partial class Driver
             Log($"leaks: baseline {baseline.Footprint} ({(baseline.Settled ? "settled" : "still changing")} after {baseline.Waited.TotalSeconds:F0} s): {string.Join(", ", census.Select(k => $"{k.Value} {k.Key}"))}");
             if (!baseline.Settled)
             {
-                Notes.Add($"leaks: the gateway's descriptors or threads were still changing after {baseline.Waited.TotalSeconds:F0} s; the baseline is the last reading");
+                Notes.Add($"leaks: the gateway's descriptors or threads were still moving by more than {Settling.Band} after {baseline.Waited.TotalSeconds:F0} s; the baseline is the floor of the last {settings.LeakQuiet.TotalSeconds:F0} s");
             }
 
             var recordings = RecordingFiles();
@@ -88,19 +89,21 @@ internal static partial class Driver
                 Log($"leaks: after {kind}: {after.Footprint} ({(after.Settled ? "back at the baseline" : "NOT back at the baseline")} after {after.Waited.TotalSeconds:F0} s); descriptors against the baseline: {(changed == "" ? "no change" : changed)}");
                 if (!after.Settled && !WithinTolerance(after.Footprint, baseline.Footprint))
                 {
-                    Problems.Add($"leaks: after {churn.Completed} {kind} streams opened and closed, the gateway holds {Delta(after.Footprint.Descriptors - baseline.Footprint.Descriptors)} descriptors ({changed}) and {Delta(after.Footprint.Threads - baseline.Footprint.Threads)} threads against its baseline ({baseline.Footprint}) {after.Waited.TotalSeconds:F0} s after the last one closed (tolerance +{LeakDescriptorTolerance} descriptors, +{LeakThreadTolerance} threads): a leak");
+                    Problems.Add($"leaks: after {churn.Completed} {kind} streams opened and closed, the gateway holds {Delta(after.Footprint.OtherDescriptors - baseline.Footprint.OtherDescriptors)} descriptors other than assemblies ({changed}) and {Delta(after.Footprint.Threads - baseline.Footprint.Threads)} threads against its baseline ({baseline.Footprint}) {after.Waited.TotalSeconds:F0} s after the last one closed (tolerance +{LeakDescriptorTolerance} descriptors, +{LeakThreadTolerance} threads): a leak");
                 }
             }
         }
 
         private static bool WithinTolerance(Footprint now, Footprint baseline) =>
-            now.Descriptors <= baseline.Descriptors + LeakDescriptorTolerance && now.Threads <= baseline.Threads + LeakThreadTolerance;
+            now.OtherDescriptors <= baseline.OtherDescriptors + LeakDescriptorTolerance && now.Threads <= baseline.Threads + LeakThreadTolerance;
 
         private static string Delta(int value) => value.ToString("+0;-0;0", CultureInfo.InvariantCulture);
 
         private void AddFootprint(string stage, SettledFootprint settled)
         {
             Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "open descriptors", "count", 1, settled.Footprint.Descriptors));
+            Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "loaded assemblies", "count", 1, settled.Footprint.Assemblies));
+            Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "descriptors other than assemblies", "count", 1, settled.Footprint.OtherDescriptors));
             Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "threads", "count", 1, settled.Footprint.Threads));
             Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "RSS", "MiB", 1, settled.Footprint.RssMebibytes));
             Samples.Add(new Sample("leaks", stage, ArmNames.Gateway, "settled after", "s", 1, settled.Waited.TotalSeconds));

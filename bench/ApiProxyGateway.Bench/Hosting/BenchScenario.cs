@@ -16,6 +16,7 @@ internal static class BenchScenario
 
     /// <summary>A namespace whose exec sessions the driver's gateway records (<c>--Recording:Namespaces:recorded=All</c>).</summary>
     public const string RecordedNamespace = "recorded";
+
     public const string Node = "node-a";
     public const int SourcePort = 9000;
 
@@ -23,6 +24,25 @@ internal static class BenchScenario
     {
         var dotnet = Environment.ProcessPath ?? "dotnet";
         string Command(params string[] argv) => "[" + string.Join(", ", argv.Select(a => "\"" + a + "\"")) + "]";
+
+        // The port-forward source and exec target: in the demo namespace, and again in the recorded one.
+        string Blob(string ns) => $"""
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: blob
+              namespace: {ns}
+            spec:
+              nodeName: {Node}
+              containers:
+              - name: blob
+                image: bench
+                command: {Command(dotnet, benchDll, "source", "--port", SourcePort.ToString(CultureInfo.InvariantCulture))}
+                ports:
+                - containerPort: {SourcePort}
+
+            """;
         var yaml = $"""
             apiVersion: sandbox.apiproxygateway.io/v1alpha1
             kind: SandboxConfig
@@ -61,22 +81,8 @@ internal static class BenchScenario
                 ports:
                 - name: https
                   containerPort: 8443
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: blob
-              namespace: {Namespace}
-            spec:
-              nodeName: {Node}
-              containers:
-              - name: blob
-                image: bench
-                command: {Command(dotnet, benchDll, "source", "--port", SourcePort.ToString(CultureInfo.InvariantCulture))}
-                ports:
-                - containerPort: {SourcePort}
 
-            """;
+            """ + Blob(Namespace);
         var logPods = $"""
             ---
             apiVersion: v1
@@ -107,20 +113,8 @@ internal static class BenchScenario
             kind: Namespace
             metadata:
               name: {RecordedNamespace}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: blob
-              namespace: {RecordedNamespace}
-            spec:
-              nodeName: {Node}
-              containers:
-              - name: blob
-                image: bench
-                command: {Command(dotnet, benchDll, "source", "--port", SourcePort.ToString(CultureInfo.InvariantCulture))}
 
-            """;
+            """ + Blob(RecordedNamespace);
         var path = Path.Combine(directory, logs ? "bench-scenario.yaml" : "bench-scenario-streams.yaml");
         File.WriteAllText(path, logs ? yaml + logPods : yaml);
         return path;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApiProxyGateway.Bench.Measure;
 
 namespace ApiProxyGateway.Bench.Leaks;
 
@@ -14,18 +15,8 @@ internal static class DescriptorCensus
         var tcp = TcpSockets(pid);
         var listening = tcp.Values.Where(s => s.Listening).Select(s => s.LocalPort).ToHashSet();
         var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        foreach (var target in ProcStat.DescriptorTargets(pid))
         {
-            string target;
-            try
-            {
-                target = new FileInfo(fd).LinkTarget ?? "?";
-            }
-            catch (IOException)
-            {
-                continue; // closed between listing and reading
-            }
-
             var kind = target switch
             {
                 _ when target.StartsWith("socket:[", StringComparison.Ordinal) => tcp.TryGetValue(target[8..^1], out var s)

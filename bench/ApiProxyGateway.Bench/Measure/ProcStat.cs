@@ -31,8 +31,26 @@ internal static class ProcStat
     /// <summary>Threads of the process (the <c>Threads</c> line of /proc/PID/status).</summary>
     public static int Threads(int pid) => (int)StatusField(pid, "Threads:");
 
-    /// <summary>Open file descriptors: the entries of /proc/PID/fd (sockets, files, pipes, epoll and event descriptors).</summary>
-    public static int OpenDescriptors(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+    /// <summary>
+    /// What each open descriptor of the process refers to (the targets of /proc/PID/fd: <c>socket:[INODE]</c>,
+    /// <c>pipe:[INODE]</c>, <c>anon_inode:[eventpoll]</c>, a file's path); one closed while being read is left out.
+    /// </summary>
+    public static IReadOnlyList<string> DescriptorTargets(int pid)
+    {
+        var targets = new List<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                targets.Add(new FileInfo(fd).LinkTarget ?? "?");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return targets;
+    }
 
     /// <summary>The number that follows <paramref name="name"/> in /proc/PID/status (0 when the line is missing).</summary>
     private static long StatusField(int pid, string name)
