@@ -30,7 +30,7 @@ internal static class StreamChurn
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException or SpdyProtocolException or OperationCanceledException)
                 {
-                    problem = $"{e.GetType().Name}: {e.Message}";
+                    problem = $"{e.GetType().Name}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : "")}";
                 }
 
                 if (problem is not null)
