@@ -73,11 +73,32 @@ internal sealed record BenchSettings
     /// <summary>The replicas' shutdown settings in scenario 7: the gateway's defaults in a full run, short ones in a smoke run.</summary>
     public required string[] RollingShutdown { get; init; }
 
+    /// <summary>Scenario 8: exec streams opened and closed, and as many port-forwards, after the warm-up and the baseline.</summary>
+    public required int LeakStreams { get; init; }
+
+    /// <summary>Scenario 8: streams of each kind opened and closed before the baseline (JIT, pools and caches filled).</summary>
+    public required int LeakWarmUp { get; init; }
+
+    /// <summary>Scenario 8: streams open at once while they are opened and closed.</summary>
+    public required int LeakConcurrency { get; init; }
+
+    /// <summary>
+    /// Scenario 8: how long the gateway's descriptors and threads must stay within a narrow band to count as settled
+    /// (<see cref="Leaks.Settling"/>). A full run waits longer than the .NET thread pool's 20 s before an idle worker thread exits.
+    /// </summary>
+    public required TimeSpan LeakQuiet { get; init; }
+
+    /// <summary>
+    /// Scenario 8: the longest wait for the gateway to settle. A full run waits past the gateway's longest idle timeout
+    /// for pooled upstream connections (90 s, the API server's) so that pooled connections are not taken for a leak.
+    /// </summary>
+    public required TimeSpan LeakSettleLimit { get; init; }
+
     /// <summary>The scenarios to run (<c>--only</c>); all of them by default.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 reauth, 7 rolling.</summary>
-    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "reauth", "rolling"];
+    /// <summary>Every scenario, by the name its samples carry: 1 short, 4 handshakes, 2 streams and kubectl, 3 idle, 5 tunnel, 6 reauth, 7 rolling, 8 leaks.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["short", "handshakes", "streams", "kubectl", "idle", "tunnel", "reauth", "rolling", "leaks"];
 
     /// <summary>Some scenarios were left out: the report says so and bench/README.md is left alone.</summary>
     public bool Partial => Scenarios.Count < AllScenarios.Count;
@@ -104,7 +125,7 @@ internal sealed record BenchSettings
         LogLines = 7000,
         LogWidth = 1024,
         LogReads = 8,
-        IdleLevels = [1000, 5000],
+        IdleLevels = [1000, 5000, 10000],
         IdleRounds = 5,
         QuietInterval = TimeSpan.FromSeconds(5),
         TunnelStreamBytes = 128L << 20,
@@ -117,6 +138,11 @@ internal sealed record BenchSettings
         RollingRate = 50,
         RollingStreams = 3,
         RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:05", "--Shutdown:DrainPeriod=00:00:30"],
+        LeakStreams = 10000,
+        LeakWarmUp = 500,
+        LeakConcurrency = 48,
+        LeakQuiet = TimeSpan.FromSeconds(25),
+        LeakSettleLimit = TimeSpan.FromSeconds(150),
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -149,5 +175,10 @@ internal sealed record BenchSettings
         RollingRate = 20,
         RollingStreams = 1,
         RollingShutdown = ["--Shutdown:ReadinessGracePeriod=00:00:02", "--Shutdown:DrainPeriod=00:00:02"],
+        LeakStreams = 300,
+        LeakWarmUp = 50,
+        LeakConcurrency = 16,
+        LeakQuiet = TimeSpan.FromSeconds(3),
+        LeakSettleLimit = TimeSpan.FromSeconds(30),
     };
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using ApiProxyGateway.Bench.Arms;
 using ApiProxyGateway.Bench.Hosting;
-using ApiProxyGateway.Bench.Idle;
 using ApiProxyGateway.Bench.Load;
 using ApiProxyGateway.Bench.Measure;
 using ApiProxyGateway.Bench.Pods;
@@ -124,6 +123,9 @@ internal static partial class Driver
         private static readonly string[] StreamArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy];
         private readonly string _benchDll = typeof(Driver).Assembly.Location;
 
+        /// <summary>Where the main sandbox's gateway writes its session recordings; deleted when the run ends.</summary>
+        private readonly DirectoryInfo _recordings = Directory.CreateTempSubdirectory("apg-bench-recordings-");
+
         public BenchSettings Settings => settings;
 
         public MachineInfo Machine => machine;
@@ -142,11 +144,23 @@ internal static partial class Driver
 
         public async Task ExecuteAsync()
         {
+            try
+            {
+                await ExecuteScenariosAsync();
+            }
+            finally
+            {
+                _recordings.Delete(recursive: true);
+            }
+        }
+
+        private async Task ExecuteScenariosAsync()
+        {
             var scenario = BenchScenario.Write(work, _benchDll, settings.LogLines, settings.LogWidth, settings.QuietInterval);
             machine.Pinning = Pinning.Enabled
                 ? $"server side (sandbox: API server, kubelet, pods; gateway; nginx; HAProxy) on core {Pinning.ServerCores}, load generator and kubectl on core {Pinning.ClientCores}"
                 : "not pinned (fewer than 2 cores or no taskset)";
-            await using (var sandbox = await SandboxProcess.StartAsync(work, scenario, GatewayArguments()))
+            await using (var sandbox = await SandboxProcess.StartAsync(work, scenario, [.. GatewayArguments(), .. RecordingArguments()]))
             await using (var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies")))
             {
                 var topology = new Topology(sandbox.Info);
@@ -212,28 +226,12 @@ internal static partial class Driver
             {
                 await ReauthorizationAsync();
             }
-        }
 
-        /// <summary>
-        /// An idle port-forward holds two descriptors in the gateway (client and kubelet connections), a followed log
-        /// one (its HTTP/2 stream shares the client connection): the levels stop below the descriptor limit.
-        /// </summary>
-        private int[] IdleLevels(bool logs)
-        {
-            var limit = FileLimit;
-            var cap = (limit - 2000) / (logs ? 1 : 2);
-            var levels = settings.IdleLevels.Select(l => Math.Min(l, cap)).Distinct().ToArray();
-            if (levels[^1] < settings.IdleLevels[^1])
+            if (settings.Runs("leaks"))
             {
-                Notes.Add($"idle {(logs ? "logs -f" : "port-forward")}: at most {levels[^1]} streams, since a process may open {limit} descriptors here (ulimit -Hn)");
+                await LeaksAsync(scenario);
             }
-
-            return levels;
         }
-
-        /// <summary>Descriptors a process may open here, as bench/run raised the limit (<c>ulimit -n</c>).</summary>
-        private static int FileLimit =>
-            int.TryParse(Environment.GetEnvironmentVariable("BENCH_FILE_LIMIT"), CultureInfo.InvariantCulture, out var n) ? n : 20000;
 
         private static string[] GatewayArguments() =>
         [
@@ -242,7 +240,8 @@ internal static partial class Driver
             "--Audit:Path=/dev/null",
             "--Limits:MaxStreams=100000",
             "--Limits:MaxStreamsPerUser=100000",
-            // The sandbox records every exec; the figures are the relay's without recording, as before it existed.
+            // The sandbox records every exec; the figures are the relay's without recording, as before it existed
+            // (scenario 2's recorded exec goes to a namespace recorded on its own: RecordingArguments).
             "--record-sessions=none",
         ];
 
@@ -348,7 +347,7 @@ internal static partial class Driver
             var kinds = new (string Name, Func<string, CancellationToken, Task<Transfer>> Run)[]
             {
                 ("port-forward", (arm, token) => NativeStreams.PortForwardAsync(topology.Kubelet(arm), settings.StreamBytes, token)),
-                ("exec stdout", (arm, token) => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, token)),
+                (StreamCases.ExecStdout, (arm, token) => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, settings.StreamBytes, token)),
                 ("logs", (arm, token) => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, token)),
             };
 
@@ -360,12 +359,20 @@ internal static partial class Driver
                 Check($"streams warm-up {arm} logs", await BoundedAsync($"streams warm-up {arm} logs", token => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, token)));
             }
 
+            Check("streams warm-up gateway exec, recorded", await BoundedAsync("streams warm-up gateway exec, recorded", token => NativeStreams.ExecAsync(topology.Kubelet(ArmNames.Gateway), _benchDll, 8 << 20, BenchScenario.RecordedNamespace, token)));
+
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 foreach (var (kind, transfer) in kinds)
                 {
                     foreach (var arm in Rotate(StreamArms, round))
                     {
+                        if (kind == StreamCases.ExecStdout && arm == ArmNames.Gateway)
+                        {
+                            await ExecRecordedAndNotAsync(topology.Kubelet(arm), round, pids(arm));
+                            continue;
+                        }
+
                         await MeasureTransferAsync("streams", kind, arm, round, pids(arm), token => transfer(arm, token));
                     }
                 }
@@ -415,28 +422,6 @@ internal static partial class Driver
                             Log($"kubectl r{round} {version} {kind} {arm}: {result.Bytes / 1048576.0:F0} MiB at {result.MegabytesPerSecond:F0} MB/s, sha256 {(result.Verified ? "ok" : "MISMATCH")}");
                         }
                     }
-                }
-            }
-        }
-
-        private async Task IdleRoundAsync(Topology topology, int round, bool logs)
-        {
-            await using var idle = new IdleStreams(topology, settings.QuietInterval, settings.Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3));
-            var levels = IdleLevels(logs);
-            var result = logs ? await idle.LogsAsync(levels, m => Log($"idle r{round} {m}")) : await idle.PortForwardsAsync(levels, m => Log($"idle r{round} {m}"));
-            {
-                var opened = result.Opened;
-                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "memory per stream", "KiB", round, result.BytesPerStream / 1024));
-                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "streams open", "count", round, opened));
-                Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, "streams proved open", "count", round, result.ProvedOpen));
-                foreach (var (streams, rss) in result.Points)
-                {
-                    Samples.Add(new Sample("idle", result.Kind, ArmNames.Gateway, $"RSS @{streams}", "MiB", round, rss / 1048576.0));
-                }
-
-                if (result.Failed > 0 || result.ProvedOpen < opened)
-                {
-                    Problems.Add($"idle r{round} {result.Kind}: {result.Failed} failed to open, {opened - result.ProvedOpen} of {opened} not proved open; first error: {result.FirstError}");
                 }
             }
         }

@@ -133,12 +133,14 @@ internal static class SandboxChild
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            var list = JsonNode.Parse(await client.GetStringAsync($"/api/v1/namespaces/{BenchScenario.Namespace}/pods", cancellationToken))!; // ! the API server always answers a list
+            // Every namespace's pods must be ready (the recorded namespace's blob too); the addresses are the demo namespace's.
+            var list = JsonNode.Parse(await client.GetStringAsync("/api/v1/pods", cancellationToken))!; // ! the API server always answers a list
             var pods = list["items"]!.AsArray().Select(p => p!).ToList(); // ! items is always present
             var ready = pods.All(p => p["status"]?["containerStatuses"]?.AsArray().All(c => c?["ready"]?.GetValue<bool>() == true) == true);
             if (ready && pods.Count > 0)
             {
-                return pods.ToDictionary(p => p["metadata"]!["name"]!.GetValue<string>(), p => p["status"]!["podIP"]!.GetValue<string>()); // ! a ready pod has a name and an IP
+                return pods.Where(p => p["metadata"]!["namespace"]!.GetValue<string>() == BenchScenario.Namespace) // ! a pod has metadata and a namespace
+                    .ToDictionary(p => p["metadata"]!["name"]!.GetValue<string>(), p => p["status"]!["podIP"]!.GetValue<string>()); // ! a ready pod has a name and an IP
             }
 
             if (DateTime.UtcNow > deadline)

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ApiProxyGateway.Bench.Measure;
 
-/// <summary>CPU time and resident memory of processes, from /proc (what <c>top</c> reads).</summary>
+/// <summary>CPU time, resident memory, threads and open descriptors of processes, from /proc (what <c>top</c> reads).</summary>
 internal static class ProcStat
 {
     private const double TicksPerSecond = 100; // USER_HZ: 100 on every Linux ABI .NET runs on
@@ -51,13 +51,40 @@ internal static class ProcStat
     }
 
     /// <summary>VmRSS in bytes.</summary>
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusField(pid, "VmRSS:") * 1024;
+
+    /// <summary>Threads of the process (the <c>Threads</c> line of /proc/PID/status).</summary>
+    public static int Threads(int pid) => (int)StatusField(pid, "Threads:");
+
+    /// <summary>
+    /// What each open descriptor of the process refers to (the targets of /proc/PID/fd: <c>socket:[INODE]</c>,
+    /// <c>pipe:[INODE]</c>, <c>anon_inode:[eventpoll]</c>, a file's path); one closed while being read is left out.
+    /// </summary>
+    public static IReadOnlyList<string> DescriptorTargets(int pid)
+    {
+        var targets = new List<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                targets.Add(new FileInfo(fd).LinkTarget ?? "?");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>The number that follows <paramref name="name"/> in /proc/PID/status (0 when the line is missing).</summary>
+    private static long StatusField(int pid, string name)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(name, StringComparison.Ordinal))
             {
-                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 

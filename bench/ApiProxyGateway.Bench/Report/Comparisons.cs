@@ -1,4 +1,5 @@
 using ApiProxyGateway.Bench.Arms;
+using ApiProxyGateway.Bench.Streams;
 
 namespace ApiProxyGateway.Bench.Report;
 
@@ -6,10 +7,14 @@ namespace ApiProxyGateway.Bench.Report;
 /// Every comparison taken within the same round: latency added over direct (a difference, ms), throughput and
 /// handshakes as a ratio to direct (streams also to the API server's path), and the gateway's saturation throughput
 /// and CPU per request as a ratio to nginx's and HAProxy's; through the Konnectivity tunnel, latency added over and
-/// throughput as a ratio to the gateway dialling directly (the direct arm cannot reach a pod behind the tunnel).
+/// throughput as a ratio to the gateway dialling directly (the direct arm cannot reach a pod behind the tunnel); the
+/// recorded exec's throughput and CPU per GB as a ratio to the unrecorded one's.
 /// </summary>
 internal static class Comparisons
 {
+    /// <summary>The recorded exec against the same gateway's unrecorded one, in the same round.</summary>
+    public const string RecordedRatio = "recorded ÷ not recorded";
+
     public static IReadOnlyList<Sample> Derive(IReadOnlyList<Sample> samples)
     {
         // Flagged rounds take part, so that a comparison with one is flagged too (and left out of medians, not missing).
@@ -50,6 +55,12 @@ internal static class Comparisons
                 {
                     derived.Add(s with { Arm = $"{s.Arm} ÷ gateway", Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / dialled.Value, Flag = s.Flag ?? dialled.Flag });
                 }
+            }
+
+            if (s.Case == StreamCases.ExecStdoutRecorded && s.Metric is "throughput" or "CPU per GB"
+                && index.GetValueOrDefault((s.Scenario, StreamCases.ExecStdout, s.Arm, s.Metric, s.Round)) is { Value: > 0 } unrecorded)
+            {
+                derived.Add(s with { Arm = RecordedRatio, Metric = s.Metric + " ratio", Unit = "×", Value = s.Value / unrecorded.Value });
             }
 
             if (s.Metric == "throughput" && s.Arm == ArmNames.Gateway && Find(s, ArmNames.ApiServer) is { Value: > 0 } a)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ApiProxyGateway.Bench.Arms;
 using ApiProxyGateway.Bench.Load;
+using ApiProxyGateway.Bench.Streams;
 
 namespace ApiProxyGateway.Bench.Report;
 
@@ -17,7 +18,7 @@ internal static partial class ReportWriter
     private const string End = "<!-- latest:end -->";
 
     /// <summary>The scenarios <see cref="Goals"/> has a goal for.</summary>
-    private static readonly string[] GoalScenarios = ["short", "streams", "idle", "handshakes"];
+    private static readonly string[] GoalScenarios = ["short", "streams", "idle", "handshakes", "leaks"];
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -118,6 +119,11 @@ internal static partial class ReportWriter
             Rolling(md, summaries, s);
         }
 
+        if (s.Runs("leaks"))
+        {
+            LeaksSection.Write(md, summaries, s);
+        }
+
         md.AppendLine("## Problems");
         md.AppendLine();
         md.AppendLine(run.Problems.Count == 0 ? "None: every request succeeded, every transfer matched its SHA-256, every idle stream proved open." : string.Join('\n', run.Problems.Select(p => "- " + p)));
@@ -179,7 +185,7 @@ internal static partial class ReportWriter
         md.AppendLine();
         md.AppendLine("| stream | arm | MB/s | ÷ direct | proxy CPU s / GB |");
         md.AppendLine("|---|---|---|---|---|");
-        foreach (var c in Cases(summaries, "streams"))
+        foreach (var c in ArmCases(summaries))
         {
             foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy })
             {
@@ -188,6 +194,7 @@ internal static partial class ReportWriter
         }
 
         md.AppendLine();
+        RecordingSection.Write(md, summaries, s);
         md.AppendLine(CultureInfo.InvariantCulture, $"Through the real kubectl ({s.KubectlStreamBytes / 1048576} MiB per port-forward and exec; exec includes kubectl's and the command's start-up; kubectl 1.33 speaks WebSocket v5 for exec, which the gateway and the API server translate to the kubelet's SPDY):");
         md.AppendLine();
         md.AppendLine("| stream (kubectl) | through the gateway MB/s | through the API server MB/s |");
@@ -274,40 +281,6 @@ internal static partial class ReportWriter
         }
     }
 
-    private static void Goals(StringBuilder md, IReadOnlyList<Summary> summaries, string top)
-    {
-        md.AppendLine("## Goals (recorded, not asserted)");
-        md.AppendLine();
-        md.AppendLine("| goal | figure (median [range]) | met |");
-        md.AppendLine("|---|---|---|");
-        foreach (var c in Cases(summaries, "short"))
-        {
-            var added = Find(summaries, "short", c, ArmNames.Gateway, $"added p99 @{top}/s");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| added p99 at {top}/s under 1 ms ({c}) | {WithUnit(added, " ms")} | {Met(added, v => v < 1)} |");
-            foreach (var other in new[] { "nginx", "haproxy" })
-            {
-                var ratio = Find(summaries, "short", c, $"gateway ÷ {other}", "saturation ratio");
-                md.AppendLine(CultureInfo.InvariantCulture, $"| saturation at least {other}'s ({c}) | {Format(ratio)} × | {Met(ratio, v => v >= 1)} |");
-            }
-        }
-
-        foreach (var c in Cases(summaries, "streams"))
-        {
-            var ratio = Find(summaries, "streams", c, "gateway ÷ direct", "throughput ratio");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {c} throughput at least 80% of direct | {Format(ratio)} × | {Met(ratio, v => v >= 0.8)} |");
-        }
-
-        foreach (var c in Cases(summaries, "idle"))
-        {
-            var memory = Find(summaries, "idle", c, ArmNames.Gateway, "memory per stream");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| at most 128 KiB per idle {c} | {Format(memory)} KiB | {Met(memory, v => v <= 128)} |");
-        }
-
-        var handshakes = Find(summaries, "handshakes", Cases(summaries, "handshakes").FirstOrDefault() ?? "", "gateway ÷ direct", "handshakes ratio");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| handshakes/s at least 90% of the upstream alone | {Format(handshakes)} × | {Met(handshakes, v => v >= 0.9)} |");
-        md.AppendLine();
-    }
-
     private static void UpdateReadme(Driver.Run run, IReadOnlyList<Summary> summaries, string chart, string report)
     {
         var readme = Path.Combine("bench", "README.md");
@@ -338,11 +311,14 @@ internal static partial class ReportWriter
         table.AppendLine();
         table.AppendLine("| stream | direct MB/s | gateway MB/s | API server MB/s | nginx MB/s | HAProxy MB/s | gateway ÷ direct |");
         table.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var c in Cases(summaries, "streams"))
+        foreach (var c in ArmCases(summaries))
         {
             string F(string arm) => Format(Find(summaries, "streams", c, arm, "throughput"));
             table.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {F(ArmNames.Direct)} | {F(ArmNames.Gateway)} | {F(ArmNames.ApiServer)} | {F(ArmNames.Nginx)} | {F(ArmNames.Haproxy)} | {Format(Find(summaries, "streams", c, "gateway ÷ direct", "throughput ratio"))} |");
         }
+
+        table.AppendLine();
+        RecordingSection.Table(table, summaries);
 
         table.AppendLine();
         table.AppendLine("| idle stream through the gateway | KiB per stream | proved open |");
@@ -352,6 +328,10 @@ internal static partial class ReportWriter
             table.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {Format(Find(summaries, "idle", c, ArmNames.Gateway, "memory per stream"))} | {Format(Find(summaries, "idle", c, ArmNames.Gateway, "streams proved open"))} of {Format(Find(summaries, "idle", c, ArmNames.Gateway, "streams open"))} |");
         }
 
+        table.AppendLine();
+        table.AppendLine("Nothing leaks (section 8 of the report): the gateway after 10,000 execs and 10,000 port-forwards opened and closed:");
+        table.AppendLine();
+        LeaksSection.Table(table, summaries);
         table.AppendLine();
         TunnelTable(table, summaries, run.Settings.TunnelRate);
         table.AppendLine();
@@ -376,6 +356,10 @@ internal static partial class ReportWriter
     private static IEnumerable<string> Cases(IReadOnlyList<Summary> summaries, string scenario) =>
         summaries.Where(s => s.Scenario == scenario).Select(s => s.Case).Distinct();
 
+    /// <summary>Scenario 2's cases measured on every arm (the recorded exec is the gateway's only: <see cref="RecordingSection"/>).</summary>
+    private static IEnumerable<string> ArmCases(IReadOnlyList<Summary> summaries) =>
+        Cases(summaries, "streams").Where(c => c != StreamCases.ExecStdoutRecorded);
+
     internal static Summary? Find(IReadOnlyList<Summary> summaries, string scenario, string c, string arm, string metric) =>
         summaries.FirstOrDefault(s => s.Scenario == scenario && s.Case == c && s.Arm == arm && s.Metric == metric);
 
@@ -394,7 +378,8 @@ internal static partial class ReportWriter
             };
         }
 
-        string F(double v) => Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture)
+        string F(double v) => s.Unit == "count" ? v.ToString("0.#", CultureInfo.InvariantCulture)
+            : Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture)
             : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture)
             : v.ToString("F3", CultureInfo.InvariantCulture);
         var figure = s.Rounds > 1 ? $"{F(s.Median)} [{F(s.Min)}–{F(s.Max)}]" : F(s.Median);

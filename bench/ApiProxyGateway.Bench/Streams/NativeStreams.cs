@@ -39,11 +39,37 @@ internal static class NativeStreams
         }
     }
 
+    /// <summary>
+    /// A port-forward to the blob pod's source in echo mode: one byte there and back, then closed. Returns the byte
+    /// that came back (<c>'!'</c> when the path works) and when it came (a <see cref="Stopwatch"/> timestamp: closing
+    /// is not part of the time to a first byte).
+    /// </summary>
+    public static async Task<(byte Echo, long Echoed)> PortForwardEchoAsync(Endpoint endpoint, CancellationToken cancellationToken)
+    {
+        var (session, invoker, _) = await UpgradeAsync(endpoint, StreamPaths.PortForward("blob"), [StreamProtocols.PortForwardV1], cancellationToken);
+        using (invoker)
+        await using (session)
+        {
+            await using var connection = await PortForwardConnection.OpenAsync(session, BenchScenario.SourcePort, 0, cancellationToken);
+            await connection.Data.WriteAsync("E!"u8.ToArray(), cancellationToken); // E: echo mode; ! comes back
+            var echo = new byte[1];
+            await connection.Data.ReadExactlyAsync(echo, cancellationToken);
+            return (echo[0], Stopwatch.GetTimestamp());
+        }
+    }
+
     /// <summary>exec into the blob pod: <c>emit --bytes N</c>, stdout only.</summary>
-    public static async Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, CancellationToken cancellationToken)
+    public static Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, CancellationToken cancellationToken) =>
+        ExecAsync(endpoint, benchDll, bytes, BenchScenario.Namespace, cancellationToken);
+
+    /// <summary>The same exec into the blob pod of namespace <paramref name="ns"/>.</summary>
+    public static Task<Transfer> ExecAsync(Endpoint endpoint, string benchDll, long bytes, string ns, CancellationToken cancellationToken) =>
+        ExecAsync(endpoint, StreamPaths.Exec("blob", "blob", [Environment.ProcessPath ?? "dotnet", benchDll, "emit", "--bytes", bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)], ns), bytes, DataPattern.Sha256(bytes), cancellationToken);
+
+    /// <summary>One exec (stdout only) whose output must be <paramref name="expectedBytes"/> bytes with <paramref name="expectedSha"/>.</summary>
+    public static async Task<Transfer> ExecAsync(Endpoint endpoint, (string Api, string Kubelet) path, long expectedBytes, string expectedSha, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var path = StreamPaths.Exec("blob", "blob", [Environment.ProcessPath ?? "dotnet", benchDll, "emit", "--bytes", bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var (session, invoker, protocol) = await UpgradeAsync(endpoint, path, [StreamProtocols.RemoteCommandV4, "v3.channel.k8s.io", "v2.channel.k8s.io"], cancellationToken);
         using (invoker)
         await using (session)
@@ -53,7 +79,7 @@ internal static class NativeStreams
             var exit = await remote.WaitForExitAsync(cancellationToken);
             var (received, sha) = await reading;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transfer = Check(received, seconds, sha, bytes, DataPattern.Sha256(bytes));
+            var transfer = Check(received, seconds, sha, expectedBytes, expectedSha);
             return exit.Succeeded ? transfer : transfer with { Verified = false, Problem = $"exit {exit.ExitCode} {exit.Error}" };
         }
     }

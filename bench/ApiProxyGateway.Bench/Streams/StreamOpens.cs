@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using ApiProxyGateway.Bench.Arms;
-using ApiProxyGateway.Bench.Hosting;
 using ApiProxyGateway.Bench.Load;
-using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
 
 namespace ApiProxyGateway.Bench.Streams;
@@ -23,22 +21,14 @@ internal static class StreamOpens
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var (session, invoker, _) = await NativeStreams.UpgradeAsync(endpoint, StreamPaths.PortForward("blob"), [StreamProtocols.PortForwardV1], cancellationToken);
-                using (invoker)
-                await using (session)
+                var (echo, echoed) = await NativeStreams.PortForwardEchoAsync(endpoint, cancellationToken);
+                if (echo == '!')
                 {
-                    await using var connection = await PortForwardConnection.OpenAsync(session, BenchScenario.SourcePort, 0, cancellationToken);
-                    await connection.Data.WriteAsync("E!"u8.ToArray(), cancellationToken); // E: echo mode; ! comes back
-                    var echo = new byte[1];
-                    await connection.Data.ReadExactlyAsync(echo, cancellationToken);
-                    if (echo[0] == (byte)'!')
-                    {
-                        recorder.Record(Stopwatch.GetElapsedTime(started).Ticks / TimeSpan.TicksPerMicrosecond);
-                    }
-                    else
-                    {
-                        recorder.Error($"the echo was byte {echo[0]}, not '!'");
-                    }
+                    recorder.Record(Stopwatch.GetElapsedTime(started, echoed).Ticks / TimeSpan.TicksPerMicrosecond);
+                }
+                else
+                {
+                    recorder.Error($"the echo was byte {echo}, not '!'");
                 }
             }
             catch (Exception e) when (e is HttpRequestException or IOException or SpdyProtocolException or OperationCanceledException)

@@ -10,11 +10,11 @@ internal static class StreamPaths
 
     public static (string Api, string Kubelet) PortForward(string pod) => ($"/api/v1/namespaces/{Ns}/pods/{pod}/portforward", $"/portForward/{Ns}/{pod}");
 
-    public static (string Api, string Kubelet) Exec(string pod, string container, IEnumerable<string> command)
+    public static (string Api, string Kubelet) Exec(string pod, string container, IEnumerable<string> command, string ns = Ns)
     {
         var commands = string.Join('&', command.Select(c => "command=" + Uri.EscapeDataString(c)));
-        return ($"/api/v1/namespaces/{Ns}/pods/{pod}/exec?container={container}&{commands}&stdout=true",
-            $"/exec/{Ns}/{pod}/{container}?{commands}&output=1");
+        return ($"/api/v1/namespaces/{ns}/pods/{pod}/exec?container={container}&{commands}&stdout=true",
+            $"/exec/{ns}/{pod}/{container}?{commands}&output=1");
     }
 
     public static (string Api, string Kubelet) Logs(string pod, string container, bool follow = false, int? tailLines = null)
