@@ -15,6 +15,13 @@ namespace ApiProxyGateway.Requests;
 /// </summary>
 internal static class GoQuery
 {
+    /// <summary>
+    /// Go's <c>url.ParseQuery</c> (since the GODEBUG <c>urlmaxqueryparams</c> fix) refuses a query of more pieces than
+    /// this, and kube-apiserver, which ignores that error, then reads no parameter at all; an older API server reads
+    /// them all. A query that long means two different requests to two API servers, so it is refused.
+    /// </summary>
+    public const int MaxParameters = 10_000;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses a raw query (with or without its leading <c>?</c>); null with a reason if it cannot be read unambiguously.</summary>
@@ -26,6 +33,12 @@ internal static class GoQuery
         if (rest.StartsWith("?"))
         {
             rest = rest[1..];
+        }
+
+        if (rest.Count('&') + 1 > MaxParameters)
+        {
+            refusal = $"the query has more than {MaxParameters} parameters";
+            return null;
         }
 
         while (!rest.IsEmpty)

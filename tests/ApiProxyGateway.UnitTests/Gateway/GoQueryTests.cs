@@ -55,6 +55,16 @@ public sealed class GoQueryTests
     }
 
     [Fact]
+    public void Parse_MoreParametersThanGoReads_IsRefused()
+    {
+        var atTheLimit = "?watch=1" + new string('&', GoQuery.MaxParameters - 1);
+
+        Assert.NotNull(GoQuery.Parse(atTheLimit, out _));
+        Assert.Null(GoQuery.Parse(atTheLimit + "&", out var refusal));
+        Assert.Contains("more than 10000 parameters", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_RepeatedParameter_KeepsEveryValueInOrder()
     {
         var query = GoQuery.Parse("?command=sh&command=-c&Command=x&command=echo+hi", out _);
