@@ -1,4 +1,5 @@
 using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Requests;
 
 namespace ApiProxyGateway.Forwarding;
 
@@ -15,7 +16,7 @@ internal static class LongRunningRequest
         ArgumentNullException.ThrowIfNull(info);
         return info.Verb is "watch" or "proxy"
             || info.Subresource is "attach" or "exec" or "proxy" or "log" or "portforward"
-            || IsTrue(request.Query["follow"])
+            || GoQuery.Bool(request.Query, "follow")
             || request.Headers.Upgrade.Count > 0;
     }
 
@@ -24,9 +25,6 @@ internal static class LongRunningRequest
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(info);
-        return info.Verb == "watch" || IsTrue(request.Query["follow"]);
+        return info.Verb == "watch" || GoQuery.Bool(request.Query, "follow");
     }
-
-    private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues values) =>
-        values.Count > 0 && (values[0] is "1" || string.Equals(values[0], "true", StringComparison.OrdinalIgnoreCase));
 }

@@ -24,6 +24,25 @@ internal static class GoQuery
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>A parameter's first value, as kube-apiserver reads a single-valued option; null when absent.</summary>
+    public static string? First(IQueryCollection query, string name)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var values = query[name];
+        return values.Count == 0 ? null : values[0];
+    }
+
+    /// <summary>
+    /// A boolean parameter, read as kube-apiserver's parameter codec reads it (<c>runtime.Convert_Slice_string_To_bool</c>):
+    /// absent is false; the first value <c>0</c> or <c>false</c> (any case) is false; any other value, the empty one
+    /// included (<c>?stdin</c>, <c>?tty=</c>), is true.
+    /// </summary>
+    public static bool Bool(IQueryCollection query, string name)
+    {
+        var value = First(query, name);
+        return value is not null && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Parses a raw query (with or without its leading <c>?</c>); null with a reason if it cannot be read unambiguously.</summary>
     public static Dictionary<string, StringValues>? Parse(string? rawQuery, out string? refusal)
     {

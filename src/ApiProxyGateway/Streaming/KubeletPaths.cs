@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ApiProxyGateway.Kubernetes;
+using ApiProxyGateway.Protocols.Kubernetes;
+using ApiProxyGateway.Requests;
 
 namespace ApiProxyGateway.Streaming;
 
@@ -8,7 +10,7 @@ namespace ApiProxyGateway.Streaming;
 /// Translates a pod subresource request into the kubelet URL, as kube-apiserver does: log options are passed
 /// when set; <c>stdin/stdout/stderr/tty</c> become <c>input/output/error/tty=1</c>; <c>command</c> is repeated;
 /// <c>ports</c> become one <c>port</c>. Exec, attach and port-forward name the pod UID in the path, so a pod
-/// recreated under the same name is never reached. Malformed options throw <see cref="FormatException"/>.
+/// recreated under the same name is never reached. Malformed numbers and times throw <see cref="FormatException"/>.
 /// </summary>
 internal static class KubeletPaths
 {
@@ -34,7 +36,7 @@ internal static class KubeletPaths
         var output = new QueryBuilder();
         foreach (var flag in new[] { "follow", "previous", "timestamps" })
         {
-            if (Bool(query, flag))
+            if (GoQuery.Bool(query, flag))
             {
                 output.Add(flag, "true");
             }
@@ -66,22 +68,33 @@ internal static class KubeletPaths
         return output.ToString();
     }
 
+    /// <summary>
+    /// The standard streams an exec or attach asks for, read once, as kube-apiserver reads them: both the kubelet URL
+    /// and every relay that opens the streams itself take them from here, so the two can never disagree.
+    /// </summary>
+    public static RemoteCommandOptions StreamOptions(IQueryCollection query) => new()
+    {
+        Stdin = GoQuery.Bool(query, "stdin"),
+        Stdout = GoQuery.Bool(query, "stdout"),
+        Stderr = GoQuery.Bool(query, "stderr"),
+        Tty = GoQuery.Bool(query, "tty"),
+    };
+
     private static string StreamQuery(IQueryCollection query, bool exec)
     {
-        var output = new QueryBuilder();
-        var any = false;
-        foreach (var (apiName, kubeletName) in new[] { ("stdin", "input"), ("stdout", "output"), ("stderr", "error"), ("tty", "tty") })
-        {
-            if (Bool(query, apiName))
-            {
-                output.Add(kubeletName, "1");
-                any |= apiName != "tty";
-            }
-        }
-
-        if (!any)
+        var streams = StreamOptions(query);
+        if (!streams.Stdin && !streams.Stdout && !streams.Stderr)
         {
             throw new FormatException("you must specify at least 1 of stdin, stdout, stderr");
+        }
+
+        var output = new QueryBuilder();
+        foreach (var (set, kubeletName) in new[] { (streams.Stdin, "input"), (streams.Stdout, "output"), (streams.Stderr, "error"), (streams.Tty, "tty") })
+        {
+            if (set)
+            {
+                output.Add(kubeletName, "1");
+            }
         }
 
         if (exec)
@@ -121,25 +134,6 @@ internal static class KubeletPaths
         }
 
         return ports.Count == 0 ? "" : new QueryBuilder().Add("port", string.Join(",", ports)).ToString();
-    }
-
-    /// <summary>A boolean parameter, read as kube-apiserver reads it; a value that is none throws <see cref="FormatException"/>.</summary>
-    public static bool Bool(IQueryCollection query, string name)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var values = query[name];
-        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
-        {
-            return false;
-        }
-
-        // strconv.ParseBool, which kube-apiserver's parameter decoding uses.
-        return values[0] switch
-        {
-            "1" or "t" or "T" or "true" or "TRUE" or "True" => true,
-            "0" or "f" or "F" or "false" or "FALSE" or "False" => false,
-            var other => throw new FormatException($"{name}: \"{other}\" is not a boolean"),
-        };
     }
 
     private static long? Number(IQueryCollection query, string name)

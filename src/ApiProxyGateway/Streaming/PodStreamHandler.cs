@@ -44,7 +44,7 @@ internal sealed class PodStreamHandler(
             return;
         }
 
-        if (string.Equals(context.Request.Query["insecureSkipTLSVerifyBackend"], "true", StringComparison.OrdinalIgnoreCase))
+        if (GoQuery.Bool(context.Request.Query, "insecureSkipTLSVerifyBackend"))
         {
             await KubernetesStatus.BadRequestAsync(context, "insecureSkipTLSVerifyBackend is not supported: this gateway always verifies the kubelet's serving certificate");
             return;
@@ -114,7 +114,7 @@ internal sealed class PodStreamHandler(
         stream.Container,
         StreamTracker.KindOf(stream.Subresource),
         stream.Subresource == PodSubresource.Exec ? [.. context.Request.Query["command"].Select(part => part ?? "")] : [],
-        KubeletPaths.Bool(context.Request.Query, "tty"),
+        GoQuery.Bool(context.Request.Query, "tty"),
         context.Features.Get<AuditEntry>()?.Received ?? DateTimeOffset.UtcNow);
 
     /// <summary>The recording failed while the session ran: <paramref name="message"/> ends it, when recording is required.</summary>
@@ -188,7 +188,7 @@ internal sealed class PodStreamHandler(
         string? container;
         try
         {
-            container = subresource == PodSubresource.PortForward ? null : ContainerSelection.Resolve(pod, context.Request.Query["container"]);
+            container = subresource == PodSubresource.PortForward ? null : ContainerSelection.Resolve(pod, GoQuery.First(context.Request.Query, "container"));
             path = KubeletPaths.For(subresource, pod, container, context.Request.Query);
         }
         catch (FormatException e)

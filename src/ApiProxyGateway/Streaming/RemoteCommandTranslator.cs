@@ -24,7 +24,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
         var settings = options.Value;
-        var commandOptions = RemoteCommandOptions.FromQuery(http.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        var commandOptions = KubeletPaths.StreamOptions(http.Request.Query);
         using var response = await KubeletUpgrade.OpenAsync(stream.Invoker, stream.Target, HttpMethod.Post, stream.KubeletPathAndQuery, StreamProtocols.RemoteCommandSpdy, stream.ForwardedFor, http.RequestAborted);
         if (response.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
         {

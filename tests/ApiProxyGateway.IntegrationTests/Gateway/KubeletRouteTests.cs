@@ -136,6 +136,8 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
 
     [Theory]
     [InlineData("GET", "/api/v1/namespaces/demo/pods/talker/log?insecureSkipTLSVerifyBackend=true", null, HttpStatusCode.BadRequest, "insecureSkipTLSVerifyBackend is not supported")]
+    [InlineData("GET", "/api/v1/namespaces/demo/pods/talker/log?insecureSkipTLSVerifyBackend=1", null, HttpStatusCode.BadRequest, "insecureSkipTLSVerifyBackend is not supported")]
+    [InlineData("GET", "/api/v1/namespaces/demo/pods/talker/log?insecureSkipTLSVerifyBackend", null, HttpStatusCode.BadRequest, "insecureSkipTLSVerifyBackend is not supported")]
     [InlineData("POST", "/api/v1/namespaces/demo/pods/talker/exec?command=ls&stdout=true", null, HttpStatusCode.BadRequest, "Upgrade request required")]
     [InlineData("POST", "/api/v1/namespaces/demo/pods/talker/exec?command=ls&stdout=true", "h2c", HttpStatusCode.BadRequest, "upgrade to \"h2c\" is not allowed")]
     [InlineData("PUT", "/api/v1/namespaces/demo/pods/talker/log", null, HttpStatusCode.MethodNotAllowed, "does not allow the method PUT")]

@@ -86,4 +86,11 @@ public sealed class GoQueryTests
 
         Assert.Equal(verb, classified!.Info.Verb);
     }
+
+    [Theory]
+    [InlineData("?container=a&container=b", "a")]
+    [InlineData("?container=&container=b", "")]
+    [InlineData("?Container=b", null)]
+    public void First_IsTheFirstValueAsKubeApiserverReadsASingleValuedOption(string raw, string? expected) =>
+        Assert.Equal(expected, GoQuery.First(new Microsoft.AspNetCore.Http.QueryCollection(GoQuery.Parse(raw, out _)!), "container"));
 }

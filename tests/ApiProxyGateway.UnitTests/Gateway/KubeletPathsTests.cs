@@ -39,15 +39,53 @@ public sealed class KubeletPathsTests
     }
 
     [Theory]
-    [InlineData("stdin", "maybe", "stdin: \"maybe\" is not a boolean")]
     [InlineData("tailLines", "ten", "tailLines: \"ten\" is not a number")]
     [InlineData("sinceTime", "yesterday", "sinceTime: \"yesterday\" is not an RFC 3339 time")]
     public void MalformedOption_IsABadRequestWithTheOptionNamed(string name, string value, string message)
     {
-        var subresource = name == "stdin" ? PodSubresource.Exec : PodSubresource.Log;
-        var error = Assert.Throws<FormatException>(() => KubeletPaths.For(subresource, Pod, "web", Query((name, value), ("stdout", "true"), ("command", "ls"))));
+        var error = Assert.Throws<FormatException>(() => KubeletPaths.For(PodSubresource.Log, Pod, "web", Query((name, value), ("stdout", "true"), ("command", "ls"))));
 
         Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "true" }, true)]
+    [InlineData(new[] { "1" }, true)]
+    [InlineData(new[] { "" }, true)]
+    [InlineData(new[] { "yes" }, true)]
+    [InlineData(new[] { "2" }, true)]
+    [InlineData(new[] { "1", "x" }, true)]
+    [InlineData(new[] { "0" }, false)]
+    [InlineData(new[] { "false" }, false)]
+    [InlineData(new[] { "FaLsE" }, false)]
+    [InlineData(new[] { "false", "true" }, false)]
+    public void Exec_StreamFlagsAreReadAsKubeApiserverReadsThem_AndTheRelayOpensExactlyTheStreamsTheKubeletIsAskedFor(string[] stdin, bool expected)
+    {
+        // runtime.Convert_Slice_string_To_bool: the first value; only 0 and false (any case) are false, the empty one is true.
+        var query = new QueryCollection(new Dictionary<string, StringValues>
+        {
+            ["stdin"] = new(stdin),
+            ["stdout"] = new("1"),
+            ["command"] = new("sh"),
+        });
+
+        var path = KubeletPaths.For(PodSubresource.Exec, Pod, "web", query);
+        var streams = KubeletPaths.StreamOptions(query);
+
+        Assert.Equal(expected, path.Contains("input=1", StringComparison.Ordinal));
+        Assert.Equal(expected, streams.Stdin);
+        Assert.True(streams.Stdout);
+        Assert.False(streams.Stderr || streams.Tty);
+    }
+
+    [Fact]
+    public void Exec_KubeletSpellingOfAStreamFlag_AsksForNothing()
+    {
+        // kube-apiserver knows stdin, not the kubelet's input: ?input=1 asks for no stdin, for the URL and the relay alike.
+        var query = Query(("input", "1"), ("stdout", "true"), ("command", "sh"));
+
+        Assert.Equal("/exec/demo/web/uid-1/web?output=1&command=sh", KubeletPaths.For(PodSubresource.Exec, Pod, "web", query));
+        Assert.False(KubeletPaths.StreamOptions(query).Stdin);
     }
 
     [Fact]
