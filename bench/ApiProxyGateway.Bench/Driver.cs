@@ -22,8 +22,22 @@ internal static partial class Driver
     private const string GetPodPath = "/api/v1/namespaces/demo/pods/web";
     private const double SaturatedShare = 0.95;
 
+    private const string Usage = "usage: bench/run [--smoke] [--rounds N] [--out DIR] [--only SCENARIO,...] [--load-only SECONDS] (see bench/README.md)";
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (UnknownArgument(args) is { } unknown)
+        {
+            Console.Error.WriteLine($"bench: {unknown}: not an option or a missing value; {Usage}");
+            return 2;
+        }
+
         var smoke = args.Contains("--smoke");
         var output = Value(args, "--out") ?? Path.Combine("bench", "results");
         var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
@@ -98,6 +112,27 @@ internal static partial class Driver
     }
 
     public static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
+
+    /// <summary>The first argument that is neither a known flag nor the value of one: a typo must not start a half-hour run.</summary>
+    private static string? UnknownArgument(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--smoke")
+            {
+                continue;
+            }
+
+            if (args[i] is not ("--rounds" or "--out" or "--only" or "--load-only") || i + 1 >= args.Length)
+            {
+                return args[i];
+            }
+
+            i++;
+        }
+
+        return null;
+    }
 
     private static string? Value(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
