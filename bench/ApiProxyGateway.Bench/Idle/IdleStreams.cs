@@ -123,6 +123,13 @@ internal sealed class IdleStreams(Topology topology, TimeSpan quietInterval, Tim
             progress($"{kind}: {level - failed} open ({failed} failed) in {watch.Elapsed.TotalSeconds:F1} s, gateway RSS {rss / 1048576.0:F0} MiB");
         }
 
+        if (double.TryParse(Environment.GetEnvironmentVariable("BENCH_IDLE_HOLD_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var hold) && hold > 0)
+        {
+            // For profiling (bench/README.md): time to take a heap dump of the gateway with every stream held open.
+            progress($"{kind}: holding {hold:F0} s for profiling (BENCH_IDLE_HOLD_SECONDS), gateway PID {GatewayPid}");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
+
         var proved = await prove();
         progress($"{kind}: {proved} of {opened - failed} proved open");
         return new IdleRound { Kind = kind, Points = points, Opened = opened - failed, Failed = failed, ProvedOpen = proved, FirstError = firstError };

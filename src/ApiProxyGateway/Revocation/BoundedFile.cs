@@ -1,19 +1,35 @@
+using System.Buffers;
+
 namespace ApiProxyGateway.Revocation;
 
 /// <summary>Reads a revocation file whole, up to a limit, so that a wrong path (a device, a huge file) cannot exhaust memory.</summary>
 internal static class BoundedFile
 {
+    private const int ChunkSize = 16 * 1024;
+
     /// <summary>The file's bytes; throws <see cref="InvalidDataException"/> naming the file when it is missing, unreadable or too large.</summary>
     public static byte[] Read(string path, int maxBytes)
     {
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var buffer = new byte[maxBytes + 1];
-            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return length <= maxBytes
-                ? buffer[..length]
-                : throw new InvalidDataException($"file '{path}' is larger than {maxBytes / (1024 * 1024)} MiB");
+            // Grown as the file is read, not sized for the limit up front: every reload of a small CRL allocated the
+            // whole limit (32 MiB) on the large object heap.
+            var content = new ArrayBufferWriter<byte>(ChunkSize);
+            while (true)
+            {
+                var read = stream.Read(content.GetSpan(ChunkSize));
+                if (read == 0)
+                {
+                    return content.WrittenSpan.ToArray();
+                }
+
+                content.Advance(read);
+                if (content.WrittenCount > maxBytes)
+                {
+                    throw new InvalidDataException($"file '{path}' is larger than {maxBytes / (1024 * 1024)} MiB");
+                }
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ApiProxyGateway.Upstreams;
 
@@ -13,10 +14,13 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
     private const int MaxHeadBytes = 256 * 1024;
     private static readonly byte[] HeadTerminator = "\r\n\r\n"u8.ToArray();
 
-    private readonly ArrayBufferWriter<byte> _head = new(4096);
-    private readonly ArrayBufferWriter<byte> _rewritten = new(4096);
+    private const int HeadBufferSize = 4096;
     private readonly RequestBodyFraming _body = new();
     private readonly byte[] _statusPrefix = new byte[12];
+
+    // Pooled, and only while a head is being written: a connection then holds no buffer of its own while it waits
+    // (a followed log's response, an upgraded port-forward), which counts with thousands of them open.
+    private ArrayPoolBufferWriter<byte>? _head;
     private volatile Phase _phase = Phase.Head; // written by the write side, read by a concurrently pending read
     private int _statusPrefixLength;
 
@@ -102,6 +106,8 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
+            _head?.Dispose();
+            _head = null;
         }
 
         base.Dispose(disposing);
@@ -110,6 +116,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
     private async ValueTask<ReadOnlyMemory<byte>> ConsumeHeadAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         // The terminator may straddle writes: search from a few bytes before the new data.
+        _head ??= new ArrayPoolBufferWriter<byte>(HeadBufferSize);
         var searchFrom = Math.Max(0, _head.WrittenCount - (HeadTerminator.Length - 1));
         _head.Write(buffer.Span);
         var end = _head.WrittenSpan[searchFrom..].IndexOf(HeadTerminator);
@@ -125,9 +132,10 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
 
         var headLength = searchFrom + end + HeadTerminator.Length;
         var consumedFromBuffer = buffer.Length - (_head.WrittenCount - headLength);
-        _rewritten.ResetWrittenCount();
-        var framing = RequestHead.Rewrite(_head.WrittenSpan[..headLength], _rewritten);
-        _head.ResetWrittenCount();
+        using var rewritten = new ArrayPoolBufferWriter<byte>(HeadBufferSize);
+        var framing = RequestHead.Rewrite(_head.WrittenSpan[..headLength], rewritten);
+        _head.Dispose();
+        _head = null;
 
         // The phase changes before the head goes out: on a reused connection HttpClient already has a read pending
         // (its idle-connection check), which the kubelet's 101 can complete before this write returns. Set after
@@ -144,7 +152,7 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
             _phase = _body.IsComplete ? Phase.Head : Phase.Body;
         }
 
-        await inner.WriteAsync(_rewritten.WrittenMemory, cancellationToken);
+        await inner.WriteAsync(rewritten.WrittenMemory, cancellationToken);
         return buffer[consumedFromBuffer..];
     }
 

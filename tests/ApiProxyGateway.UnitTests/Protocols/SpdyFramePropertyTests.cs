@@ -92,6 +92,50 @@ public sealed class SpdyFramePropertyTests
     }
 
     [Fact]
+    public void HeaderCompression_MoreThanTheWindowInOneContext_RoundTripsWithBackReferencesIntoEarlierBlocks()
+    {
+        // 200 blocks of about 1 KiB reusing earlier values: later blocks refer back into bytes inflated blocks ago,
+        // past the dictionary and past 32 KiB of history, which the decompressor must trim exactly as zlib's window does.
+        var compressor = new SpdyHeaderCompressor();
+        var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 60).Select(i => new string((char)('a' + (i % 26)), 1) + Convert.ToHexString(Enumerable.Range(0, 300).Select(_ => (byte)random.Next()).ToArray())).ToArray();
+        var inflated = 0;
+        for (var block = 0; block < 200; block++)
+        {
+            var headers = new SpdyHeaders();
+            headers.Add("streamtype", block % 2 == 0 ? "data" : "error");
+            headers.Add("x-value", values[random.Next(values.Length)]);
+            headers.Add("x-other", values[(block * 7) % values.Length]);
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            compressor.Compress(headers, output);
+
+            var decoded = decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(output.WrittenMemory));
+
+            Assert.Equal(headers.ToString(), decoded.ToString());
+            inflated += 1200;
+        }
+
+        Assert.True(inflated > 4 * 32 * 1024, $"only {inflated} bytes inflated");
+    }
+
+    [Fact]
+    public void HeaderCompression_ABlockThatEndsTheZlibStream_IsAProtocolError()
+    {
+        // A SPDY connection keeps one zlib stream for its life; a sender that finishes it has broken the session.
+        var headers = new SpdyHeaders();
+        headers.Add("streamtype", "data");
+        var encoded = new System.Buffers.ArrayBufferWriter<byte>();
+        new SpdyHeaderCompressor().Compress(headers, encoded);
+        var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
+        decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(encoded.WrittenMemory));
+        var final = new byte[] { 0x03, 0x00 }; // a final, empty fixed-Huffman block, then (wrongly for this stream) a checksum
+        var block = final.Concat(new byte[] { 0, 0, 0, 1 }).ToArray();
+
+        Assert.Throws<SpdyProtocolException>(() => decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(block)));
+    }
+
+    [Fact]
     public void Reader_ArbitraryOrMutatedBytesInArbitraryChunks_FailOnlyWithProtocolErrorsWithinTheBudget()
     {
         ArbitraryWire.Sample((bytes, cuts) =>
