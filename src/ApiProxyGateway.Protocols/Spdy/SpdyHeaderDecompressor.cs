@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using ICSharpCode.SharpZipLib;
 using ICSharpCode.SharpZipLib.Checksum;
 using ICSharpCode.SharpZipLib.Zip.Compression;
@@ -15,12 +16,14 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// A zlib inflater holds a 32 KiB window for the life of the stream, and a SPDY connection keeps its stream for the
 /// life of the connection: with thousands of idle port-forwards that window was the largest thing each one held. A
 /// connection sends few, small header blocks (a port-forward about 200 bytes per forwarded connection), so this keeps
-/// only the bytes inflated so far (at most the 32 KiB a deflate back-reference can reach) and inflates each later
-/// block with a borrowed inflater, primed as a zlib stream that starts at that block: a zlib header naming a preset
-/// dictionary, and as that dictionary the SPDY dictionary followed by everything inflated before (the window the
-/// one long-lived inflater would have had). Every block but the first starts on a byte boundary, because each is
-/// ended by a SYNC_FLUSH, which SPDY requires. A block that ends the deflate stream is refused: its checksum covers
-/// the whole stream, and the stream cannot carry another block after it anyway.
+/// only the bytes inflated so far (at most the 32 KiB a deflate back-reference can reach) and inflates each block
+/// with a per-thread inflater, primed as a zlib stream that starts at that block: a zlib header naming a preset
+/// dictionary, and as that dictionary the whole 32 KiB window the one long-lived inflater would have had (zeros, the
+/// SPDY dictionary if the stream named it, then everything inflated before). The window is always written whole, so a
+/// back-reference past the start of the stream reads zeros, as in a fresh inflater, and never what another
+/// connection left in the shared one. Every block but the first starts on a byte boundary, because each ends with
+/// a SYNC_FLUSH, which SPDY requires. A block that ends the deflate stream is refused: its checksum covers the whole
+/// stream, and the stream cannot carry another block after it anyway.
 /// </remarks>
 internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHeaderCount)
 {
@@ -29,27 +32,31 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
 
     /// <summary>CMF 0x78 (deflate, 32 KiB window) and FLG 0xBB (preset dictionary, check bits): what every SPDY stream starts with.</summary>
     private static readonly byte[] ZlibHeaderWithDictionary = [0x78, 0xBB];
+    private static readonly uint SpdyDictionaryId = Adler(SpdyDictionary.Bytes);
 
+    // Decompress never awaits, so a thread's inflater, chunk and window are never used by two blocks at once.
     [ThreadStatic]
     private static Inflater? t_inflater;
 
     [ThreadStatic]
     private static byte[]? t_chunk;
 
+    [ThreadStatic]
+    private static byte[]? t_window;
+
     private byte[] _history = [];
     private bool _started;
+    private bool _usesDictionary;
 
     public SpdyHeaders Decompress(ReadOnlySequence<byte> compressed)
     {
-        // Decompress never awaits, so a per-thread inflater and chunk are never shared by two blocks at once.
+        var block = compressed.ToArray();
+        var body = _started ? 0 : StreamHeaderLength(block);
+        var window = Window();
         var inflater = t_inflater ??= new Inflater(noHeader: false);
         var chunk = t_chunk ??= new byte[ChunkSize];
         inflater.Reset();
-        var window = _started ? Window() : null;
-
-        // The inflater keeps a reference to its input until it has consumed it, so hand it a private copy
-        // (at most one control frame, already bounded by MaxControlFrameLength).
-        inflater.SetInput(window is null ? compressed.ToArray() : Primed(compressed, window));
+        inflater.SetInput(Primed(block.AsSpan(body), window));
         var output = new ArrayBufferWriter<byte>(ChunkSize);
         try
         {
@@ -67,7 +74,7 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
                 }
                 else if (inflater.IsNeedingDictionary)
                 {
-                    inflater.SetDictionary(window ?? SpdyDictionary.Bytes);
+                    inflater.SetDictionary(window);
                 }
                 else if (inflater.IsNeedingInput && !inflater.IsFinished)
                 {
@@ -91,26 +98,56 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
         return SpdyHeaderBlock.Decode(output.WrittenSpan, maxHeaderCount);
     }
 
-    /// <summary>The last 32 KiB of the SPDY dictionary followed by everything inflated so far.</summary>
+    /// <summary>Reads the zlib header that opens the stream (RFC 1950): its length; the only dictionary it may name is SPDY's.</summary>
+    private int StreamHeaderLength(byte[] block)
+    {
+        if (block.Length < 2 || (block[0] & 0x0F) != 8 || block[0] >> 4 > 7 || ((block[0] << 8) | block[1]) % 31 != 0)
+        {
+            throw new SpdyProtocolException("SPDY header block does not start a zlib stream.");
+        }
+
+        if ((block[1] & 0x20) == 0)
+        {
+            return 2;
+        }
+
+        if (block.Length < 6 || BinaryPrimitives.ReadUInt32BigEndian(block.AsSpan(2)) != SpdyDictionaryId)
+        {
+            throw new SpdyProtocolException("SPDY header compression names a preset dictionary other than SPDY's.");
+        }
+
+        _usesDictionary = true;
+        return 6;
+    }
+
+    /// <summary>This thread's window, written whole: zeros, then the SPDY dictionary if used, then everything inflated so far.</summary>
     private byte[] Window()
     {
-        var fromDictionary = Math.Min(SpdyDictionary.Bytes.Length, WindowSize - _history.Length);
-        var window = new byte[fromDictionary + _history.Length];
-        SpdyDictionary.Bytes.AsSpan(SpdyDictionary.Bytes.Length - fromDictionary).CopyTo(window);
-        _history.CopyTo(window.AsSpan(fromDictionary));
+        var window = t_window ??= new byte[WindowSize];
+        var dictionary = _usesDictionary ? SpdyDictionary.Bytes.AsSpan() : [];
+        dictionary = dictionary[Math.Max(0, dictionary.Length - (WindowSize - _history.Length))..];
+        var start = WindowSize - _history.Length - dictionary.Length;
+        window.AsSpan(0, start).Clear();
+        dictionary.CopyTo(window.AsSpan(start));
+        _history.CopyTo(window.AsSpan(start + dictionary.Length));
         return window;
     }
 
-    /// <summary>A zlib stream that starts at this block: header, the window's Adler-32 as the dictionary id, the block.</summary>
-    private static byte[] Primed(ReadOnlySequence<byte> compressed, byte[] window)
+    /// <summary>A zlib stream that starts at this block: header, the window's Adler-32 as the dictionary id, the block's deflate data.</summary>
+    private static byte[] Primed(ReadOnlySpan<byte> deflate, byte[] window)
+    {
+        var primed = new byte[ZlibHeaderWithDictionary.Length + 4 + deflate.Length];
+        ZlibHeaderWithDictionary.CopyTo(primed, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(primed.AsSpan(ZlibHeaderWithDictionary.Length), Adler(window));
+        deflate.CopyTo(primed.AsSpan(ZlibHeaderWithDictionary.Length + 4));
+        return primed;
+    }
+
+    private static uint Adler(byte[] bytes)
     {
         var adler = new Adler32();
-        adler.Update(new ArraySegment<byte>(window));
-        var primed = new byte[ZlibHeaderWithDictionary.Length + 4 + compressed.Length];
-        ZlibHeaderWithDictionary.CopyTo(primed, 0);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(primed.AsSpan(ZlibHeaderWithDictionary.Length), (uint)adler.Value);
-        compressed.CopyTo(primed.AsSpan(ZlibHeaderWithDictionary.Length + 4));
-        return primed;
+        adler.Update(new ArraySegment<byte>(bytes));
+        return (uint)adler.Value;
     }
 
     private void Remember(ReadOnlySpan<byte> inflated)
@@ -120,10 +157,11 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
             return;
         }
 
-        var keep = Math.Min(_history.Length, WindowSize - Math.Min(inflated.Length, WindowSize));
-        var history = new byte[keep + Math.Min(inflated.Length, WindowSize)];
-        _history.AsSpan(_history.Length - keep).CopyTo(history);
-        inflated[^(history.Length - keep)..].CopyTo(history.AsSpan(keep));
+        var kept = inflated[^Math.Min(inflated.Length, WindowSize)..];
+        var fromBefore = Math.Min(_history.Length, WindowSize - kept.Length);
+        var history = new byte[fromBefore + kept.Length];
+        _history.AsSpan(_history.Length - fromBefore).CopyTo(history);
+        kept.CopyTo(history.AsSpan(fromBefore));
         _history = history;
     }
 }

@@ -120,6 +120,59 @@ public sealed class SpdyFramePropertyTests
     }
 
     [Fact]
+    public void HeaderCompression_ABackReferenceBeforeTheStreamStart_ReadsZerosNeverWhatTheSharedInflaterHeldBefore()
+    {
+        // The inflater and its window are shared by the connections a thread serves. Connection A inflates a header;
+        // connection B then sends a block whose back-references reach before its own stream's start (compressed
+        // against a 32 KiB dictionary of random letters that only claims to be SPDY's). B must read zeros there, as a
+        // fresh zlib inflater would: the window is written whole for every block, so nothing of A's can be reached
+        // (a first design that set only the dictionary and history leaked A's letters here).
+        var random = new Random(11);
+        var letters = Enumerable.Range(0, 32 * 1024).Select(_ => (byte)('a' + random.Next(26))).ToArray();
+        var secret = new SpdyHeaders();
+        secret.Add("x-secret", System.Text.Encoding.ASCII.GetString(letters, 20, 30_000)); // inflated, letters[k] lands at output offset k
+        var encoded = new System.Buffers.ArrayBufferWriter<byte>();
+        new SpdyHeaderCompressor().Compress(secret, encoded);
+        Assert.Equal(secret.ToString(), new SpdyHeaderDecompressor(1 << 20, 1000).Decompress(new System.Buffers.ReadOnlySequence<byte>(encoded.WrittenMemory)).ToString());
+
+        var forged = letters.ToArray();
+        SpdyDictionary.Bytes.CopyTo(forged.AsSpan(forged.Length - SpdyDictionary.Bytes.Length));
+        var reached = System.Text.Encoding.ASCII.GetString(forged, 1000, 400);
+        var probe = new SpdyHeaders();
+        probe.Add("x-probe", reached);
+        var deflater = new ICSharpCode.SharpZipLib.Zip.Compression.Deflater(9, noZlibHeaderOrFooter: false);
+        deflater.SetDictionary(forged);
+        deflater.SetInput(SpdyHeaderBlock.Encode(probe));
+        deflater.Flush();
+        var output = new byte[64 * 1024];
+        var block = output[..deflater.Deflate(output)];
+        Assert.True(block.Length < 200, $"the probe did not compress against the dictionary ({block.Length} bytes)");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(block.AsSpan(2), 0xE3C6A7C2); // claim the SPDY dictionary
+
+        string? decoded;
+        try
+        {
+            decoded = new SpdyHeaderDecompressor(1 << 20, 1000).Decompress(new System.Buffers.ReadOnlySequence<byte>(block)).ToString();
+        }
+        catch (SpdyProtocolException)
+        {
+            decoded = null; // refusing the block is as good
+        }
+
+        Assert.True(decoded is null || !decoded.Contains(reached[..16], StringComparison.Ordinal), decoded);
+    }
+
+    [Fact]
+    public void HeaderCompression_AStreamNamingAnotherDictionary_IsAProtocolError()
+    {
+        var block = Convert.FromHexString("78BB0000000100");
+
+        var error = Assert.Throws<SpdyProtocolException>(() => new SpdyHeaderDecompressor(1 << 20, 1000).Decompress(new System.Buffers.ReadOnlySequence<byte>(block)));
+
+        Assert.Contains("preset dictionary other than SPDY's", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HeaderCompression_ABlockThatEndsTheZlibStream_IsAProtocolError()
     {
         // A SPDY connection keeps one zlib stream for its life; a sender that finishes it has broken the session.
