@@ -86,10 +86,10 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
                 }
             }
         }
-        catch (Exception ex) when (ex is SharpZipBaseException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is SharpZipBaseException or IndexOutOfRangeException or OverflowException)
         {
-            // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException from
-            // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; found by fuzz/).
+            // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException or OverflowException from
+            // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; both found by fuzz/).
             throw new SpdyProtocolException("SPDY header block is not valid zlib data: " + ex.Message, ex);
         }
 

@@ -159,6 +159,18 @@ public sealed class SpdyLimitTests
         Assert.StartsWith("SPDY header block is not valid zlib data", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decompressor_HuffmanCodeLengthsThatOverflow_IsAProtocolError()
+    {
+        // Found by fuzz/run spdy-headers: SharpZipLib's InflaterHuffmanTree.BuildTree throws OverflowException (checked
+        // arithmetic) on these code lengths, the same family as the IndexOutOfRangeException above.
+        var block = Convert.FromHexString("78016D0B2D78B6B6B6B6B6FFFF646464646464646464646464646464647E646DFD73736364B6B6B6B6B6B6B6B600FFB6B69664646464446464646464646464646464646464646464B6B6B6D7B6B6B600FF6464547E6464");
+
+        var error = Assert.Throws<SpdyProtocolException>(() => new SpdyHeaderDecompressor(1 << 20, 1000).Decompress(new ReadOnlySequence<byte>(block)));
+
+        Assert.StartsWith("SPDY header block is not valid zlib data", error.Message, StringComparison.Ordinal);
+    }
+
     private static (SpdyProtocolException Error, long Allocated) ReadExpectingError(byte[] bytes)
     {
         var reader = new SpdyFrameReader();
