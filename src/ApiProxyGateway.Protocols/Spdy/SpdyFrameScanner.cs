@@ -8,8 +8,7 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// anything: where each frame ends, and the control frames that open, half-close and reset streams (told to an
 /// <see cref="ISpdyStreamObserver"/>). Header blocks are inflated with this direction's zlib stream, so the scanner
 /// must see the direction from its first byte; a scanner told not to read headers (a direction whose stream headers
-/// nobody needs: the kubelet's) keeps no zlib stream, whose 32 KiB window every idle connection would otherwise hold,
-/// reads only stream ids and flags, and never tells <see cref="ISpdyStreamObserver.Opened"/>. DATA payloads are never copied: the observer sees them as they pass. It never throws: a frame it
+/// nobody needs: the kubelet's) keeps no zlib history and inflates nothing, reads only stream ids and flags, and never tells <see cref="ISpdyStreamObserver.Opened"/>. DATA payloads are never copied: the observer sees them as they pass. It never throws: a frame it
 /// cannot follow (malformed, or a control frame over <see cref="MaxControlFrameLength"/>) makes the direction
 /// <see cref="Lost"/>, after which nothing can be added to it.
 /// </summary>

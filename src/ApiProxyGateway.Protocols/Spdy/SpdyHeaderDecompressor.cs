@@ -15,20 +15,25 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// <remarks>
 /// A zlib inflater holds a 32 KiB window for the life of the stream, and a SPDY connection keeps its stream for the
 /// life of the connection: with thousands of idle port-forwards that window was the largest thing each one held. A
-/// connection sends few, small header blocks (a port-forward about 200 bytes per forwarded connection), so this keeps
-/// only the bytes inflated so far (at most the 32 KiB a deflate back-reference can reach) and inflates each block
-/// with a per-thread inflater, primed as a zlib stream that starts at that block: a zlib header naming a preset
+/// connection sends few, small header blocks (a port-forward two per forwarded connection, about 100 bytes each), so
+/// this keeps only the bytes inflated so far (at most the 32 KiB a deflate back-reference can reach) and inflates each
+/// block with a per-thread inflater, primed as a zlib stream that starts at that block: a zlib header naming a preset
 /// dictionary, and as that dictionary the whole 32 KiB window the one long-lived inflater would have had (zeros, the
 /// SPDY dictionary if the stream named it, then everything inflated before). The window is always written whole, so a
 /// back-reference past the start of the stream reads zeros, as in a fresh inflater, and never what another
-/// connection left in the shared one. Every block but the first starts on a byte boundary, because each ends with
-/// a SYNC_FLUSH, which SPDY requires. A block that ends the deflate stream is refused: its checksum covers the whole
-/// stream, and the stream cannot carry another block after it anyway.
+/// connection left in the shared one. This only works if every block ends on a deflate block boundary, which SPDY's
+/// SYNC_FLUSH after each block guarantees: a block that does not (or that ends the deflate stream) is refused, where a
+/// Go peer's one long-lived reader might have carried on. Priming costs a few passes over 32 KiB per block, so a
+/// connection that sends more than <see cref="BlocksBeforeOwnInflater"/> blocks gets a long-lived inflater of its
+/// own, as every connection had before: no peer can make each small block cost that much for long.
 /// </remarks>
 internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHeaderCount)
 {
     private const int ChunkSize = 4096;
     private const int WindowSize = 32 * 1024;
+
+    /// <summary>Header blocks inflated with the shared inflater before a connection gets one of its own.</summary>
+    internal const int BlocksBeforeOwnInflater = 16;
 
     /// <summary>CMF 0x78 (deflate, 32 KiB window) and FLG 0xBB (preset dictionary, check bits): what every SPDY stream starts with.</summary>
     private static readonly byte[] ZlibHeaderWithDictionary = [0x78, 0xBB];
@@ -47,16 +52,40 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
     private byte[] _history = [];
     private bool _started;
     private bool _usesDictionary;
+    private int _blocks;
+    private Inflater? _own;
 
     public SpdyHeaders Decompress(ReadOnlySequence<byte> compressed)
     {
         var block = compressed.ToArray();
+        var chunk = t_chunk ??= new byte[ChunkSize];
+        if (_own is not null)
+        {
+            // The inflater keeps a reference to its input until it has consumed it, hence the private copy.
+            _own.SetInput(block);
+            return SpdyHeaderBlock.Decode(Inflate(_own, null, chunk).WrittenSpan, maxHeaderCount);
+        }
+
         var body = _started ? 0 : StreamHeaderLength(block);
         var window = Window();
         var inflater = t_inflater ??= new Inflater(noHeader: false);
-        var chunk = t_chunk ??= new byte[ChunkSize];
         inflater.Reset();
         inflater.SetInput(Primed(block.AsSpan(body), window));
+        var output = Inflate(inflater, window, chunk);
+        EndAtBlockBoundary(inflater, output.WrittenSpan, chunk);
+        _started = true;
+        Remember(output.WrittenSpan);
+        if (++_blocks >= BlocksBeforeOwnInflater)
+        {
+            _own = OwnInflater(chunk);
+            _history = [];
+        }
+
+        return SpdyHeaderBlock.Decode(output.WrittenSpan, maxHeaderCount);
+    }
+
+    private ArrayBufferWriter<byte> Inflate(Inflater inflater, byte[]? window, byte[] chunk)
+    {
         var output = new ArrayBufferWriter<byte>(ChunkSize);
         try
         {
@@ -72,13 +101,13 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
 
                     output.Write(chunk.AsSpan(0, count));
                 }
-                else if (inflater.IsNeedingDictionary)
+                else if (inflater.IsNeedingDictionary && window is not null)
                 {
                     inflater.SetDictionary(window);
                 }
                 else if (inflater.IsNeedingInput && !inflater.IsFinished)
                 {
-                    break;
+                    return output;
                 }
                 else
                 {
@@ -86,17 +115,55 @@ internal sealed class SpdyHeaderDecompressor(int maxHeaderBlockSize, int maxHead
                 }
             }
         }
-        catch (Exception ex) when (ex is SharpZipBaseException or IndexOutOfRangeException or OverflowException)
+        catch (Exception ex) when (IsZlibError(ex))
         {
-            // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException or OverflowException from
-            // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; both found by fuzz/).
             throw new SpdyProtocolException("SPDY header block is not valid zlib data: " + ex.Message, ex);
         }
-
-        _started = true;
-        Remember(output.WrittenSpan);
-        return SpdyHeaderBlock.Decode(output.WrittenSpan, maxHeaderCount);
     }
+
+    /// <summary>
+    /// Proves the block ended on a deflate block boundary: only there do the two bytes of an empty final block, then
+    /// the checksum of what this inflater produced, finish the stream.
+    /// </summary>
+    private static void EndAtBlockBoundary(Inflater inflater, ReadOnlySpan<byte> output, byte[] chunk)
+    {
+        var end = new byte[6];
+        end[0] = 0x03; // BFINAL, fixed Huffman codes, end of block: an empty final block
+        BinaryPrimitives.WriteUInt32BigEndian(end.AsSpan(2), Adler(output.ToArray()));
+        inflater.SetInput(end);
+        try
+        {
+            if (inflater.Inflate(chunk) == 0 && inflater.IsFinished)
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (IsZlibError(ex))
+        {
+            // Read as part of an unfinished block: refused below.
+        }
+
+        throw new SpdyProtocolException("SPDY header block does not end at a deflate block boundary (SPDY/3 requires a sync flush after every header block).");
+    }
+
+    /// <summary>A long-lived inflater for this connection, primed with its window; it continues the stream from here on.</summary>
+    private Inflater OwnInflater(byte[] chunk)
+    {
+        var window = Window();
+        var own = new Inflater(noHeader: false);
+        own.SetInput(Primed([], window));
+        if (own.Inflate(chunk) != 0 || !own.IsNeedingDictionary)
+        {
+            throw new InvalidOperationException("a primed inflater must ask for its dictionary");
+        }
+
+        own.SetDictionary(window);
+        return own;
+    }
+
+    // SharpZipLib reports some malformed Huffman tables as IndexOutOfRangeException or OverflowException from
+    // InflaterHuffmanTree.BuildTree (icsharpcode/SharpZipLib#37, closed without a fix; both found by fuzz/).
+    private static bool IsZlibError(Exception ex) => ex is SharpZipBaseException or IndexOutOfRangeException or OverflowException;
 
     /// <summary>Reads the zlib header that opens the stream (RFC 1950): its length; the only dictionary it may name is SPDY's.</summary>
     private int StreamHeaderLength(byte[] block)

@@ -5,8 +5,8 @@ namespace ApiProxyGateway.Forwarding;
 
 /// <summary>
 /// Recognises the requests kube-apiserver treats as long-running (its <c>BasicLongRunningRequestCheck</c>): the
-/// verbs watch and proxy, the subresources attach, exec, proxy, log and portforward (of aggregated APIs too), a
-/// followed log, and any upgraded stream. They get the long idle timeout and count as streams.
+/// verbs watch and proxy, the subresources attach, exec, proxy, log and portforward (of aggregated APIs too), and any
+/// upgraded stream (a followed log is a log; <c>follow</c> elsewhere means nothing). They get the long idle timeout and count as streams.
 /// </summary>
 internal static class LongRunningRequest
 {
@@ -16,7 +16,6 @@ internal static class LongRunningRequest
         ArgumentNullException.ThrowIfNull(info);
         return info.Verb is "watch" or "proxy"
             || info.Subresource is "attach" or "exec" or "proxy" or "log" or "portforward"
-            || GoQuery.Bool(request.Query, "follow")
             || request.Headers.Upgrade.Count > 0;
     }
 
@@ -25,6 +24,6 @@ internal static class LongRunningRequest
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(info);
-        return info.Verb == "watch" || GoQuery.Bool(request.Query, "follow");
+        return info.Verb == "watch" || (info.Subresource == "log" && GoQuery.Bool(request.Query, "follow"));
     }
 }

@@ -15,10 +15,11 @@ internal static class BoundedFile
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             // Grown as the file is read, not sized for the limit up front: every reload of a small CRL allocated the
             // whole limit (32 MiB) on the large object heap.
-            var content = new ArrayBufferWriter<byte>(ChunkSize);
+            var content = new ArrayBufferWriter<byte>(stream.CanSeek ? (int)Math.Clamp(stream.Length + 1, 1, maxBytes + 1L) : ChunkSize);
             while (true)
             {
-                var read = stream.Read(content.GetSpan(ChunkSize));
+                var span = content.GetSpan(ChunkSize);
+                var read = stream.Read(span[..Math.Min(span.Length, maxBytes + 1 - content.WrittenCount)]);
                 if (read == 0)
                 {
                     return content.WrittenSpan.ToArray();

@@ -105,9 +105,10 @@ internal sealed class HeaderLineSplittingStream(Stream inner) : Stream
     {
         if (disposing)
         {
+            // _head is left alone: HttpClient may dispose this stream from another thread while a write is inside
+            // ConsumeHeadAsync, and returning the array here too could hand one pooled array to two renters. A head
+            // cut short is simply dropped (the pool does not need its arrays back).
             inner.Dispose();
-            _head?.Dispose();
-            _head = null;
         }
 
         base.Dispose(disposing);

@@ -175,17 +175,58 @@ public sealed class SpdyFramePropertyTests
     [Fact]
     public void HeaderCompression_ABlockThatEndsTheZlibStream_IsAProtocolError()
     {
-        // A SPDY connection keeps one zlib stream for its life; a sender that finishes it has broken the session.
+        // A SPDY connection keeps one zlib stream for its life; a sender that finishes it has broken the session. The
+        // second block is a complete, valid final deflate block (an empty name/value block) with its checksum.
         var headers = new SpdyHeaders();
         headers.Add("streamtype", "data");
         var encoded = new System.Buffers.ArrayBufferWriter<byte>();
         new SpdyHeaderCompressor().Compress(headers, encoded);
         var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
         decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(encoded.WrittenMemory));
-        var final = new byte[] { 0x03, 0x00 }; // a final, empty fixed-Huffman block, then (wrongly for this stream) a checksum
-        var block = final.Concat(new byte[] { 0, 0, 0, 1 }).ToArray();
+        var deflater = new ICSharpCode.SharpZipLib.Zip.Compression.Deflater(6, noZlibHeaderOrFooter: true);
+        deflater.SetInput(new byte[4]);
+        deflater.Finish();
+        var output = new byte[64];
+        var block = output[..deflater.Deflate(output)].Concat(Convert.FromHexString("00040001")).ToArray();
 
-        Assert.Throws<SpdyProtocolException>(() => decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(block)));
+        var error = Assert.Throws<SpdyProtocolException>(() => decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(block)));
+
+        Assert.Contains("ended or stalled", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeaderCompression_ABlockThatStopsInsideADeflateBlock_IsAProtocolError()
+    {
+        // A stored deflate block that announces more bytes than the frame carries: the frame's header block decodes,
+        // but the deflate block goes on into the next frame, which SPDY's sync flush rules out and the shared
+        // inflater cannot follow.
+        var headers = new SpdyHeaders();
+        headers.Add("streamtype", "data");
+        var encoded = SpdyHeaderBlock.Encode(headers);
+        var stored = new byte[] { 0x00, (byte)(encoded.Length + 10), 0x00, (byte)~(encoded.Length + 10), 0xFF };
+        var block = Convert.FromHexString("78BBE3C6A7C2").Concat(stored).Concat(encoded).ToArray();
+
+        var error = Assert.Throws<SpdyProtocolException>(() => new SpdyHeaderDecompressor(1 << 20, 1000).Decompress(new System.Buffers.ReadOnlySequence<byte>(block)));
+
+        Assert.Contains("does not end at a deflate block boundary", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeaderCompression_AConnectionPastTheSharedInflatersBlockCount_GoesOnWithItsOwnAndStillRoundTrips()
+    {
+        var compressor = new SpdyHeaderCompressor();
+        var decompressor = new SpdyHeaderDecompressor(1 << 20, 1000);
+        for (var i = 0; i < SpdyHeaderDecompressor.BlocksBeforeOwnInflater * 3; i++)
+        {
+            var headers = new SpdyHeaders();
+            headers.Add("streamtype", i % 2 == 0 ? "data" : "error");
+            headers.Add("port", (8000 + (i % 5)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            headers.Add("requestid", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            compressor.Compress(headers, output);
+
+            Assert.Equal(headers.ToString(), decompressor.Decompress(new System.Buffers.ReadOnlySequence<byte>(output.WrittenMemory)).ToString());
+        }
     }
 
     [Fact]
