@@ -15,21 +15,24 @@ public sealed record RemoteCommandOptions
     public bool HasStderr => Stderr && !Tty;
 
     /// <summary>
-    /// Reads the options from a query string in either spelling: the API server's <c>stdin=true</c> or the
-    /// kubelet's <c>input=1</c> (<c>output</c>, <c>error</c>, <c>tty</c>).
+    /// Reads the options as kube-apiserver's parameter codec reads a <c>PodExecOptions</c> or <c>PodAttachOptions</c>
+    /// query (<c>runtime.Convert_Slice_string_To_bool</c>): the names <c>stdin</c>, <c>stdout</c>, <c>stderr</c> and
+    /// <c>tty</c>, each by its first value; absent is false, <c>0</c> and <c>false</c> (any case) are false, any other
+    /// value, the empty one included, is true. The kubelet's names (<c>input</c>, <c>output</c>, <c>error</c>) mean
+    /// nothing here, as they mean nothing to kube-apiserver. Pass every value of a repeated name, in order.
     /// </summary>
     public static RemoteCommandOptions FromQuery(IEnumerable<KeyValuePair<string, string?>> query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var set = query.Where(p => p.Value is "1" || string.Equals(p.Value, "true", StringComparison.OrdinalIgnoreCase))
-            .Select(p => p.Key)
-            .ToHashSet(StringComparer.Ordinal);
-        return new RemoteCommandOptions
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in query)
         {
-            Stdin = set.Contains("stdin") || set.Contains("input"),
-            Stdout = set.Contains("stdout") || set.Contains("output"),
-            Stderr = set.Contains("stderr") || set.Contains("error"),
-            Tty = set.Contains("tty"),
-        };
+            first.TryAdd(name, value ?? "");
+        }
+
+        bool Bool(string name) =>
+            first.TryGetValue(name, out var value) && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+        return new RemoteCommandOptions { Stdin = Bool("stdin"), Stdout = Bool("stdout"), Stderr = Bool("stderr"), Tty = Bool("tty") };
     }
 }

@@ -42,7 +42,7 @@ internal sealed class PodStreamHandler(ResourceStore store, RbacAuthorizer autho
         }
 
         var portForward = request.Subresource == "portforward";
-        var options = RemoteCommandOptions.FromQuery(http.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        var options = RemoteCommandOptions.FromQuery(http.Request.Query.SelectMany(q => q.Value.Select(value => KeyValuePair.Create(q.Key, value))));
         if (!portForward && !options.Stdin && !options.Stdout && !options.Stderr)
         {
             await ApiResponses.BadRequestAsync(http, "you must specify at least 1 of stdin, stdout, stderr");

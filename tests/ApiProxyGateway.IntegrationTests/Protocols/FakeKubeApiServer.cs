@@ -111,7 +111,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
     private async Task ExecAsync(HttpContext context)
     {
         var command = context.Request.Query["command"].Select(c => c!).ToArray();
-        var options = RemoteCommandOptions.FromQuery(context.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+        var options = RemoteCommandOptions.FromQuery(context.Request.Query.SelectMany(q => q.Value.Select(value => KeyValuePair.Create(q.Key, value))));
         if (context.WebSockets.IsWebSocketRequest)
         {
             var protocol = ProtocolNegotiation.Select(context.WebSockets.WebSocketRequestedProtocols, StreamProtocols.RemoteCommandWebSocket);

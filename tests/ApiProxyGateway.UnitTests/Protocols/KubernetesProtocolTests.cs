@@ -24,9 +24,11 @@ public sealed class KubernetesProtocolTests
 
     [Theory]
     [InlineData("stdin=true&stdout=true&tty=true", true, true, false, true)]
-    [InlineData("input=1&output=1&error=1", true, true, true, false)]
-    [InlineData("stdin=false&stdout=1&error=0", false, true, false, false)]
-    public void FromQuery_ApiServerOrKubeletSpelling_ReadsTheSameOptions(string query, bool stdin, bool stdout, bool stderr, bool tty)
+    [InlineData("input=1&output=1&error=1", false, false, false, false)]
+    [InlineData("stdin=false&stdout=1&stderr=0", false, true, false, false)]
+    [InlineData("stdin=&stdout=yes&stderr=FALSE&tty=2", true, true, false, true)]
+    [InlineData("stdin=1&stdin=0&Stdout=1", true, false, false, false)]
+    public void FromQuery_ReadsTheApiServersParametersAsItsParameterCodecDoes(string query, bool stdin, bool stdout, bool stderr, bool tty)
     {
         var pairs = query.Split('&').Select(p => p.Split('=')).Select(p => KeyValuePair.Create(p[0], (string?)p[1]));
 
