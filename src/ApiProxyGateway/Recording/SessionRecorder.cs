@@ -69,7 +69,9 @@ internal sealed class SessionRecorder(IOptions<RecordingOptions> options, Gatewa
         {
             var outcome = settings.Required ? "session ended" : "session goes on unrecorded";
             RecordingLog.Failed(logger, recording.FileName, outcome, e.Message);
-            failed(settings.Required ? "the session recording could not be written, and recording is required" : null);
+            failed(!settings.Required ? null
+                : e is RecordingGapException ? $"the session can no longer be recorded ({e.Message}), and recording is required"
+                : "the session recording could not be written, and recording is required");
         });
     }
 

@@ -152,6 +152,24 @@ internal sealed class SessionRecording : IDisposable
         Report(failure);
     }
 
+    /// <summary>
+    /// Stops the recording because the session can no longer be followed (a relay's frame scanner lost the stream):
+    /// what is written stays, nothing more is added, and it is reported as a failure, as a failed write would be.
+    /// </summary>
+    public void Abandon(string reason)
+    {
+        Exception? failure = null;
+        lock (_lock)
+        {
+            if (!_completed && Failure is null)
+            {
+                failure = Fail(new RecordingGapException(reason));
+            }
+        }
+
+        Report(failure);
+    }
+
     /// <summary>Writes the end line and flushes; returns the file's SHA-256 (hex), or null if the recording failed.</summary>
     public string? Complete()
     {

@@ -33,17 +33,39 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
 
     public override bool AtBoundary => _toClient.AtFrameBoundary;
 
-    public override void FromClient(ReadOnlySpan<byte> data) => _fromClient.Scan(data);
+    public override void FromClient(ReadOnlySpan<byte> data)
+    {
+        _fromClient.Scan(data);
+        AbandonIfLost(_fromClient.Lost, "the client's");
+    }
 
     public override int ToClient(ReadOnlySpan<byte> data, bool toBoundary)
     {
+        var taken = data.Length;
         if (toBoundary)
         {
-            return _toClient.ScanToBoundary(data);
+            taken = _toClient.ScanToBoundary(data);
+        }
+        else
+        {
+            _toClient.Scan(data);
         }
 
-        _toClient.Scan(data);
-        return data.Length;
+        AbandonIfLost(_toClient.Lost, "the kubelet's");
+        return taken;
+    }
+
+    /// <summary>
+    /// A direction the scanner can no longer follow (a malformed frame, or a control frame over its limit, which a
+    /// kubelet may still accept) would leave the rest of the session out of its recording without a word: the
+    /// recording is stopped and reported instead, which ends the session when recording is required.
+    /// </summary>
+    private void AbandonIfLost(bool lost, string side)
+    {
+        if (lost && _recording is not null)
+        {
+            _recording.Abandon($"{side} SPDY frames could not be followed");
+        }
     }
 
     public override byte[]? Farewell(string message)

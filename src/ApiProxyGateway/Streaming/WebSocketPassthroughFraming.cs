@@ -17,17 +17,35 @@ internal sealed class WebSocketPassthroughFraming(string protocol, bool portForw
 
     public override bool AtBoundary => _toClient.AtFrameBoundary;
 
-    public override void FromClient(ReadOnlySpan<byte> data) => _fromClient?.Scan(data);
+    public override void FromClient(ReadOnlySpan<byte> data)
+    {
+        _fromClient?.Scan(data);
+        AbandonIfLost(_fromClient?.Lost == true, "the client's");
+    }
 
     public override int ToClient(ReadOnlySpan<byte> data, bool toBoundary)
     {
+        var taken = data.Length;
         if (toBoundary)
         {
-            return _toClient.ScanToBoundary(data);
+            taken = _toClient.ScanToBoundary(data);
+        }
+        else
+        {
+            _toClient.Scan(data);
         }
 
-        _toClient.Scan(data);
-        return data.Length;
+        AbandonIfLost(_toClient.Lost, "the kubelet's");
+        return taken;
+    }
+
+    /// <summary>As <see cref="SpdyPassthroughFraming"/>: a direction that cannot be followed stops the recording, reported.</summary>
+    private void AbandonIfLost(bool lost, string side)
+    {
+        if (lost && recording is not null)
+        {
+            recording.Abandon($"{side} WebSocket frames could not be followed");
+        }
     }
 
     public override byte[]? Farewell(string message) =>
