@@ -12,7 +12,7 @@ namespace ApiProxyGateway.Protocols.Spdy;
 /// cannot follow (malformed, or a control frame over <see cref="MaxControlFrameLength"/>) makes the direction
 /// <see cref="Lost"/>, after which nothing can be added to it.
 /// </summary>
-public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null, bool readHeaders = true)
+public sealed class SpdyFrameScanner(ISpdyStreamObserver? observer = null, bool readHeaders = true) : IFrameScanner
 {
     /// <summary>
     /// The largest control frame followed. Kubernetes' streams open with a few short headers; a relay only loses the

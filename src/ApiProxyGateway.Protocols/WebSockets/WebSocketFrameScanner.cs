@@ -14,7 +14,7 @@ namespace ApiProxyGateway.Protocols.WebSockets;
 /// WebSocket to read it (that would change what passes), so the framing is followed here; only the frame header
 /// (at most 14 bytes) is ever held.
 /// </remarks>
-public sealed class WebSocketFrameScanner(IWebSocketMessageObserver? observer = null)
+public sealed class WebSocketFrameScanner(IWebSocketMessageObserver? observer = null) : IFrameScanner
 {
     private const byte FinBit = 0x80;
     private const byte MaskBit = 0x80;

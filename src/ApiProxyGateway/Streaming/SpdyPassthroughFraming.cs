@@ -1,3 +1,4 @@
+using ApiProxyGateway.Protocols;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.Spdy;
 using ApiProxyGateway.Recording;
@@ -31,42 +32,13 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
         _toClient = new SpdyFrameScanner(new Streams(this, fromClient: false), readHeaders: false); // the client opens every stream
     }
 
-    public override bool AtBoundary => _toClient.AtFrameBoundary;
+    protected override IFrameScanner ToClientScanner => _toClient;
 
-    public override void FromClient(ReadOnlySpan<byte> data)
-    {
-        _fromClient.Scan(data);
-        AbandonIfLost(_fromClient.Lost, "the client's");
-    }
+    protected override IFrameScanner FromClientScanner => _fromClient;
 
-    public override int ToClient(ReadOnlySpan<byte> data, bool toBoundary)
-    {
-        var taken = data.Length;
-        if (toBoundary)
-        {
-            taken = _toClient.ScanToBoundary(data);
-        }
-        else
-        {
-            _toClient.Scan(data);
-        }
+    protected override SessionRecording? Recording => _recording;
 
-        AbandonIfLost(_toClient.Lost, "the kubelet's");
-        return taken;
-    }
-
-    /// <summary>
-    /// A direction the scanner can no longer follow (a malformed frame, or a control frame over its limit, which a
-    /// kubelet may still accept) would leave the rest of the session out of its recording without a word: the
-    /// recording is stopped and reported instead, which ends the session when recording is required.
-    /// </summary>
-    private void AbandonIfLost(bool lost, string side)
-    {
-        if (lost && _recording is not null)
-        {
-            _recording.Abandon($"{side} SPDY frames could not be followed");
-        }
-    }
+    protected override string FramesName => "SPDY";
 
     public override byte[]? Farewell(string message)
     {

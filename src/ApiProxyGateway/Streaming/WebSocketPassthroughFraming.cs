@@ -1,3 +1,4 @@
+using ApiProxyGateway.Protocols;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Protocols.WebSockets;
 using ApiProxyGateway.Recording;
@@ -15,38 +16,13 @@ internal sealed class WebSocketPassthroughFraming(string protocol, bool portForw
     private readonly WebSocketFrameScanner _toClient = new(Recorder(recording, protocol, fromClient: false));
     private readonly WebSocketFrameScanner? _fromClient = recording is null ? null : new(Recorder(recording, protocol, fromClient: true));
 
-    public override bool AtBoundary => _toClient.AtFrameBoundary;
+    protected override IFrameScanner ToClientScanner => _toClient;
 
-    public override void FromClient(ReadOnlySpan<byte> data)
-    {
-        _fromClient?.Scan(data);
-        AbandonIfLost(_fromClient?.Lost == true, "the client's");
-    }
+    protected override IFrameScanner? FromClientScanner => _fromClient;
 
-    public override int ToClient(ReadOnlySpan<byte> data, bool toBoundary)
-    {
-        var taken = data.Length;
-        if (toBoundary)
-        {
-            taken = _toClient.ScanToBoundary(data);
-        }
-        else
-        {
-            _toClient.Scan(data);
-        }
+    protected override SessionRecording? Recording => recording;
 
-        AbandonIfLost(_toClient.Lost, "the kubelet's");
-        return taken;
-    }
-
-    /// <summary>As <see cref="SpdyPassthroughFraming"/>: a direction that cannot be followed stops the recording, reported.</summary>
-    private void AbandonIfLost(bool lost, string side)
-    {
-        if (lost && recording is not null)
-        {
-            recording.Abandon($"{side} WebSocket frames could not be followed");
-        }
-    }
+    protected override string FramesName => "WebSocket";
 
     public override byte[]? Farewell(string message) =>
         _toClient.AtFrameBoundary && !_toClient.Closed
