@@ -33,6 +33,29 @@ public sealed class AuditTests : IDisposable
     }
 
     [Fact]
+    public async Task FileSink_ADevice_IsNeverRotated()
+    {
+        // The audit path is a link to /dev/null (the bench points audit there): past the size limit by the bytes
+        // written, the sink once renamed what the path named and created a regular file in its place. A link keeps
+        // the real /dev/null out of harm's way if that comes back: it is the link that would be renamed.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 23, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_directory, "audit.log");
+        File.CreateSymbolicLink(path, "/dev/null");
+        await using (var sink = new FileAuditSink(new AuditOptions { Path = path, MaxSizeMegabytes = 1, MaxBackups = 2 }, time))
+        {
+            var line = new byte[400 * 1024];
+            for (var i = 0; i < 8; i++)
+            {
+                await sink.WriteLineAsync(line);
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.Equal("/dev/null", new FileInfo(path).LinkTarget);
+        Assert.Equal([path], Directory.GetFiles(_directory));
+    }
+
+    [Fact]
     public async Task Writer_WhenTheQueueIsFull_DropsAndCountsWithoutBlocking()
     {
         var path = Path.Combine(_directory, "audit.log");
