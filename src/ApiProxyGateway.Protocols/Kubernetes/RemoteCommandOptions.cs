@@ -16,11 +16,23 @@ public sealed record RemoteCommandOptions
 
     /// <summary>
     /// Reads the options as kube-apiserver's parameter codec reads a <c>PodExecOptions</c> or <c>PodAttachOptions</c>
-    /// query (<c>runtime.Convert_Slice_string_To_bool</c>): the names <c>stdin</c>, <c>stdout</c>, <c>stderr</c> and
-    /// <c>tty</c>, each by its first value; absent is false, <c>0</c> and <c>false</c> (any case) are false, any other
-    /// value, the empty one included, is true. The kubelet's names (<c>input</c>, <c>output</c>, <c>error</c>) mean
-    /// nothing here, as they mean nothing to kube-apiserver. Pass every value of a repeated name, in order.
+    /// query: the names <c>stdin</c>, <c>stdout</c>, <c>stderr</c> and <c>tty</c>, each by its first value
+    /// (<paramref name="first"/>: null when absent), as <see cref="ParameterCodec.Bool"/>. The kubelet's names
+    /// (<c>input</c>, <c>output</c>, <c>error</c>) mean nothing here, as they mean nothing to kube-apiserver.
     /// </summary>
+    public static RemoteCommandOptions From(Func<string, string?> first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return new RemoteCommandOptions
+        {
+            Stdin = ParameterCodec.Bool(first("stdin")),
+            Stdout = ParameterCodec.Bool(first("stdout")),
+            Stderr = ParameterCodec.Bool(first("stderr")),
+            Tty = ParameterCodec.Bool(first("tty")),
+        };
+    }
+
+    /// <summary>As <see cref="From"/>, from name/value pairs: every value of a repeated name, in order.</summary>
     public static RemoteCommandOptions FromQuery(IEnumerable<KeyValuePair<string, string?>> query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -30,9 +42,6 @@ public sealed record RemoteCommandOptions
             first.TryAdd(name, value ?? "");
         }
 
-        bool Bool(string name) =>
-            first.TryGetValue(name, out var value) && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
-
-        return new RemoteCommandOptions { Stdin = Bool("stdin"), Stdout = Bool("stdout"), Stderr = Bool("stderr"), Tty = Bool("tty") };
+        return From(first.GetValueOrDefault);
     }
 }

@@ -90,7 +90,7 @@ public static class RequestInfoFactory
 
         if (name.Length == 0 && verb == "get")
         {
-            verb = IsWatch(queryValue("watch")) ? "watch" : "list";
+            verb = ParameterCodec.Bool(queryValue("watch")) ? "watch" : "list";
             if (SelectedName(queryValue("fieldSelector")) is { } selected)
             {
                 name = selected;
@@ -130,8 +130,4 @@ public static class RequestInfoFactory
 
         return null;
     }
-
-    /// <summary>The <c>watch</c> parameter as the API server's query conversion reads a bool: present and not false/0 (even empty).</summary>
-    private static bool IsWatch(string? value) =>
-        value is not null && !string.Equals(value, "false", StringComparison.OrdinalIgnoreCase) && value != "0";
 }

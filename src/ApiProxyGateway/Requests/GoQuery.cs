@@ -1,4 +1,5 @@
 using System.Text;
+using ApiProxyGateway.Protocols.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
@@ -32,16 +33,8 @@ internal static class GoQuery
         return values.Count == 0 ? null : values[0];
     }
 
-    /// <summary>
-    /// A boolean parameter, read as kube-apiserver's parameter codec reads it (<c>runtime.Convert_Slice_string_To_bool</c>):
-    /// absent is false; the first value <c>0</c> or <c>false</c> (any case) is false; any other value, the empty one
-    /// included (<c>?stdin</c>, <c>?tty=</c>), is true.
-    /// </summary>
-    public static bool Bool(IQueryCollection query, string name)
-    {
-        var value = First(query, name);
-        return value is not null && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>A boolean parameter, read as kube-apiserver reads it (<see cref="ParameterCodec.Bool"/> on its first value).</summary>
+    public static bool Bool(IQueryCollection query, string name) => ParameterCodec.Bool(First(query, name));
 
     /// <summary>Parses a raw query (with or without its leading <c>?</c>); null with a reason if it cannot be read unambiguously.</summary>
     public static Dictionary<string, StringValues>? Parse(string? rawQuery, out string? refusal)

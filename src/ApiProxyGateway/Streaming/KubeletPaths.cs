@@ -72,13 +72,7 @@ internal static class KubeletPaths
     /// The standard streams an exec or attach asks for, read once, as kube-apiserver reads them: both the kubelet URL
     /// and every relay that opens the streams itself take them from here, so the two can never disagree.
     /// </summary>
-    public static RemoteCommandOptions StreamOptions(IQueryCollection query) => new()
-    {
-        Stdin = GoQuery.Bool(query, "stdin"),
-        Stdout = GoQuery.Bool(query, "stdout"),
-        Stderr = GoQuery.Bool(query, "stderr"),
-        Tty = GoQuery.Bool(query, "tty"),
-    };
+    public static RemoteCommandOptions StreamOptions(IQueryCollection query) => RemoteCommandOptions.From(name => GoQuery.First(query, name));
 
     private static string StreamQuery(IQueryCollection query, bool exec)
     {
