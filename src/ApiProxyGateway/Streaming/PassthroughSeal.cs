@@ -39,6 +39,13 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
         }
 
         framing.FromClient(chunk.Span);
+        if (_state != State.Open)
+        {
+            // Following this chunk ended the stream (a required recording that lost the client's frames): none of it
+            // may reach the kubelet unrecorded.
+            return false;
+        }
+
         await upstream.WriteAsync(chunk, cancellationToken);
         await upstream.FlushAsync(cancellationToken);
         return true;

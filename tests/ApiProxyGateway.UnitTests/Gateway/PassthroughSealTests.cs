@@ -198,6 +198,38 @@ public sealed class PassthroughSealTests
         Assert.Equal(WebSocketFarewell(), rest.ToArray());
     }
 
+    /// <summary>
+    /// A chunk whose frames the scanner cannot follow stops a required recording, which ends the stream while the chunk
+    /// is being followed (here with the client's side busy, so the seal cannot cut at once): none of it may go on to
+    /// the kubelet, or the stdin behind the unfollowable frame would reach the pod unrecorded.
+    /// </summary>
+    [Fact]
+    public async Task ToUpstream_AChunkThatEndsARequiredRecording_IsNotForwarded()
+    {
+        var ct = TestWait.Timeout();
+        var (_, gatewayToClient) = DuplexPipeStream.CreatePair(pauseWriterThreshold: 1024);
+        var (gatewayToKubelet, kubelet) = DuplexPipeStream.CreatePair();
+        using var ending = new CancellationTokenSource();
+        using var file = new MemoryStream();
+        var header = new ApiProxyGateway.Recording.RecordingHeader("audit-1", "jane", ["devs"], "demo", "shell", "shell", "exec", ["sh"], Tty: false, DateTimeOffset.UnixEpoch);
+        using var recording = new ApiProxyGateway.Recording.SessionRecording("f.jsonl", file, new ApiProxyGateway.Recording.JsonLinesFormat(), header, new ApiProxyGateway.Recording.RecordingOptions(), new FakeTimeProvider(), (_, _) => ending.Cancel());
+        var framing = PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.SpdyUpgrade, StreamProtocols.RemoteCommandV4, ports: 0, recording);
+        using var seal = new PassthroughSeal(framing, gatewayToClient, gatewayToKubelet, new FakeTimeProvider());
+        await using var guarded = seal.EndOn(ending.Token);
+        var held = seal.ToClientAsync(new byte[4096], ct); // empty DATA frames the client does not read
+        Assert.False(held.IsCompleted, "the client's connection should hold the chunk");
+
+        // A SYN_STREAM declaring 16 MiB (over what the scanner follows), then what would be stdin.
+        var forwarded = await seal.ToUpstreamAsync(Convert.FromHexString("80030001" + "00FFFFFF" + "0000000100000005" + "6563686F0A"), ct);
+
+        Assert.False(forwarded);
+        Assert.True(ending.IsCancellationRequested);
+        await gatewayToKubelet.DisposeAsync();
+        var received = new MemoryStream();
+        await kubelet.CopyToAsync(received, ct);
+        Assert.Empty(received.ToArray());
+    }
+
     private static byte[] Write(SpdyFrameWriter writer, params SpdyFrame[] frames)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
