@@ -81,7 +81,7 @@ internal sealed partial class AuditWriter : BackgroundService
             JsonSerializer.Serialize(_json, auditEvent, AuditJsonContext.Default.AuditEvent);
             await sink.WriteLineAsync(_buffer.WrittenMemory);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _metrics.AuditEventDropped();
             WriteFailed(_logger, _options.Path, e.Message);
@@ -94,7 +94,7 @@ internal sealed partial class AuditWriter : BackgroundService
         {
             await sink.FlushAsync();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteFailed(_logger, _options.Path, e.Message);
         }

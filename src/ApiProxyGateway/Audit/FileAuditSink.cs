@@ -72,6 +72,7 @@ internal sealed class FileAuditSink(AuditOptions options, TimeProvider timeProvi
     private async Task RotateAsync()
     {
         await _file!.DisposeAsync(); // only called once the file is open
+        _file = null; // reopened by the next write if the rename below fails, rather than left disposed for good
         var full = Path.GetFullPath(options.Path);
         var directory = Path.GetDirectoryName(full)!; // a full path has a directory
         var name = Path.GetFileNameWithoutExtension(full);
