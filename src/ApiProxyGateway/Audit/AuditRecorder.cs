@@ -17,7 +17,7 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
         ArgumentNullException.ThrowIfNull(context);
 
         // The request URI as the client sent it (kube-apiserver records req.URL.RequestURI()), not a decoded form.
-        var entry = new AuditEntry(Guid.NewGuid().ToString(), timeProvider.GetUtcNow(), context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget);
+        var entry = new AuditEntry(AuditIds.New(), timeProvider.GetUtcNow(), context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget);
         context.Features.Set(entry);
         return entry;
     }
@@ -64,7 +64,7 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
                 : new AuditResponseStatus(code),
             RequestReceivedTimestamp = Timestamp(entry.Received),
             StageTimestamp = Timestamp(timeProvider.GetUtcNow()),
-            Annotations = entry.Annotations.IsEmpty ? null : new SortedDictionary<string, string>(entry.Annotations, StringComparer.Ordinal),
+            Annotations = entry.AnnotationsSnapshot(),
         };
     }
 

@@ -33,7 +33,7 @@ internal static class AuditServiceCollectionExtensions
                 // A pass-through request is the API server's to audit, unless the gateway answered it itself or cut it
                 // (a watch whose access was taken away): the API server cannot know why it ended.
                 var servedByGateway = context.Features.Get<ClassifiedRequest>()?.Route.IsServedByGateway == true;
-                var endedByGateway = context.Features.Get<AuditEntry>()?.Annotations.ContainsKey(AuditEntry.EndedByAnnotation) == true;
+                var endedByGateway = context.Features.Get<AuditEntry>()?.HasAnnotation(AuditEntry.EndedByAnnotation) == true;
                 if (servedByGateway || endedByGateway || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
                 {
                     recorder.Complete(context);

@@ -13,7 +13,11 @@ internal static class AuthenticationServiceCollectionExtensions
             .AddScheme<ClientCertificateAuthenticationOptions, ClientCertificateAuthenticationHandler>(
                 ClientCertificateAuthenticationDefaults.AuthenticationScheme, configureOptions: null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ClientCertificateAuthenticationDefaults.AuthenticationScheme)
+            // No scheme named in the policy: the authentication middleware has already authenticated the default (and
+            // only) scheme into HttpContext.User. A policy naming it made the authorization middleware authenticate
+            // again and merge the result into a new principal on every request; the answer and the challenge (the
+            // default scheme's 401 Status) are the same.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .Build());
         return services;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ApiProxyGateway.Authentication;
@@ -56,7 +57,7 @@ internal sealed class AccessReviewer : IDisposable
             _metrics.AuthorizationDecision(cached.Decision.Allowed ? "allowed" : "denied", cacheHit: true);
             span?.SetTag("apiproxygateway.authorization.cache", "hit");
             span?.SetTag("apiproxygateway.authorization.decision", cached.Decision.Allowed ? "allowed" : "denied");
-            return cached.Decision with { FromCache = true };
+            return cached.Decision;
         }
 
         // The first asker's span is the parent of the API server call; a caller that joins it waits under its own.
@@ -118,7 +119,7 @@ internal sealed class AccessReviewer : IDisposable
             if (ttl > TimeSpan.Zero)
             {
                 var decided = _timeProvider.GetUtcNow();
-                _cache.Set(key, new CachedDecision(decision, decided, decided + ttl), new MemoryCacheEntryOptions
+                _cache.Set(key, new CachedDecision(decision with { FromCache = true }, decided, decided + ttl), new MemoryCacheEntryOptions
                 {
                     Size = 1,
                     AbsoluteExpirationRelativeToNow = ttl,
@@ -139,14 +140,41 @@ internal sealed class AccessReviewer : IDisposable
         // Unambiguous: every string is length-prefixed and every list count-prefixed, so no value a caller controls
         // (a group, an extra key or value) can pass for a separator or for another part of the question. The user's
         // part is made once per user object (a connection's certificate maps to the same one on every request).
-        var builder = new StringBuilder(UserKeys.GetValue(user, UserKey), 256);
-        Append(builder, attributes.Verb);
-        Append(builder, attributes.Group);
-        Append(builder, attributes.Resource);
-        Append(builder, attributes.Subresource);
-        Append(builder, attributes.Namespace);
-        Append(builder, attributes.Name);
-        return builder.ToString();
+        // One allocation: the request's part is written straight after the cached user part.
+        var userKey = UserKeys.GetValue(user, UserKey);
+        ReadOnlySpan<string> parts = [attributes.Verb, attributes.Group, attributes.Resource, attributes.Subresource, attributes.Namespace, attributes.Name];
+        var length = userKey.Length;
+        foreach (var part in parts)
+        {
+            length += Digits(part.Length) + part.Length + 2;
+        }
+
+        return string.Create(length, (userKey, attributes), static (span, state) =>
+        {
+            state.userKey.CopyTo(span);
+            var written = state.userKey.Length;
+            var a = state.attributes;
+            foreach (var part in (ReadOnlySpan<string>)[a.Verb, a.Group, a.Resource, a.Subresource, a.Namespace, a.Name])
+            {
+                part.Length.TryFormat(span[written..], out var digits, provider: CultureInfo.InvariantCulture);
+                written += digits;
+                span[written++] = ':';
+                part.CopyTo(span[written..]);
+                written += part.Length;
+                span[written++] = '|';
+            }
+        });
+    }
+
+    private static int Digits(int value)
+    {
+        var digits = 1;
+        for (; value >= 10; value /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
     }
 
     private static string UserKey(KubernetesUser user)
@@ -179,5 +207,6 @@ internal sealed class AccessReviewer : IDisposable
     private static void Append(StringBuilder builder, string value) =>
         builder.Append(value.Length).Append(':').Append(value).Append('|');
 
+    /// <summary>A decision as every later asker gets it (marked as from the cache), when it was made and until when it holds.</summary>
     private sealed record CachedDecision(AccessDecision Decision, DateTimeOffset Decided, DateTimeOffset Deadline);
 }

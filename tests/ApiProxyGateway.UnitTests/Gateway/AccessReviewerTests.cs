@@ -108,6 +108,23 @@ public sealed class AccessReviewerTests
         Assert.Equal(2, client.Questions.Count);
     }
 
+    [Fact]
+    public void Key_IsTheUserThenTheQuestion_EachPartLengthPrefixed()
+    {
+        var user = new KubernetesUser("alice", ["team-b", "team-a"], "u1", new Dictionary<string, IReadOnlyList<string>> { ["scopes"] = ["x"] });
+        var question = new ResourceAttributes("get", "apps", "deployments", "scale", "a-namespace-name", "a-rather-long-deployment-name-of-more-than-ninety-nine-characters-so-that-its-length-takes-three-digits-to-write");
+
+        var key = AccessReviewer.Key(user, question);
+
+        Assert.Equal(
+            "5:alice|2:u1|#2|6:team-a|6:team-b|#1|6:scopes|#1|1:x|"
+            + "3:get|4:apps|11:deployments|5:scale|16:a-namespace-name|" + $"{question.Name.Length}:{question.Name}|",
+            key);
+        Assert.Equal(3, question.Name.Length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        Assert.Equal(key, AccessReviewer.Key(user, question with { }));
+        Assert.NotEqual(key, AccessReviewer.Key(user, question with { Subresource = "" }));
+    }
+
     internal static AccessReviewer CreateReviewer(ISubjectAccessReviewClient client, TimeProvider time) =>
         new(client, Options.Create(new AccessReviewOptions()), TestMetrics.Create(), time);
 }

@@ -81,6 +81,17 @@ public sealed class AuditTests : IDisposable
         Assert.Equal("/api/v1/namespaces/demo/pods/web/exec", (string?)first["requestURI"]);
     }
 
+    [Fact]
+    public async Task AuditIds_AreVersion4Uuids_UniqueAcrossThreads()
+    {
+        var perThread = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 1000).Select(_ => AuditIds.New()).ToArray(), TestContext.Current.CancellationToken)));
+        var ids = perThread.SelectMany(batch => batch).ToArray();
+
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id));
+        Assert.Equal(ids.Length, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static AuditEvent Event(string id) => new()
