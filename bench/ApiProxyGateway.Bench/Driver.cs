@@ -154,7 +154,7 @@ internal static partial class Driver
     /// <summary>The state of one run: settings, samples, problems, and the scenarios in order.</summary>
     internal sealed partial class Run(BenchSettings settings, string work, MachineInfo machine)
     {
-        private static readonly string[] RequestArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy];
+        private static readonly string[] RequestArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy];
         private static readonly string[] StreamArms = [ArmNames.Direct, ArmNames.Gateway, ArmNames.ApiServer, ArmNames.Nginx, ArmNames.Haproxy];
         private readonly string _benchDll = typeof(Driver).Assembly.Location;
 
@@ -199,13 +199,14 @@ internal static partial class Driver
             await using (var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies")))
             {
                 var topology = new Topology(sandbox.Info);
-                ServerProcesses = [.. ProcStat.Tree(sandbox.Info.SandboxProcessId), .. proxies.NginxProcesses, .. proxies.HaproxyProcesses];
-                Notes.Add($"affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, nginx {string.Join('/', proxies.NginxProcesses.Select(Pinning.Affinity))}, HAProxy {Pinning.Affinity(proxies.HaproxyProcesses[0])}, load generator {Pinning.Affinity(Environment.ProcessId)}");
+                ServerProcesses = [.. ProcStat.Tree(sandbox.Info.SandboxProcessId), .. proxies.NginxProcesses, .. proxies.HaproxyProcesses, .. proxies.BareForwarderProcesses];
+                Notes.Add($"affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, nginx {string.Join('/', proxies.NginxProcesses.Select(Pinning.Affinity))}, HAProxy {Pinning.Affinity(proxies.HaproxyProcesses[0])}, aspnetcore {Pinning.Affinity(proxies.BareForwarderProcesses[0])}, load generator {Pinning.Affinity(Environment.ProcessId)}");
                 IReadOnlyList<int> Pids(string arm) => arm switch
                 {
                     ArmNames.Gateway => [sandbox.Info.GatewayProcessId],
                     ArmNames.Nginx => proxies.NginxProcesses,
                     ArmNames.Haproxy => proxies.HaproxyProcesses,
+                    ArmNames.AspNetCore => proxies.BareForwarderProcesses,
                     _ => [],
                 };
 

@@ -6,7 +6,8 @@ using ApiProxyGateway.Bench.Measure;
 namespace ApiProxyGateway.Bench.Arms;
 
 /// <summary>
-/// nginx and HAProxy doing the gateway's TLS work on each path: require and verify the client certificate against the
+/// nginx, HAProxy and the bare ASP.NET Core forwarder (<see cref="BareForwarder"/>, the aspnetcore arm, on the
+/// pods/proxy and API server fronts only) doing the gateway's TLS work on each path: require and verify the client certificate against the
 /// cluster CA, re-originate TLS to the upstream with verification (its CA and name) and the gateway's client
 /// certificate for that upstream, keep-alive upstream, no logging, one worker pinned to the server core. They cannot do
 /// the gateway's Kubernetes authorization; on the API-server path they set Impersonate-User/Group from the client
@@ -16,17 +17,20 @@ internal sealed class ProxyArms : IAsyncDisposable
 {
     private readonly ChildProcess _nginx;
     private readonly ChildProcess _haproxy;
+    private readonly ChildProcess _forwarder;
 
-    private ProxyArms(ChildProcess nginx, ChildProcess haproxy)
+    private ProxyArms(ChildProcess nginx, ChildProcess haproxy, ChildProcess forwarder)
     {
         _nginx = nginx;
         _haproxy = haproxy;
+        _forwarder = forwarder;
     }
 
     public IReadOnlyList<int> NginxProcesses => ProcStat.Tree(_nginx.Id);
 
     public IReadOnlyList<int> HaproxyProcesses => ProcStat.Tree(_haproxy.Id);
 
+    public IReadOnlyList<int> BareForwarderProcesses => ProcStat.Tree(_forwarder.Id);
 
     public static async Task<ProxyArms> StartAsync(SandboxInfo info, string directory)
     {
@@ -37,12 +41,21 @@ internal sealed class ProxyArms : IAsyncDisposable
         await File.WriteAllTextAsync(haproxyCfg, ProxyConfigs.Haproxy(info, directory));
         var nginx = ChildProcess.Start(Pinning.Start(Pinning.ServerCores, "nginx", ["-c", nginxConf, "-p", directory, "-e", Path.Combine(directory, "nginx-error.log")]), Path.Combine(directory, "nginx.out"));
         var haproxy = ChildProcess.Start(Pinning.Start(Pinning.ServerCores, "haproxy", ["-db", "-f", haproxyCfg]), Path.Combine(directory, "haproxy.out"));
-        var arms = new ProxyArms(nginx, haproxy);
+        // The bare forwarder runs as the gateway does: this binary under dotnet, with server GC (the harness's own is workstation).
+        var forwarderStart = Pinning.Start(Pinning.ServerCores, "dotnet", [typeof(BareForwarder).Assembly.Location, "forwarder", info.BareForwarderAddress, Path.GetDirectoryName(info.Pki("x"))!, info.PodIps["web"], info.ApiServerAddress]);
+        forwarderStart.Environment["DOTNET_gcServer"] = "1";
+        var forwarder = ChildProcess.Start(forwarderStart, Path.Combine(directory, "forwarder.out"));
+        var arms = new ProxyArms(nginx, haproxy, forwarder);
         try
         {
-            foreach (var (name, child, address) in new[] { ("nginx", nginx, info.NginxAddress), ("haproxy", haproxy, info.HaproxyAddress) })
+            foreach (var (name, child, address, ports) in new[]
             {
-                foreach (var port in new[] { Topology.WorkloadPort, Topology.ApiServerPort, Topology.KubeletPort })
+                ("nginx", nginx, info.NginxAddress, new[] { Topology.WorkloadPort, Topology.ApiServerPort, Topology.KubeletPort }),
+                ("haproxy", haproxy, info.HaproxyAddress, [Topology.WorkloadPort, Topology.ApiServerPort, Topology.KubeletPort]),
+                ("aspnetcore", forwarder, info.BareForwarderAddress, [Topology.WorkloadPort, Topology.ApiServerPort]),
+            })
+            {
+                foreach (var port in ports)
                 {
                     await WaitListeningAsync(name, child, new IPEndPoint(IPAddress.Parse(address), port));
                 }
@@ -61,6 +74,7 @@ internal sealed class ProxyArms : IAsyncDisposable
     {
         await _nginx.DisposeAsync();
         await _haproxy.DisposeAsync();
+        await _forwarder.DisposeAsync();
     }
 
     private static async Task WaitListeningAsync(string name, ChildProcess child, IPEndPoint endPoint)

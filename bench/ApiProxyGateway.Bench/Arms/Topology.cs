@@ -49,6 +49,7 @@ internal sealed class Topology(SandboxInfo info)
         // nginx and HAProxy serve the gateway's own certificate (SAN localhost), so the client verifies that name.
         ArmNames.Nginx => new(arm, new Uri($"https://{info.NginxAddress}:{port}"), "localhost", _admin, _clusterCa, UpstreamPaths: true),
         ArmNames.Haproxy => new(arm, new Uri($"https://{info.HaproxyAddress}:{port}"), "localhost", _admin, _clusterCa, UpstreamPaths: true),
+        ArmNames.AspNetCore => new(arm, new Uri($"https://{info.BareForwarderAddress}:{port}"), "localhost", _admin, _clusterCa, UpstreamPaths: true),
         _ => throw new ArgumentException($"no arm {arm}", nameof(arm)),
     };
 

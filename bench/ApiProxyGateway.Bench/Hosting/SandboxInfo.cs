@@ -28,5 +28,8 @@ internal sealed record SandboxInfo
 
     public string HaproxyAddress => $"127.{Block}.0.4";
 
+    /// <summary>Where the aspnetcore arm (<see cref="Arms.BareForwarder"/>) listens.</summary>
+    public string BareForwarderAddress => $"127.{Block}.0.5";
+
     public string Pki(string name) => Path.Combine(StateDirectory, "pki", name);
 }

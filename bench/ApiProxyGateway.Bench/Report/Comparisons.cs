@@ -31,7 +31,7 @@ internal static class Comparisons
 
             if (s.Metric is "saturation" or "CPU per 1000 requests @saturation" or "CPU per 1000 requests @2000/s" && s.Arm == ArmNames.Gateway)
             {
-                foreach (var other in new[] { ArmNames.Nginx, ArmNames.Haproxy })
+                foreach (var other in new[] { ArmNames.Nginx, ArmNames.Haproxy, ArmNames.AspNetCore })
                 {
                     if (Find(s, other) is { } o && o.Value > 0)
                     {

@@ -17,6 +17,7 @@ internal static class LatencyChart
         ["gateway"] = "#1f77b4",
         ["nginx"] = "#2ca02c",
         ["haproxy"] = "#d62728",
+        ["aspnetcore"] = "#9467bd",
     };
 
     public static string WriteSvg(IReadOnlyList<Summary> summaries, double rate, string path)

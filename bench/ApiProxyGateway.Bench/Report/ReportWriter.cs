@@ -150,7 +150,7 @@ internal static partial class ReportWriter
         {
             foreach (var rate in s.Rates.Select(r => r.ToString(CultureInfo.InvariantCulture)))
             {
-                foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy })
+                foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy })
                 {
                     string F(string metric) => Format(Find(summaries, "short", c, arm, metric));
                     var p99 = Find(summaries, "short", c, arm, $"p99 @{rate}/s");
@@ -163,15 +163,15 @@ internal static partial class ReportWriter
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Saturation ({s.SaturationConcurrency} requests in flight, closed loop):");
         md.AppendLine();
-        md.AppendLine("| path | arm | requests/s | proxy CPU s / 1000 req | load generator share of its core | gateway ÷ nginx | gateway ÷ HAProxy |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("| path | arm | requests/s | proxy CPU s / 1000 req | load generator share of its core | gateway ÷ nginx | gateway ÷ HAProxy | gateway ÷ aspnetcore |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var c in Cases(summaries, "short"))
         {
-            foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy })
+            foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy })
             {
                 var ratios = arm == ArmNames.Gateway
-                    ? $"{Format(Find(summaries, "short", c, "gateway ÷ nginx", "saturation ratio"))} | {Format(Find(summaries, "short", c, "gateway ÷ haproxy", "saturation ratio"))}"
-                    : " | ";
+                    ? $"{Format(Find(summaries, "short", c, "gateway ÷ nginx", "saturation ratio"))} | {Format(Find(summaries, "short", c, "gateway ÷ haproxy", "saturation ratio"))} | {Format(Find(summaries, "short", c, "gateway ÷ aspnetcore", "saturation ratio"))}"
+                    : " | | ";
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {arm} | {Format(Find(summaries, "short", c, arm, "saturation"))} | {Format(Find(summaries, "short", c, arm, "CPU per 1000 requests @saturation"))} | {Format(Find(summaries, "short", c, arm, "load generator CPU @saturation"))} | {ratios} |");
             }
         }
@@ -228,7 +228,7 @@ internal static partial class ReportWriter
         md.AppendLine();
         md.AppendLine("| arm | handshakes/s | ÷ upstream alone (direct) | load generator share of its core | TLS |");
         md.AppendLine("|---|---|---|---|---|");
-        foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy })
+        foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy })
         {
             var c = Cases(summaries, "handshakes").FirstOrDefault() ?? "";
             var tls = run.Samples.FirstOrDefault(x => x.Scenario == "handshakes" && x.Arm == arm && x.Note is not null)?.Note ?? "";
@@ -301,7 +301,7 @@ internal static partial class ReportWriter
         table.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var c in Cases(summaries, "short"))
         {
-            foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.Nginx, ArmNames.Haproxy })
+            foreach (var arm in new[] { ArmNames.Direct, ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy })
             {
                 string F(string metric) => Format(Find(summaries, "short", c, arm, metric));
                 table.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {arm} | {F($"p50 @{top}/s")} | {F($"p99 @{top}/s")} | {F($"p99.9 @{top}/s")} | {(arm == ArmNames.Direct ? "" : F($"added p99 @{top}/s"))} | {F("saturation")} | {F($"CPU per 1000 requests @{top}/s")} |");
