@@ -12,7 +12,7 @@ namespace ApiProxyGateway.Bench.Hosting;
 /// [--gateway-arg ARG]…</c>: runs the sandbox (and so the gateway and the pods) in its own process, which the driver
 /// pins to the server core; writes <see cref="SandboxInfo"/> when every pod is ready and stays up until SIGTERM. With
 /// <c>--egress</c> the node sits behind a konnectivity-agent and the gateway reaches it through konnectivity-server's
-/// Unix domain socket. With <c>--replicas</c> N gateways run behind HAProxy, and each SIGHUP rolls them once, writing
+/// Unix domain socket. With <c>--replicas</c> N gateways run behind HAProxy, and each roll request (a file beside the roll result) rolls them once, writing
 /// what each step took (<see cref="ReplicaReplacement"/>s, JSON) to the roll-result file.
 /// </summary>
 internal static class SandboxChild
@@ -64,7 +64,7 @@ internal static class SandboxChild
             EgressTransport = EgressTransport.Uds,
             GatewayReplicas = replicas,
         });
-        using var rolls = rollResult is null ? null : RollOnSighup(host, rollResult, stop.Token);
+        var rolls = rollResult is null ? Task.CompletedTask : RollOnRequest(host, rollResult, stop.Token);
         var pods = await WaitForPodsAsync(host, stop.Token);
         var node = BenchScenario.Node;
         var result = new SandboxInfo
@@ -90,30 +90,60 @@ internal static class SandboxChild
         {
         }
 
+        try
+        {
+            await rolls;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped in the middle of a roll: the driver is going away too
+        }
+
         return 0;
     }
 
-    /// <summary>Each SIGHUP rolls the replicas once (one roll at a time) and writes the steps to <paramref name="resultPath"/>.</summary>
-    private static PosixSignalRegistration RollOnSighup(SandboxHost host, string resultPath, CancellationToken stop) =>
-        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            _ = Task.Run(async () =>
-            {
-                object result;
-                try
-                {
-                    result = new { Steps = await host.RollGatewaysAsync(stop) };
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    result = new { Error = e.Message };
-                }
+    /// <summary>The file whose appearance asks the child to roll its replicas once (see <see cref="RollOnRequest"/>).</summary>
+    public static string RollRequestPath(string resultPath) => resultPath + ".request";
 
-                await File.WriteAllTextAsync(resultPath + ".tmp", JsonSerializer.Serialize(result), CancellationToken.None);
-                File.Move(resultPath + ".tmp", resultPath, overwrite: true);
-            }, stop);
-        });
+    /// <summary>
+    /// Each time <see cref="RollRequestPath"/> appears, rolls the replicas once (one roll at a time), deletes the request
+    /// and writes the steps to <paramref name="resultPath"/>. A file and not a signal: SIGHUP, the first trigger, is
+    /// ignored for good by a .NET process whose parent ignored it (a run started with nohup), and the roll then never came.
+    /// </summary>
+    private static Task RollOnRequest(SandboxHost host, string resultPath, CancellationToken stop) => Task.Run(async () =>
+    {
+        var request = RollRequestPath(resultPath);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (!File.Exists(request))
+            {
+                continue;
+            }
+
+            File.Delete(request);
+            object result;
+            try
+            {
+                result = new { Steps = await host.RollGatewaysAsync(stop) };
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                result = new { Error = e.Message };
+            }
+
+            await File.WriteAllTextAsync(resultPath + ".tmp", JsonSerializer.Serialize(result), CancellationToken.None);
+            File.Move(resultPath + ".tmp", resultPath, overwrite: true);
+        }
+    }, stop);
 
     /// <summary>The sandbox's own spelling of <c>--egress</c>.</summary>
     public static string EgressFlag(EgressProtocol egress) => egress switch

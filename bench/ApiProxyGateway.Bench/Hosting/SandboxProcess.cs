@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ApiProxyGateway.Bench.Measure;
@@ -64,18 +63,14 @@ internal sealed class SandboxProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// With replicas: rolls them once (SIGHUP to the sandbox child, which writes the steps when the roll is over) and
+    /// With replicas: rolls them once (a roll request file the sandbox child watches; it writes the steps when the roll is over) and
     /// returns each replica's replacement.
     /// </summary>
     public async Task<IReadOnlyList<ReplicaReplacement>> RollAsync(string workDirectory, TimeSpan timeout)
     {
         var result = RollResultPath(workDirectory);
         File.Delete(result);
-        using (var hup = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-HUP", _child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false }))
-        {
-            hup?.WaitForExit();
-        }
-
+        await File.WriteAllTextAsync(SandboxChild.RollRequestPath(result), "roll");
         var deadline = DateTime.UtcNow + timeout;
         while (!File.Exists(result))
         {

@@ -22,8 +22,10 @@ internal static class AuditIds
         var random = t_random;
         if (random is null || t_used == random.Length)
         {
-            random = t_random ??= new byte[IdsPerDraw * 16];
+            // Kept for the thread only once filled: a fill that throws leaves nothing (zeros) to hand out.
+            random ??= new byte[IdsPerDraw * 16];
             RandomNumberGenerator.Fill(random);
+            t_random = random;
             t_used = 0;
         }
 

@@ -15,8 +15,9 @@ internal static class AuthenticationServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             // No scheme named in the policy: the authentication middleware has already authenticated the default (and
             // only) scheme into HttpContext.User. A policy naming it made the authorization middleware authenticate
-            // again and merge the result into a new principal on every request; the answer and the challenge (the
-            // default scheme's 401 Status) are the same.
+            // again on every request (the handler's cached result, re-checked and re-assigned); the answer and the
+            // challenge (the default scheme's 401 Status) are the same. It relies on nothing else setting
+            // HttpContext.User: the principal is the client certificate's, or none.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .Build());
