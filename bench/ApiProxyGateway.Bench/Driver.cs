@@ -307,6 +307,11 @@ internal static partial class Driver
                 }
 
                 await OpenLoopRunner.RunAsync(client, UriOf(name, arm), settings.Rates[0], settings.WarmUp, CancellationToken.None);
+                for (var sent = 0L; sent < settings.WarmUpRequests;)
+                {
+                    var (_, burst) = await ClosedLoopRunner.RunAsync(client, UriOf(name, arm), settings.SaturationConcurrency, TimeSpan.FromSeconds(settings.Smoke ? 0.2 : 5), CancellationToken.None);
+                    sent += Math.Max(1, burst.Count);
+                }
             }
 
             for (var round = 1; round <= settings.Rounds; round++)
