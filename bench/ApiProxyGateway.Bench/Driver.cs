@@ -310,7 +310,14 @@ internal static partial class Driver
                 for (var sent = 0L; sent < settings.WarmUpRequests;)
                 {
                     var (_, burst) = await ClosedLoopRunner.RunAsync(client, UriOf(name, arm), settings.SaturationConcurrency, TimeSpan.FromSeconds(settings.Smoke ? 0.2 : 5), CancellationToken.None);
-                    sent += Math.Max(1, burst.Count);
+                    CheckErrors($"{name} {arm} warm-up", burst);
+                    if (burst.Count == 0)
+                    {
+                        // An arm that answers nothing would otherwise be warmed up for ever.
+                        throw new InvalidOperationException($"{arm} answered no {name} request during the warm-up: {burst.FirstError}");
+                    }
+
+                    sent += burst.Count;
                 }
             }
 
