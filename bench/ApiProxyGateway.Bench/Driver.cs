@@ -22,7 +22,7 @@ internal static partial class Driver
     private const string GetPodPath = "/api/v1/namespaces/demo/pods/web";
     private const double SaturatedShare = 0.95;
 
-    private const string Usage = "usage: bench/run [--smoke] [--rounds N] [--out DIR] [--only SCENARIO,...] [--load-only SECONDS] (see bench/README.md)";
+    private const string Usage = "usage: bench/run [--smoke] [--rounds N] [--out DIR] [--only SCENARIO,...] [--load-only SECONDS [--load-arms A,B] [--load-paths proxy,get] [--load-warm-up N] [--load-windows N]] (see bench/README.md)";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -60,7 +60,7 @@ internal static partial class Driver
 
         if (Value(args, "--load-only") is { } loadSeconds)
         {
-            return await LoadOnlyAsync(output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
+            return await LoadOnlyAsync(args, output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
         }
 
         var started = DateTime.UtcNow;
@@ -90,22 +90,68 @@ internal static partial class Driver
     }
 
     /// <summary>
-    /// <c>--load-only SECONDS</c>: for profiling. Starts the sandbox, writes the gateway's PID to WORK/gateway.pid and
-    /// drives saturation load through the gateway (pods/proxy, then get pod) for SECONDS each; no report.
+    /// <c>--load-only SECONDS [--load-arms ARM,…] [--load-paths proxy,get] [--load-warm-up N] [--load-windows N]</c>:
+    /// for profiling. Starts the sandbox and the peer arms as a full run does, writes each arm's PIDs to
+    /// WORK/ARM.pids, warms each arm and path up with N requests at saturation (default 200,000, as a full run does)
+    /// and then prints saturation and the arm's CPU s per 1,000 requests for each window of SECONDS; no report. Attach
+    /// perf or strace to the PIDs while a window runs.
     /// </summary>
-    private static async Task<int> LoadOnlyAsync(string output, TimeSpan duration)
+    private static async Task<int> LoadOnlyAsync(string[] args, string output, TimeSpan duration)
     {
+        var arms = (Value(args, "--load-arms") ?? ArmNames.Gateway).Split(',');
+        var paths = (Value(args, "--load-paths") ?? "proxy,get").Split(',');
+        var warmUp = int.Parse(Value(args, "--load-warm-up") ?? "200000", CultureInfo.InvariantCulture);
+        var windows = int.Parse(Value(args, "--load-windows") ?? "3", CultureInfo.InvariantCulture);
         var work = Path.GetFullPath(Path.Combine(output, "tmp", "load-only"));
         Directory.CreateDirectory(work);
         var scenario = BenchScenario.Write(work, typeof(Driver).Assembly.Location, 100, 1024, TimeSpan.FromSeconds(5));
-        await using var sandbox = await SandboxProcess.StartAsync(work, scenario, ["--Logging:LogLevel:Default=Warning", "--Audit:Path=/dev/null"]);
+        await using var sandbox = await SandboxProcess.StartAsync(work, scenario, Run.GatewayArguments());
+        await using var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies"));
         var topology = new Topology(sandbox.Info);
-        await File.WriteAllTextAsync(Path.Combine(work, "gateway.pid"), sandbox.Info.GatewayProcessId.ToString(CultureInfo.InvariantCulture));
-        foreach (var (name, endpoint, path) in new[] { ("pods/proxy", topology.Workload(ArmNames.Gateway), ProxyPathApi), ("get pod", topology.ApiServer(ArmNames.Gateway), GetPodPath) })
+        IReadOnlyList<int> Pids(string arm) => arm switch
         {
-            using var client = Clients.Http(endpoint);
-            var (perSecond, recorder) = await ClosedLoopRunner.RunAsync(client, endpoint.Resolve(path, path), 64, duration, CancellationToken.None);
-            Log($"load-only {name}: {perSecond:F0}/s, {recorder.Errors} errors, p50 {recorder.Milliseconds(50):F2} ms");
+            ArmNames.Gateway => [sandbox.Info.GatewayProcessId],
+            ArmNames.Nginx => proxies.NginxProcesses,
+            ArmNames.Haproxy => proxies.HaproxyProcesses,
+            ArmNames.AspNetCore => proxies.BareForwarderProcesses,
+            _ => [],
+        };
+        foreach (var arm in arms)
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, arm + ".pids"), string.Join('\n', Pids(arm)));
+        }
+
+        Log($"load-only: PIDs in {work}/ARM.pids");
+        foreach (var path in paths)
+        {
+            foreach (var arm in arms)
+            {
+                var (endpoint, uri) = path switch
+                {
+                    "proxy" => (topology.Workload(arm), topology.Workload(arm).Resolve(ProxyPathApi, ProxyPathUpstream)),
+                    "get" => (topology.ApiServer(arm), topology.ApiServer(arm).Resolve(GetPodPath, GetPodPath)),
+                    _ => throw new ArgumentException($"unknown path {path}: proxy or get"),
+                };
+                using var client = Clients.Http(endpoint, oneConnection: true);
+                for (var sent = 0L; sent < warmUp;)
+                {
+                    var (_, burst) = await ClosedLoopRunner.RunAsync(client, uri, 64, TimeSpan.FromSeconds(5), CancellationToken.None);
+                    if (burst.Count == 0)
+                    {
+                        throw new InvalidOperationException($"{arm} answered no {path} request: {burst.FirstError}");
+                    }
+
+                    sent += burst.Count;
+                }
+
+                for (var window = 1; window <= windows; window++)
+                {
+                    var meter = Meter.Start(Pids(arm));
+                    var (perSecond, recorder) = await ClosedLoopRunner.RunAsync(client, uri, 64, duration, CancellationToken.None);
+                    var (cpu, share, _) = meter.Stop();
+                    Log($"load-only {path} {arm} window {window}: {perSecond:F0}/s, {cpu / Math.Max(1, recorder.Count) * 1000:F4} CPU s per 1000, load generator {share:P0}, {recorder.Errors} errors");
+                }
+            }
         }
 
         return 0;
@@ -123,7 +169,7 @@ internal static partial class Driver
                 continue;
             }
 
-            if (args[i] is not ("--rounds" or "--out" or "--only" or "--load-only") || i + 1 >= args.Length)
+            if (args[i] is not ("--rounds" or "--out" or "--only" or "--load-only" or "--load-arms" or "--load-paths" or "--load-warm-up" or "--load-windows") || i + 1 >= args.Length)
             {
                 return args[i];
             }
@@ -269,7 +315,7 @@ internal static partial class Driver
             }
         }
 
-        private static string[] GatewayArguments() =>
+        public static string[] GatewayArguments() =>
         [
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",

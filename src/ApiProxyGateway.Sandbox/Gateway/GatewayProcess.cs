@@ -155,6 +155,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         start.WorkingDirectory = directory; // the gateway finds its appsettings/ next to its binary
+        start.Environment["DOTNET_TC_DelaySingleProcMultiplier"] = "1"; // as the image sets it (see the Dockerfile)
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

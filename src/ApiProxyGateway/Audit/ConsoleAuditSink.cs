@@ -1,16 +1,24 @@
 namespace ApiProxyGateway.Audit;
 
-/// <summary>Audit lines on standard output, as kube-apiserver writes them with <c>--audit-log-path=-</c>.</summary>
+/// <summary>
+/// Audit lines on standard output, as kube-apiserver writes them with <c>--audit-log-path=-</c>, each written whole in one system call (line and newline together), so the console
+/// log, which shares the stream, never lands inside one.
+/// </summary>
 internal sealed class ConsoleAuditSink : IAuditSink
 {
     private readonly Stream _stdout = Console.OpenStandardOutput();
-
-    private static readonly byte[] NewLine = [(byte)'\n'];
+    private byte[] _line = new byte[4096];
 
     public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> json)
     {
-        await _stdout.WriteAsync(json);
-        await _stdout.WriteAsync(NewLine);
+        if (_line.Length < json.Length + 1)
+        {
+            _line = new byte[Math.Max(json.Length + 1, _line.Length * 2)];
+        }
+
+        json.CopyTo(_line);
+        _line[json.Length] = (byte)'\n';
+        await _stdout.WriteAsync(_line.AsMemory(0, json.Length + 1));
     }
 
     public Task FlushAsync() => _stdout.FlushAsync();

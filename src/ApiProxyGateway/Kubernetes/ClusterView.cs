@@ -10,6 +10,8 @@ namespace ApiProxyGateway.Kubernetes;
 internal sealed class ClusterView : BackgroundService
 {
     private static readonly int WatchTimeoutSeconds = 300;
+    private readonly ResourceIndex<EndpointSliceInfo> _slicesByService;
+    private readonly ResourceIndex<NodeInfo> _nodesByAddress;
 
     public ClusterView(KubernetesApi api, Telemetry.GatewayMetrics metrics, TimeProvider timeProvider, ILogger<ClusterView> logger)
     {
@@ -64,6 +66,11 @@ internal sealed class ClusterView : BackgroundService
             slice => Key(slice.Metadata.NamespaceProperty, slice.Metadata.Name),
             slice => slice.Metadata?.ResourceVersion,
             ResourceProjections.ToEndpointSliceInfo), timeProvider, logger);
+        _slicesByService = EndpointSlices.AddIndex(slice => slice.ServiceName is { } service ? [Key(slice.Namespace, service)] : []);
+        _nodesByAddress = Nodes.AddIndex(node => node.Addresses
+            .Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? ip.ToString() : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal));
         metrics.Meter.CreateObservableGauge("apiproxygateway.cache.synced", () => Caches.Select(cache =>
             new System.Diagnostics.Metrics.Measurement<int>(cache.HasSynced ? 1 : 0, new KeyValuePair<string, object?>("resource", cache.Kind))),
             "{synced}", "1 when the watch-backed cache of the resource has synced.");
@@ -88,7 +95,10 @@ internal sealed class ClusterView : BackgroundService
 
     /// <summary>The EndpointSlices of a Service (by the <c>kubernetes.io/service-name</c> label), from the cache.</summary>
     public IEnumerable<EndpointSliceInfo> EndpointSlicesOf(string namespaceName, string service) =>
-        EndpointSlices.Values.Where(slice => slice.Namespace == namespaceName && slice.ServiceName == service);
+        _slicesByService.Get(Key(namespaceName, service));
+
+    /// <summary>The cached nodes that list <paramref name="address"/> among their addresses, from the cache.</summary>
+    public IEnumerable<NodeInfo> NodesAt(System.Net.IPAddress address) => _nodesByAddress.Get(address.ToString());
 
     public Task<PodInfo?> GetPodAsync(string namespaceName, string name, CancellationToken cancellationToken) =>
         Pods.GetAsync(Key(namespaceName, name), namespaceName, name, cancellationToken);

@@ -14,6 +14,7 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, TInfo> _items = new(StringComparer.Ordinal);
+    private readonly List<ResourceIndex<TInfo>> _indexes = [];
     private volatile bool _synced;
 
     public string Kind => source.Kind;
@@ -22,8 +23,16 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
 
     public int Count => _items.Count;
 
-    /// <summary>Everything cached now (for lookups by something other than the key, such as a label).</summary>
-    public IEnumerable<TInfo> Values => _items.Values;
+    /// <summary>
+    /// An index of the cached items by the keys <paramref name="keysOf"/> gives each (distinct keys); added before
+    /// <see cref="RunAsync"/> starts.
+    /// </summary>
+    public ResourceIndex<TInfo> AddIndex(Func<TInfo, IEnumerable<string>> keysOf)
+    {
+        var index = new ResourceIndex<TInfo>(keysOf);
+        _indexes.Add(index);
+        return index;
+    }
 
     public async Task<TInfo?> GetAsync(string key, string namespaceName, string name, CancellationToken cancellationToken)
     {
@@ -67,12 +76,12 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
         {
             var key = source.Key(item);
             seen.Add(key);
-            _items[key] = source.Project(item);
+            Set(key, source.Project(item));
         }
 
         foreach (var key in _items.Keys.Where(key => !seen.Contains(key)))
         {
-            _items.TryRemove(key, out _);
+            Remove(key);
         }
 
         if (!_synced)
@@ -92,10 +101,10 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
             switch (type)
             {
                 case WatchEventType.Added or WatchEventType.Modified:
-                    _items[source.Key(item)] = source.Project(item);
+                    Set(source.Key(item), source.Project(item));
                     break;
                 case WatchEventType.Deleted:
-                    _items.TryRemove(source.Key(item), out _);
+                    Remove(source.Key(item));
                     break;
                 case WatchEventType.Error:
                     // Usually 410 Gone: our resourceVersion is too old. Start over from a fresh list.
@@ -106,5 +115,26 @@ internal sealed class ResourceCache<TObject, TInfo>(ResourceCacheSource<TObject,
         }
 
         return resourceVersion;
+    }
+
+    private void Set(string key, TInfo current)
+    {
+        _items.TryGetValue(key, out var old);
+        _items[key] = current;
+        foreach (var index in _indexes)
+        {
+            index.Update(key, old, current);
+        }
+    }
+
+    private void Remove(string key)
+    {
+        if (_items.TryRemove(key, out var old))
+        {
+            foreach (var index in _indexes)
+            {
+                index.Update(key, old, null);
+            }
+        }
     }
 }

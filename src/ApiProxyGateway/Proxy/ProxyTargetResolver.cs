@@ -174,9 +174,7 @@ internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetReso
     /// <summary>The node whose kubelet listens at <paramref name="address"/>:<paramref name="port"/>, if any.</summary>
     private string? KubeletAt(IPAddress address, int port)
     {
-        var text = address.ToString();
-        return cluster.Nodes.Values.FirstOrDefault(node => (node.KubeletPort > 0 ? node.KubeletPort : kubeletOptions.Value.Port) == port
-            && node.Addresses.Any(a => IPAddress.TryParse(a.Address, out var ip) && ip.ToString() == text))?.Name;
+        return cluster.NodesAt(address).FirstOrDefault(node => (node.KubeletPort > 0 ? node.KubeletPort : kubeletOptions.Value.Port) == port)?.Name;
     }
 
     private static ProxyRefusal Refused(string display, IPAddress address, string reason) =>

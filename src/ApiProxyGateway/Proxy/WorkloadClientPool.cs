@@ -1,4 +1,6 @@
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tls;
 using ApiProxyGateway.Upstreams;
 using Microsoft.Extensions.Caching.Memory;
@@ -16,11 +18,15 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
 {
     private readonly MemoryCache _invokers = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
+    /// <summary>A trust bundle's identity (its certificates' thumbprints), computed once per bundle object.</summary>
+    private readonly ConditionalWeakTable<X509Certificate2Collection, string> _trustKeys = [];
+
     public HttpMessageInvoker GetInvoker(ProxyTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var key = $"{target.Scheme}|{target.Address}|{target.Port}|{string.Join(",", target.TlsNames)}|{string.Join(",", target.Trust?.Select(c => c.Thumbprint) ?? [])}";
-        return _invokers.GetOrCreate(key, entry =>
+        var names = target.TlsNames.Count == 1 ? target.TlsNames[0] : string.Join(",", target.TlsNames);
+        var trust = target.Trust is { } bundle ? _trustKeys.GetValue(bundle, b => string.Join(",", b.Select(c => c.Thumbprint))) : "";
+        return _invokers.GetOrCreate(new PoolKey(target.Scheme, target.Address, target.Port, names, trust), entry =>
         {
             entry.Size = 1;
             entry.SlidingExpiration = TimeSpan.FromMinutes(10);
@@ -29,6 +35,9 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
     }
 
     public void Dispose() => _invokers.Dispose();
+
+    /// <summary>What makes two targets share a pool: where they are dialled, how, and what their certificate must prove.</summary>
+    private readonly record struct PoolKey(string Scheme, IPAddress Address, int Port, string Names, string Trust);
 
     private HttpMessageInvoker Create(ProxyTarget target)
     {

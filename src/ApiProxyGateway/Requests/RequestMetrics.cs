@@ -27,7 +27,8 @@ internal static class RequestMetrics
                 var method = context.Request.Method is "GET" or "POST" or "PUT" or "PATCH" or "DELETE" or "HEAD" or "OPTIONS" ? context.Request.Method : "other";
                 metrics.RequestCompleted(kind, method, context.Response.StatusCode, time.GetElapsedTime(started));
 
-                // ASP.NET Core makes an activity for its log scopes even with tracing off; only a sampled one is named.
+                // Only a sampled span is named (with tracing off there is none: appsettings.json turns off the hosting
+                // diagnostics log, for which ASP.NET Core would otherwise start an activity per request).
                 if (context.Features.Get<IHttpActivityFeature>()?.Activity is { Recorded: true, IsAllDataRequested: true } span)
                 {
                     span.DisplayName = $"{method} {kind}";

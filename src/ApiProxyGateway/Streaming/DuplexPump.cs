@@ -5,7 +5,8 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>
 /// Copies bytes both ways between the client and the upstream until either side finishes, then closes both, as
 /// kube-apiserver's upgrade-aware proxy does. A stream with no data in either direction for the idle timeout is
-/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads).
+/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads), and a stream whose
+/// reads fill the buffer keeps it for the next read.
 /// </summary>
 internal static class DuplexPump
 {
@@ -86,24 +87,30 @@ internal static class DuplexPump
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                var read = await from.ReadAsync(buffer, idle.Token);
-                if (read == 0)
+                // While reads fill the buffer, data is flowing: read on with it rather than wait for each chunk.
+                int read;
+                do
                 {
-                    return;
-                }
+                    read = await from.ReadAsync(buffer, idle.Token);
+                    if (read == 0)
+                    {
+                        return;
+                    }
 
-                if (forward is null)
-                {
-                    await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
-                    await to.FlushAsync(idle.Token);
-                }
-                else if (!await forward(buffer.AsMemory(0, read), idle.Token))
-                {
-                    return;
-                }
+                    if (forward is null)
+                    {
+                        await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
+                        await to.FlushAsync(idle.Token);
+                    }
+                    else if (!await forward(buffer.AsMemory(0, read), idle.Token))
+                    {
+                        return;
+                    }
 
-                count.Add(read);
-                idle.Touch();
+                    count.Add(read);
+                    idle.Touch();
+                }
+                while (read == buffer.Length);
             }
             finally
             {

@@ -1,0 +1,73 @@
+using ApiProxyGateway.Kubernetes;
+
+namespace ApiProxyGateway.UnitTests.Gateway;
+
+/// <summary>A cache's secondary index follows every add, change and removal of the items it indexes.</summary>
+public sealed class ResourceIndexTests
+{
+    private sealed record Item(string Name, string[] Keys);
+
+    private static ResourceIndex<Item> NewIndex() => new(item => item.Keys);
+
+    [Fact]
+    public void Get_FindsEveryItemWithTheKeyAndNoOther()
+    {
+        var index = NewIndex();
+        index.Update("a", null, new Item("a", ["10.0.0.1", "node-a"]));
+        index.Update("b", null, new Item("b", ["10.0.0.1"]));
+        index.Update("c", null, new Item("c", ["10.0.0.3"]));
+
+        Assert.Equal(["a", "b"], index.Get("10.0.0.1").Select(i => i.Name).Order());
+        Assert.Equal(["a"], index.Get("node-a").Select(i => i.Name));
+        Assert.Empty(index.Get("10.0.0.2"));
+    }
+
+    [Fact]
+    public void Update_MovesAChangedItemToItsNewKeysAndRemovesItFromTheOldOnes()
+    {
+        var index = NewIndex();
+        var before = new Item("a", ["10.0.0.1"]);
+        index.Update("a", null, before);
+        var after = new Item("a", ["10.0.0.2"]);
+        index.Update("a", before, after);
+
+        Assert.Empty(index.Get("10.0.0.1"));
+        Assert.Same(after, Assert.Single(index.Get("10.0.0.2")));
+    }
+
+    [Fact]
+    public void Update_ReplacesAnItemWhoseKeysDidNotChange()
+    {
+        var index = NewIndex();
+        var before = new Item("a", ["k"]);
+        index.Update("a", null, before);
+        var after = new Item("a", ["k"]);
+        index.Update("a", before, after);
+
+        Assert.Same(after, Assert.Single(index.Get("k")));
+    }
+
+    [Fact]
+    public void Update_WithNoCurrentItem_RemovesItOnlyFromItsOwnKeys()
+    {
+        var index = NewIndex();
+        var a = new Item("a", ["k"]);
+        index.Update("a", null, a);
+        index.Update("b", null, new Item("b", ["k"]));
+        index.Update("a", a, null);
+
+        Assert.Equal("b", Assert.Single(index.Get("k")).Name);
+    }
+
+    [Fact]
+    public void Get_ReturnsAWholeBucketWhileTheWriterChangesIt()
+    {
+        var index = NewIndex();
+        index.Update("a", null, new Item("a", ["k"]));
+        var seen = index.Get("k");
+        index.Update("b", null, new Item("b", ["k"]));
+
+        Assert.Equal("a", Assert.Single(seen).Name);
+        Assert.Equal(2, index.Get("k").Count());
+    }
+}
