@@ -63,6 +63,12 @@ internal static partial class Driver
             return await LoadOnlyAsync(args, output, TimeSpan.FromSeconds(double.Parse(loadSeconds, CultureInfo.InvariantCulture)));
         }
 
+        if (args.FirstOrDefault(arg => arg.StartsWith("--load-", StringComparison.Ordinal)) is { } loadFlag)
+        {
+            Console.Error.WriteLine($"bench: {loadFlag} goes with --load-only SECONDS");
+            return 2;
+        }
+
         var started = DateTime.UtcNow;
         var work = Path.GetFullPath(Path.Combine(output, "tmp", started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(work);
@@ -100,6 +106,13 @@ internal static partial class Driver
     {
         var arms = (Value(args, "--load-arms") ?? ArmNames.Gateway).Split(',');
         var paths = (Value(args, "--load-paths") ?? "proxy,get").Split(',');
+        string[] knownArms = [ArmNames.Gateway, ArmNames.AspNetCore, ArmNames.Nginx, ArmNames.Haproxy];
+        if (arms.Except(knownArms).Concat(paths.Except(["proxy", "get"])).FirstOrDefault() is { } unknown)
+        {
+            Console.Error.WriteLine($"bench: --load-only: unknown arm or path \"{unknown}\" (arms: {string.Join(", ", knownArms)}; paths: proxy, get)");
+            return 2;
+        }
+
         var warmUp = int.Parse(Value(args, "--load-warm-up") ?? "200000", CultureInfo.InvariantCulture);
         var windows = int.Parse(Value(args, "--load-windows") ?? "3", CultureInfo.InvariantCulture);
         var work = Path.GetFullPath(Path.Combine(output, "tmp", "load-only"));
@@ -136,9 +149,9 @@ internal static partial class Driver
                 for (var sent = 0L; sent < warmUp;)
                 {
                     var (_, burst) = await ClosedLoopRunner.RunAsync(client, uri, 64, TimeSpan.FromSeconds(5), CancellationToken.None);
-                    if (burst.Count == 0)
+                    if (burst.Count == 0 || burst.Errors > 0)
                     {
-                        throw new InvalidOperationException($"{arm} answered no {path} request: {burst.FirstError}");
+                        throw new InvalidOperationException($"{arm} failed {burst.Errors} {path} requests of {burst.Count} in the warm-up: {burst.FirstError}");
                     }
 
                     sent += burst.Count;

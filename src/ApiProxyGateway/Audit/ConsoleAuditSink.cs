@@ -1,8 +1,9 @@
 namespace ApiProxyGateway.Audit;
 
 /// <summary>
-/// Audit lines on standard output, as kube-apiserver writes them with <c>--audit-log-path=-</c>, each written whole in one system call (line and newline together), so the console
-/// log, which shares the stream, never lands inside one.
+/// Audit lines on standard output, as kube-apiserver writes them with <c>--audit-log-path=-</c>: each line and its
+/// newline in one write, so that on a pipe (a container's standard output) a console log line cannot land inside a line
+/// of up to 4 KiB (PIPE_BUF; longer writes to a pipe are not atomic).
 /// </summary>
 internal sealed class ConsoleAuditSink : IAuditSink
 {

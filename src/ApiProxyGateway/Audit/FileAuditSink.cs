@@ -51,9 +51,7 @@ internal sealed class FileAuditSink(AuditOptions options, TimeProvider timeProvi
             Directory.CreateDirectory(directory);
         }
 
-        // A 64 KiB buffer: a busy gateway writes dozens of events per system call (the writer flushes whenever its
-        // queue runs empty, so an idle one has still written everything).
-        var file = new FileStream(options.Path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 64 * 1024 });
+        var file = new FileStream(options.Path, FileMode.Append, FileAccess.Write, FileShare.Read);
         _size = SizeOf(file);
         return file;
     }

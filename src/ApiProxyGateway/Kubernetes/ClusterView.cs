@@ -68,7 +68,7 @@ internal sealed class ClusterView : BackgroundService
             ResourceProjections.ToEndpointSliceInfo), timeProvider, logger);
         _slicesByService = EndpointSlices.AddIndex(slice => slice.ServiceName is { } service ? [Key(slice.Namespace, service)] : []);
         _nodesByAddress = Nodes.AddIndex(node => node.Addresses
-            .Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? ip.ToString() : null)
+            .Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? AddressKey(ip) : null)
             .OfType<string>()
             .Distinct(StringComparer.Ordinal));
         metrics.Meter.CreateObservableGauge("apiproxygateway.cache.synced", () => Caches.Select(cache =>
@@ -97,8 +97,11 @@ internal sealed class ClusterView : BackgroundService
     public IEnumerable<EndpointSliceInfo> EndpointSlicesOf(string namespaceName, string service) =>
         _slicesByService.Get(Key(namespaceName, service));
 
-    /// <summary>The cached nodes that list <paramref name="address"/> among their addresses, from the cache.</summary>
-    public IEnumerable<NodeInfo> NodesAt(System.Net.IPAddress address) => _nodesByAddress.Get(address.ToString());
+    /// <summary>
+    /// The cached nodes that list <paramref name="address"/> among their addresses, however either is written (an IPv6
+    /// form that embeds an IPv4 address reads as that address).
+    /// </summary>
+    public IEnumerable<NodeInfo> NodesAt(System.Net.IPAddress address) => _nodesByAddress.Get(AddressKey(address));
 
     public Task<PodInfo?> GetPodAsync(string namespaceName, string name, CancellationToken cancellationToken) =>
         Pods.GetAsync(Key(namespaceName, name), namespaceName, name, cancellationToken);
@@ -110,6 +113,8 @@ internal sealed class ClusterView : BackgroundService
         Task.WhenAll(Pods.RunAsync(stoppingToken), Nodes.RunAsync(stoppingToken), Services.RunAsync(stoppingToken), EndpointSlices.RunAsync(stoppingToken));
 
     private static string Key(string? namespaceName, string? name) => $"{namespaceName}/{name}";
+
+    private static string AddressKey(System.Net.IPAddress address) => Protocols.Net.EmbeddedIPv4.Unwrap(address).ToString();
 
     private static async Task<T?> ReadOrNullAsync<T>(Func<Task<T>> read)
         where T : class

@@ -19,33 +19,38 @@ internal sealed class ResourceIndex<TInfo>(Func<TInfo, IEnumerable<string>> keys
     /// <summary>The cached items with the index key, in no particular order.</summary>
     public IEnumerable<TInfo> Get(string key) => _buckets.TryGetValue(key, out var bucket) ? bucket.Values : [];
 
-    /// <summary>The item cached under <paramref name="itemKey"/> went from <paramref name="old"/> to <paramref name="current"/> (either may be null). Called by the cache's writer only.</summary>
+    /// <summary>
+    /// The item cached under <paramref name="itemKey"/> went from <paramref name="old"/> to <paramref name="current"/>
+    /// (either may be null). Called by the cache's writer only. Under a key it keeps, the item is replaced in one step,
+    /// and new keys are added before stale ones go, so a reader never finds it missing from a key it has throughout
+    /// (the kubelet check must never see a node vanish while the node is updated).
+    /// </summary>
     public void Update(string itemKey, TInfo? old, TInfo? current)
     {
-        if (old is not null)
+        var kept = current is null ? [] : keysOf(current).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in kept)
         {
-            foreach (var key in keysOf(old))
-            {
-                if (_buckets.TryGetValue(key, out var bucket))
-                {
-                    var remaining = bucket.Remove(itemKey);
-                    if (remaining.IsEmpty)
-                    {
-                        _buckets.TryRemove(key, out _);
-                    }
-                    else
-                    {
-                        _buckets[key] = remaining;
-                    }
-                }
-            }
+            _buckets[key] = (_buckets.TryGetValue(key, out var bucket) ? bucket : EmptyBucket).SetItem(itemKey, current!); // kept is empty without one
         }
 
-        if (current is not null)
+        if (old is null)
         {
-            foreach (var key in keysOf(current))
+            return;
+        }
+
+        foreach (var key in keysOf(old))
+        {
+            if (!kept.Contains(key) && _buckets.TryGetValue(key, out var bucket))
             {
-                _buckets[key] = (_buckets.TryGetValue(key, out var bucket) ? bucket : EmptyBucket).SetItem(itemKey, current);
+                var remaining = bucket.Remove(itemKey);
+                if (remaining.IsEmpty)
+                {
+                    _buckets.TryRemove(key, out _);
+                }
+                else
+                {
+                    _buckets[key] = remaining;
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ApiProxyGateway.Protocols.Net;
 using Microsoft.Extensions.Options;
 
 namespace ApiProxyGateway.Proxy;
@@ -24,7 +25,7 @@ internal sealed class EgressPolicy
     public string? Refusal(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var effective = Unwrap(address);
+        var effective = EmbeddedIPv4.Unwrap(address);
         if (_allowed.Any(network => network.Contains(effective) || network.Contains(address)))
         {
             return null;
@@ -60,34 +61,5 @@ internal sealed class EgressPolicy
         return address.IsIPv6LinkLocal ? "a link-local address"
             : address.IsIPv6Multicast ? "a multicast address"
             : null;
-    }
-
-    /// <summary>The IPv4 address an IPv6 address carries, if it is one of the forms that embed one.</summary>
-    private static IPAddress Unwrap(IPAddress address)
-    {
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        var bytes = address.GetAddressBytes();
-        var leadingZeros = bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0;
-        if (leadingZeros && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] <= 1))
-        {
-            return new IPAddress(bytes.AsSpan(12, 4)); // IPv4-compatible ::a.b.c.d (not :: or ::1)
-        }
-
-        if (bytes[0] == 0x20 && bytes[1] == 0x02)
-        {
-            return new IPAddress(bytes.AsSpan(2, 4)); // 6to4 2002:AABB:CCDD::/48
-        }
-
-        ReadOnlySpan<byte> nat64 = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
-        return bytes.AsSpan(0, 12).SequenceEqual(nat64) ? new IPAddress(bytes.AsSpan(12, 4)) : address;
     }
 }

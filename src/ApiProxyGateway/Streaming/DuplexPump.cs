@@ -5,8 +5,9 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>
 /// Copies bytes both ways between the client and the upstream until either side finishes, then closes both, as
 /// kube-apiserver's upgrade-aware proxy does. A stream with no data in either direction for the idle timeout is
-/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads), and a stream whose
-/// reads fill the buffer keeps it for the next read.
+/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads), except that a
+/// direction whose last read filled its buffer keeps it for the next read (at most 16 KiB, until data comes again or
+/// the stream idles out).
 /// </summary>
 internal static class DuplexPump
 {

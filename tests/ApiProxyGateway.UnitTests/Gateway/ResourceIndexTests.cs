@@ -70,4 +70,38 @@ public sealed class ResourceIndexTests
         Assert.Equal("a", Assert.Single(seen).Name);
         Assert.Equal(2, index.Get("k").Count());
     }
+
+    [Fact]
+    public async Task Get_WhileTheItemIsUpdatedUnderTheSameKeys_AlwaysFindsIt()
+    {
+        // A node's status changes every few seconds; the kubelet check reads its index meanwhile and must never find
+        // the node missing from an address it keeps.
+        var index = NewIndex();
+        var current = new Item("node-a", ["10.0.0.1", "fd00::1"]);
+        index.Update("node-a", null, current);
+        using var stop = new CancellationTokenSource();
+        var misses = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!index.Get("10.0.0.1").Any() || !index.Get("fd00::1").Any())
+                {
+                    Interlocked.Increment(ref misses);
+                }
+            }
+        }, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 200_000; i++)
+        {
+            var next = new Item("node-a", i % 2 == 0 ? ["fd00::1", "10.0.0.1"] : ["10.0.0.1", "fd00::1", "10.0.0.9"]);
+            index.Update("node-a", current, next);
+            current = next;
+        }
+
+        await stop.CancelAsync();
+        await reader;
+        Assert.Equal(0, misses);
+        Assert.Equal(current.Keys.Length == 3, index.Get("10.0.0.9").Any());
+    }
 }
