@@ -114,7 +114,8 @@ internal sealed class ClusterView : BackgroundService
 
     private static string Key(string? namespaceName, string? name) => $"{namespaceName}/{name}";
 
-    private static string AddressKey(System.Net.IPAddress address) => Protocols.Net.EmbeddedIPv4.Unwrap(address).ToString();
+    /// <summary>How the node index writes an address: embedded IPv4 forms as the IPv4 address.</summary>
+    internal static string AddressKey(System.Net.IPAddress address) => Protocols.Net.EmbeddedIPv4.Unwrap(address).ToString();
 
     private static async Task<T?> ReadOrNullAsync<T>(Func<Task<T>> read)
         where T : class

@@ -104,4 +104,17 @@ public sealed class ResourceIndexTests
         Assert.Equal(0, misses);
         Assert.Equal(current.Keys.Length == 3, index.Get("10.0.0.9").Any());
     }
+
+    [Theory]
+    [InlineData("10.0.0.1", "10.0.0.1")]
+    [InlineData("::ffff:10.0.0.1", "10.0.0.1")]
+    [InlineData("::10.0.0.1", "10.0.0.1")]
+    [InlineData("2002:a00:1::", "10.0.0.1")]
+    [InlineData("64:ff9b::a00:1", "10.0.0.1")]
+    [InlineData("fd00:0:0:0:0:0:0:1", "fd00::1")]
+    public void NodeAddressKey_ReadsEmbeddedIPv4FormsAsTheAddressTheyReach(string written, string key)
+    {
+        // The kubelet check finds a node by a target's address however either is written.
+        Assert.Equal(key, ClusterView.AddressKey(System.Net.IPAddress.Parse(written)));
+    }
 }
