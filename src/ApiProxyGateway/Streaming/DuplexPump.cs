@@ -5,9 +5,7 @@ namespace ApiProxyGateway.Streaming;
 /// <summary>
 /// Copies bytes both ways between the client and the upstream until either side finishes, then closes both, as
 /// kube-apiserver's upgrade-aware proxy does. A stream with no data in either direction for the idle timeout is
-/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads), except that a
-/// direction whose last read filled its buffer keeps it for the next read (at most 16 KiB, until data comes again or
-/// the stream idles out).
+/// closed. Buffers are taken only while data flows: an idle stream holds none (zero-byte reads).
 /// </summary>
 internal static class DuplexPump
 {
@@ -88,30 +86,24 @@ internal static class DuplexPump
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                // While reads fill the buffer, data is flowing: read on with it rather than wait for each chunk.
-                int read;
-                do
+                var read = await from.ReadAsync(buffer, idle.Token);
+                if (read == 0)
                 {
-                    read = await from.ReadAsync(buffer, idle.Token);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    if (forward is null)
-                    {
-                        await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
-                        await to.FlushAsync(idle.Token);
-                    }
-                    else if (!await forward(buffer.AsMemory(0, read), idle.Token))
-                    {
-                        return;
-                    }
-
-                    count.Add(read);
-                    idle.Touch();
+                    return;
                 }
-                while (read == buffer.Length);
+
+                if (forward is null)
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, read), idle.Token);
+                    await to.FlushAsync(idle.Token);
+                }
+                else if (!await forward(buffer.AsMemory(0, read), idle.Token))
+                {
+                    return;
+                }
+
+                count.Add(read);
+                idle.Touch();
             }
             finally
             {
