@@ -458,15 +458,19 @@ internal static partial class Driver
                 ("logs", (arm, token) => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), settings.LogReads, logBytes, logSha, token)),
             };
 
-            // Warm-up: a small transfer of each kind on each arm (also checks every path works before measuring).
+            // Warm-up: a transfer of each kind on each arm (also checks every path works before measuring), long enough
+            // for .NET to move the relay's code to its optimised tier: a log read takes some 60 ms, and the measured
+            // reads were cold after a single one.
+            var warmBytes = settings.Smoke ? 8L << 20 : 256L << 20;
+            var warmReads = settings.Smoke ? 1 : 40;
             foreach (var arm in StreamArms)
             {
-                Check($"streams warm-up {arm} port-forward", await BoundedAsync($"streams warm-up {arm} port-forward", token => NativeStreams.PortForwardAsync(topology.Kubelet(arm), 8 << 20, token)));
-                Check($"streams warm-up {arm} exec", await BoundedAsync($"streams warm-up {arm} exec", token => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, 8 << 20, token)));
-                Check($"streams warm-up {arm} logs", await BoundedAsync($"streams warm-up {arm} logs", token => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), 1, logBytes, logSha, token)));
+                Check($"streams warm-up {arm} port-forward", await BoundedAsync($"streams warm-up {arm} port-forward", token => NativeStreams.PortForwardAsync(topology.Kubelet(arm), warmBytes, token)));
+                Check($"streams warm-up {arm} exec", await BoundedAsync($"streams warm-up {arm} exec", token => NativeStreams.ExecAsync(topology.Kubelet(arm), _benchDll, warmBytes, token)));
+                Check($"streams warm-up {arm} logs", await BoundedAsync($"streams warm-up {arm} logs", token => NativeStreams.LogsAsync(logClients[arm], topology.Kubelet(arm), warmReads, logBytes, logSha, token)));
             }
 
-            Check("streams warm-up gateway exec, recorded", await BoundedAsync("streams warm-up gateway exec, recorded", token => NativeStreams.ExecAsync(topology.Kubelet(ArmNames.Gateway), _benchDll, 8 << 20, BenchScenario.RecordedNamespace, token)));
+            Check("streams warm-up gateway exec, recorded", await BoundedAsync("streams warm-up gateway exec, recorded", token => NativeStreams.ExecAsync(topology.Kubelet(ArmNames.Gateway), _benchDll, warmBytes, BenchScenario.RecordedNamespace, token)));
 
             for (var round = 1; round <= settings.Rounds; round++)
             {

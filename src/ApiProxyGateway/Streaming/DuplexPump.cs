@@ -54,7 +54,7 @@ internal static class DuplexPump
     {
         using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
         var count = new ByteCount();
-        var copy = CopyAsync(from, to, idle, count);
+        var copy = CoalescingCopyAsync(from, to, idle, count);
         await Quietly(copy);
         var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "client"
@@ -108,6 +108,94 @@ internal static class DuplexPump
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies one way like <see cref="CopyAsync(Stream, Stream, IdleWatch, ByteCount, Func{ReadOnlyMemory{byte}, CancellationToken, ValueTask{bool}}?)"/>,
+    /// but writes what has already arrived in one piece: the kubelet flushes a log line by line (its flushwriter), and
+    /// written and flushed one by one, each line of a 7 MB log cost its own HTTP/2 frame, TLS record and system call.
+    /// Nothing waits for more data: after each read, a zero-byte read asks whether more is there now; when it is not,
+    /// what was read goes out at once (a followed log's new line arrives as soon as before) and the wait for more holds
+    /// no buffer.
+    /// </summary>
+    public static async Task CoalescingCopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(idle);
+        ArgumentNullException.ThrowIfNull(count);
+        // The wait for data: a zero-byte read, which holds no buffer (thousands of followed logs stay quiet for long).
+        var waiting = from.ReadAsync(Memory<byte>.Empty, idle.Token).AsTask();
+        try
+        {
+            await CoalesceAsync();
+        }
+        catch
+        {
+            // A write failed while the next wait was pending: that wait ends with the stream; its fault is expected.
+            _ = waiting.ContinueWith(static wait => _ = wait.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        async Task CoalesceAsync()
+        {
+            while (true)
+            {
+                _ = await waiting;
+                if (!from.CanRead)
+                {
+                    return;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                try
+                {
+                    var filled = 0;
+                    var ended = false;
+                    while (true)
+                    {
+                        var read = await from.ReadAsync(buffer.AsMemory(filled), idle.Token);
+                        if (read == 0)
+                        {
+                            ended = true;
+                            break;
+                        }
+
+                        filled += read;
+                        var more = from.ReadAsync(Memory<byte>.Empty, idle.Token);
+                        if (filled == buffer.Length || !more.IsCompleted)
+                        {
+                            waiting = more.AsTask();
+                            break;
+                        }
+
+                        _ = more.GetAwaiter().GetResult(); // completed: more data is there now
+                        if (!from.CanRead)
+                        {
+                            ended = true;
+                            break;
+                        }
+                    }
+
+                    if (filled > 0)
+                    {
+                        await to.WriteAsync(buffer.AsMemory(0, filled), idle.Token);
+                        await to.FlushAsync(idle.Token);
+                        count.Add(filled);
+                        idle.Touch();
+                    }
+
+                    if (ended)
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
     }

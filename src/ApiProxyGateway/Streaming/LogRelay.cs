@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace ApiProxyGateway.Streaming;
 
 /// <summary>
-/// Streams a container log from the kubelet, flushing every chunk as it arrives. A followed log may stay quiet
+/// Streams a container log from the kubelet, flushing what has arrived as soon as it has (the lines already there in one
+/// piece: <see cref="DuplexPump.CoalescingCopyAsync"/>). A followed log may stay quiet
 /// up to the streaming idle timeout, and a slow reader is not cut by Kestrel's minimum data rate.
 /// </summary>
 internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider)

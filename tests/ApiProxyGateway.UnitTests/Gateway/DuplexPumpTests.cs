@@ -36,4 +36,187 @@ public sealed class DuplexPumpTests
             Assert.Equal(10, result.BytesFromClient);
         }
     }
+
+    [Fact]
+    public async Task CoalescingCopy_LinesAlreadyArrived_GoOutInOneWrite()
+    {
+        // The kubelet flushes a log line by line; what has arrived by the time the relay reads goes out in one piece.
+        var ct = TestWait.Timeout();
+        var source = new LineSource();
+        source.Add("one\n", "two\n", "three\n");
+        source.End();
+        var target = new RecordingTarget();
+        using var idle = new IdleWatch(TimeSpan.FromMinutes(1), TimeProvider.System, ct);
+        var count = new ByteCount();
+
+        await DuplexPump.CoalescingCopyAsync(source, target, idle, count).WaitAsync(ct);
+
+        Assert.Equal(["one\ntwo\nthree\n"], target.Writes);
+        Assert.Equal(14, count.Value);
+    }
+
+    [Fact]
+    public async Task CoalescingCopy_LineArrivingAlone_GoesOutWithoutWaitingForMore()
+    {
+        // A followed log: each line is passed on as soon as it arrives, and the relay then waits holding no buffer.
+        var ct = TestWait.Timeout();
+        var source = new LineSource();
+        var target = new RecordingTarget();
+        using var idle = new IdleWatch(TimeSpan.FromMinutes(1), TimeProvider.System, ct);
+        var copy = DuplexPump.CoalescingCopyAsync(source, target, idle, new ByteCount());
+
+        source.Add("first\n");
+        await target.WaitForWritesAsync(1, ct);
+        source.Add("second\n", "third\n");
+        await target.WaitForWritesAsync(2, ct);
+        source.End();
+        await copy.WaitAsync(ct);
+
+        Assert.Equal(["first\n", "second\nthird\n"], target.Writes);
+    }
+
+    /// <summary>A source that returns at most one line per read, as HttpClient reads a chunked body one chunk at a time.</summary>
+    private sealed class LineSource : Stream
+    {
+        private readonly Queue<byte[]> _lines = new();
+        private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _ended;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Add(params string[] lines)
+        {
+            lock (_lines)
+            {
+                foreach (var line in lines)
+                {
+                    _lines.Enqueue(System.Text.Encoding.ASCII.GetBytes(line));
+                }
+
+                _arrived.TrySetResult();
+            }
+        }
+
+        public void End()
+        {
+            lock (_lines)
+            {
+                _ended = true;
+                _arrived.TrySetResult();
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                Task arrived;
+                lock (_lines)
+                {
+                    if (_lines.Count > 0)
+                    {
+                        if (buffer.IsEmpty)
+                        {
+                            return 0;
+                        }
+
+                        var line = _lines.Dequeue();
+                        line.CopyTo(buffer);
+                        return line.Length;
+                    }
+
+                    if (_ended)
+                    {
+                        return 0;
+                    }
+
+                    if (_arrived.Task.IsCompleted)
+                    {
+                        _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
+                    arrived = _arrived.Task;
+                }
+
+                await arrived.WaitAsync(cancellationToken);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Keeps each write as text.</summary>
+    private sealed class RecordingTarget : Stream
+    {
+        private readonly List<string> _writes = [];
+
+        public IReadOnlyList<string> Writes
+        {
+            get
+            {
+                lock (_writes)
+                {
+                    return [.. _writes];
+                }
+            }
+        }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public async Task WaitForWritesAsync(int count, CancellationToken cancellationToken)
+        {
+            while (Writes.Count < count)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            lock (_writes)
+            {
+                _writes.Add(System.Text.Encoding.ASCII.GetString(buffer.Span));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }
