@@ -32,6 +32,11 @@ USER $APP_UID
 # minute at up to four times the CPU per request (bench/README.md, "warm-up"). Tier up as with more CPUs.
 ENV DOTNET_TC_DelaySingleProcMultiplier=1
 
+# ASP.NET Core's default configuration watches appsettings*.json for changes; the gateway replaces that configuration
+# with its own files, read once. Each watch takes an inotify instance, a per-user limit the node's containers share
+# (128 by default); with none left, the default watches alone would stop the gateway starting.
+ENV DOTNET_hostBuilder__reloadConfigOnChange=false
+
 # 8443  HTTPS: kubectl and other clients, mutual TLS (--secure-port)
 # 8081  plain HTTP operations: /metrics, /livez, /readyz, /healthz (--operations-port); keep it off public networks
 EXPOSE 8443 8081

@@ -121,14 +121,7 @@ internal static partial class Driver
         await using var sandbox = await SandboxProcess.StartAsync(work, scenario, Run.GatewayArguments());
         await using var proxies = await ProxyArms.StartAsync(sandbox.Info, Path.Combine(work, "proxies"));
         var topology = new Topology(sandbox.Info);
-        IReadOnlyList<int> Pids(string arm) => arm switch
-        {
-            ArmNames.Gateway => [sandbox.Info.GatewayProcessId],
-            ArmNames.Nginx => proxies.NginxProcesses,
-            ArmNames.Haproxy => proxies.HaproxyProcesses,
-            ArmNames.AspNetCore => proxies.BareForwarderProcesses,
-            _ => [],
-        };
+        IReadOnlyList<int> Pids(string arm) => ArmProcesses(arm, sandbox.Info, proxies);
         foreach (var arm in arms)
         {
             await File.WriteAllTextAsync(Path.Combine(work, arm + ".pids"), string.Join('\n', Pids(arm)));
@@ -169,6 +162,16 @@ internal static partial class Driver
 
         return 0;
     }
+
+    /// <summary>The processes whose CPU is an arm's (none for direct, which has no proxy).</summary>
+    private static IReadOnlyList<int> ArmProcesses(string arm, SandboxInfo info, ProxyArms proxies) => arm switch
+    {
+        ArmNames.Gateway => [info.GatewayProcessId],
+        ArmNames.Nginx => proxies.NginxProcesses,
+        ArmNames.Haproxy => proxies.HaproxyProcesses,
+        ArmNames.AspNetCore => proxies.BareForwarderProcesses,
+        _ => [],
+    };
 
     public static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 
@@ -260,14 +263,7 @@ internal static partial class Driver
                 var topology = new Topology(sandbox.Info);
                 ServerProcesses = [.. ProcStat.Tree(sandbox.Info.SandboxProcessId), .. proxies.NginxProcesses, .. proxies.HaproxyProcesses, .. proxies.BareForwarderProcesses];
                 Notes.Add($"affinity: gateway {Pinning.Affinity(sandbox.Info.GatewayProcessId)}, nginx {string.Join('/', proxies.NginxProcesses.Select(Pinning.Affinity))}, HAProxy {Pinning.Affinity(proxies.HaproxyProcesses[0])}, aspnetcore {Pinning.Affinity(proxies.BareForwarderProcesses[0])}, load generator {Pinning.Affinity(Environment.ProcessId)}");
-                IReadOnlyList<int> Pids(string arm) => arm switch
-                {
-                    ArmNames.Gateway => [sandbox.Info.GatewayProcessId],
-                    ArmNames.Nginx => proxies.NginxProcesses,
-                    ArmNames.Haproxy => proxies.HaproxyProcesses,
-                    ArmNames.AspNetCore => proxies.BareForwarderProcesses,
-                    _ => [],
-                };
+                IReadOnlyList<int> Pids(string arm) => ArmProcesses(arm, sandbox.Info, proxies);
 
                 if (settings.Runs("short"))
                 {

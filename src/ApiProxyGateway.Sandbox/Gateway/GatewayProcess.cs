@@ -155,7 +155,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         start.WorkingDirectory = directory; // the gateway finds its appsettings/ next to its binary
-        start.Environment["DOTNET_TC_DelaySingleProcMultiplier"] = "1"; // as the image sets it (see the Dockerfile)
+        start.Environment["DOTNET_TC_DelaySingleProcMultiplier"] = "1"; // as the image sets them (see the Dockerfile)
+        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

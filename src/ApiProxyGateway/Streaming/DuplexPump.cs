@@ -118,7 +118,7 @@ internal static class DuplexPump
     /// written and flushed one by one, each line of a 7 MB log cost its own HTTP/2 frame, TLS record and system call.
     /// Nothing waits for more data: after each read, a zero-byte read asks whether more is there now; when it is not,
     /// what was read goes out at once (a followed log's new line arrives as soon as before) and the wait for more holds
-    /// no buffer.
+    /// no buffer. The source's zero-byte read must wait for data, as HttpClient's response streams' do.
     /// </summary>
     public static async Task CoalescingCopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count)
     {
@@ -134,7 +134,9 @@ internal static class DuplexPump
         }
         catch
         {
-            // A write failed while the next wait was pending: that wait ends with the stream; its fault is expected.
+            // A write failed while the next wait was pending: cancel that wait (nothing may read the source after this
+            // returns) and observe its end.
+            await idle.StopAsync();
             _ = waiting.ContinueWith(static wait => _ = wait.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
@@ -164,8 +166,9 @@ internal static class DuplexPump
                         }
 
                         filled += read;
+                        // Not completed, or failed (the kubelet's connection cut): what was read goes out first.
                         var more = from.ReadAsync(Memory<byte>.Empty, idle.Token);
-                        if (filled == buffer.Length || !more.IsCompleted)
+                        if (filled == buffer.Length || !more.IsCompletedSuccessfully)
                         {
                             waiting = more.AsTask();
                             break;

@@ -41,7 +41,7 @@ internal sealed partial class CertificateReloader(
                 CheckAll();
 
                 // Planes register when their owners are first built, and a kubeconfig may name new files: watch them all.
-                foreach (var directory in registry.Items.SelectMany(item => item.Files).Select(DirectoryOf).OfType<string>().Where(d => !watchers.ContainsKey(d)).ToArray())
+                foreach (var directory in DirectoriesToWatch(registry.Items.SelectMany(item => item.Files), watchers.Keys))
                 {
                     watchers[directory] = TryWatch(directory, () => signals.Writer.TryWrite(true));
                 }
@@ -96,6 +96,13 @@ internal sealed partial class CertificateReloader(
 
         return changed;
     }
+
+    /// <summary>
+    /// The existing directories of <paramref name="files"/> not yet watched, each once: several files in one directory
+    /// once made a watcher each (an inotify instance apiece), all but the last never disposed.
+    /// </summary>
+    internal static string[] DirectoriesToWatch(IEnumerable<string> files, IEnumerable<string> watched) =>
+        [.. files.Select(DirectoryOf).OfType<string>().Distinct(StringComparer.Ordinal).Except(watched, StringComparer.Ordinal)];
 
     private static string? DirectoryOf(string file) => Path.GetDirectoryName(Path.GetFullPath(file)) is { } directory && Directory.Exists(directory) ? directory : null;
 

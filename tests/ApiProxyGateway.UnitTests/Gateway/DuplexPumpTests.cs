@@ -75,12 +75,29 @@ public sealed class DuplexPumpTests
         Assert.Equal(["first\n", "second\nthird\n"], target.Writes);
     }
 
+    [Fact]
+    public async Task CoalescingCopy_SourceCutAfterLines_WritesThemBeforeTheErrorEndsTheCopy()
+    {
+        // The kubelet's connection is cut: the lines that did arrive still reach the client.
+        var ct = TestWait.Timeout();
+        var source = new LineSource();
+        source.Add("one\n", "two\n");
+        source.Fail(new IOException("the response ended prematurely"));
+        var target = new RecordingTarget();
+        using var idle = new IdleWatch(TimeSpan.FromMinutes(1), TimeProvider.System, ct);
+
+        await Assert.ThrowsAsync<IOException>(() => DuplexPump.CoalescingCopyAsync(source, target, idle, new ByteCount()).WaitAsync(ct));
+
+        Assert.Equal(["one\ntwo\n"], target.Writes);
+    }
+
     /// <summary>A source that returns at most one line per read, as HttpClient reads a chunked body one chunk at a time.</summary>
     private sealed class LineSource : Stream
     {
         private readonly Queue<byte[]> _lines = new();
         private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _ended;
+        private Exception? _failure;
 
         public override bool CanRead => true;
 
@@ -101,6 +118,16 @@ public sealed class DuplexPumpTests
                     _lines.Enqueue(System.Text.Encoding.ASCII.GetBytes(line));
                 }
 
+                _arrived.TrySetResult();
+            }
+        }
+
+        /// <summary>Once the lines are read, every read (zero-byte ones included) fails at once, as a cut connection's do.</summary>
+        public void Fail(Exception failure)
+        {
+            lock (_lines)
+            {
+                _failure = failure;
                 _arrived.TrySetResult();
             }
         }
@@ -131,6 +158,11 @@ public sealed class DuplexPumpTests
                         var line = _lines.Dequeue();
                         line.CopyTo(buffer);
                         return line.Length;
+                    }
+
+                    if (_failure is not null)
+                    {
+                        throw _failure;
                     }
 
                     if (_ended)
