@@ -158,4 +158,41 @@ public sealed class GatewayProxyTests(SandboxFixture fixture) : ProxyTests(fixtu
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"no endpoints available for service \"{name}\"", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HttpsTarget_OfferingOnlyHttp11_IsReachedOverHttp11()
+    {
+        var pod = await Fixture.Pods.CreateAsync("node-b", "h1", ["workload", "web", "--https-port=8443", "--http-port=0", "--http1-only"], ports: [8443]);
+        var path = $"/api/v1/namespaces/{SandboxPods.Namespace}/pods/https:{pod}:8443/proxy/anything";
+
+        // The first request finds the workload chose http/1.1 in ALPN; the second goes to the same pool, now HTTP/1.1.
+        var first = await Fixture.KubectlAsync("--context", "admin", "get", "--raw", path);
+        var second = await Fixture.KubectlAsync("--context", "admin", "get", "--raw", path);
+
+        foreach (var result in new[] { first, second })
+        {
+            Assert.True(result.Succeeded, result.ToString());
+            var echo = ParseEcho(result.StandardOutput);
+            Assert.Equal(pod, (string?)echo["pod"]);
+            Assert.Equal("HTTP/1.1", (string?)echo["protocol"]);
+            Assert.Equal("https", (string?)echo["scheme"]);
+            Assert.EndsWith(":8443", (string?)echo["headers"]!["Host"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Trailers_OfAnHttp2Workload_ReachAnHttp2Client()
+    {
+        // gRPC ends every call with trailers: they must cross the gateway (client HTTP/2, workload HTTP/2).
+        using var client = Client("developer");
+        client.DefaultRequestVersion = HttpVersion.Version20;
+        client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+
+        using var response = await client.GetAsync(WebProxy + "/trailers", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("body", body);
+        Assert.Equal(["done"], response.TrailingHeaders.GetValues("X-Checksum"));
+    }
 }

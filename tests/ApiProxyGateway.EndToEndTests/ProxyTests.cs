@@ -29,13 +29,15 @@ public abstract class ProxyTests(SandboxFixture fixture)
         var result = await fixture.KubectlAsync("--context", "developer", "get", "--raw", path);
 
         Assert.True(result.Succeeded, result.ToString());
-        var echo = JsonNode.Parse(result.StandardOutput)!;
+        var echo = ParseEcho(result.StandardOutput);
         Assert.Equal("web", (string?)echo["pod"]);
         Assert.Equal("/anything", (string?)echo["path"]);
         Assert.Equal("?x=1", (string?)echo["query"]);
         Assert.Equal("https", (string?)echo["scheme"]);
+        Assert.Equal("HTTP/2", (string?)echo["protocol"]); // the workload offers h2, so the gateway speaks it, as kube-apiserver does
         Assert.StartsWith("CN=apiproxygateway", (string?)echo["clientCertificate"], StringComparison.Ordinal);
         var headers = echo["headers"]!.AsObject();
+        Assert.EndsWith(":8443", (string?)headers["Host"], StringComparison.Ordinal); // the dialled endpoint, port included
         Assert.False(headers.ContainsKey("Authorization"));
         Assert.DoesNotContain(headers, h => h.Key.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(path.Split('?')[0], (string?)headers["X-Forwarded-Uri"]);
@@ -92,6 +94,7 @@ public abstract class ProxyTests(SandboxFixture fixture)
     {
         using var socket = new ClientWebSocket();
         socket.Options.HttpVersion = HttpVersion.Version11;
+        socket.Options.CollectHttpResponseDetails = true;
         using var invoker = new HttpMessageInvoker(Handler("developer"));
         var uri = new Uri(fixture.Host.GatewayUrl.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "api/v1/namespaces/demo/services/https:web:https/proxy/ws");
 
@@ -102,7 +105,11 @@ public abstract class ProxyTests(SandboxFixture fixture)
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, TestContext.Current.CancellationToken);
 
         Assert.Equal("ping through the gateway", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        Assert.Equal(["HTTP/1.1"], socket.HttpResponseHeaders!["X-Request-Protocol"]); // upgrades stay on HTTP/1.1 to an h2 workload
     }
+
+    /// <summary>The web workload's echo, its header names read case-insensitively (over HTTP/2 they arrive in lower case).</summary>
+    protected static JsonNode ParseEcho(string json) => JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!;
 
     protected HttpClient Client(string user) => new(Handler(user)) { BaseAddress = fixture.Host.GatewayUrl };
 

@@ -6,12 +6,22 @@ using System.Text.Json.Nodes;
 
 namespace ApiProxyGateway.Sandbox.Workloads;
 
-/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, HTML pages with links (one a gzip bomb), a WebSocket echo.</summary>
+/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, HTML pages with links (one a gzip bomb), a WebSocket echo, trailers.</summary>
 internal static class WebRoutes
 {
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => "ok");
+        app.MapGet("/trailers", async http =>
+        {
+            // A body and then a trailer, as gRPC ends every call (over HTTP/2 only: HTTP/1.1 trailers need chunking).
+            http.Response.DeclareTrailer("X-Checksum");
+            await http.Response.WriteAsync("body", http.RequestAborted);
+            if (http.Response.SupportsTrailers())
+            {
+                http.Response.AppendTrailer("X-Checksum", "done");
+            }
+        });
         app.MapMethods("/echo", ["POST", "PUT"], async http =>
         {
             http.Response.ContentType = http.Request.ContentType ?? "application/octet-stream";
@@ -95,6 +105,8 @@ internal static class WebRoutes
             return;
         }
 
+        // Which protocol the upgrade came over (HTTP/1.1, or HTTP/2's extended CONNECT), in the handshake's answer.
+        http.Response.Headers["X-Request-Protocol"] = http.Request.Protocol;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var buffer = new byte[64 * 1024];
         while (true)

@@ -24,6 +24,7 @@ internal static class WebWorkload
         var httpsPort = flags.Int("https-port", 8443);
         var httpPort = flags.Int("http-port", 8080);
         var certificate = flags.String("certificate", "valid");
+        var protocols = flags.Bool("http1-only") ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
         var bind = IPAddress.Parse(flags.String("bind", Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1"));
         flags.RejectUnknown();
         if (!Certificates.Contains(certificate))
@@ -38,7 +39,7 @@ internal static class WebWorkload
             kestrel.AddServerHeader = false;
             if (httpPort > 0)
             {
-                kestrel.Listen(bind, httpPort, l => l.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(bind, httpPort, l => l.Protocols = protocols);
             }
 
             if (httpsPort > 0)
@@ -46,7 +47,7 @@ internal static class WebWorkload
                 var serving = LoadCertificate(certificate);
                 kestrel.Listen(bind, httpsPort, l =>
                 {
-                    l.Protocols = HttpProtocols.Http1AndHttp2;
+                    l.Protocols = protocols; // with h2, ALPN offers h2 and http/1.1; without, only http/1.1
                     l.UseHttps(new HttpsConnectionAdapterOptions
                     {
                         ServerCertificate = serving,

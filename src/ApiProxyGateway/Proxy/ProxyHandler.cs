@@ -174,12 +174,14 @@ internal sealed partial class ProxyHandler(
         context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.UpstreamAddressAnnotation, $"{target.Address}:{target.Port}");
         context.Features.Get<AuditEntry>()?.Annotate(AuditEntry.EgressAnnotation, egressSelector.Cluster.AuditName);
         var invoker = target.Kubelet is { } kubelet ? kubelets.GetInvoker(kubelet) : workloads.GetInvoker(target);
-        var destination = target.Kubelet is { } k ? KubeletClientPool.Uri(k, "").ToString().TrimEnd('/') : $"http://{FormatHost(target)}:{target.Port}";
+        var destination = target.Kubelet is { } k ? KubeletClientPool.Uri(k, "").ToString().TrimEnd('/') : WorkloadClientPool.Destination(target);
+        // HTTP/2 where the workload's pool may choose it (never for an upgrade, which YARP keeps on HTTP/1.1 anyway).
+        var http2 = target.Kubelet is null && workloads.SpeaksHttp2(target) && !IsUpgrade(context) && !context.WebSockets.IsWebSocketRequest;
         var config = new ForwarderRequestConfig
         {
             ActivityTimeout = settings.IdleTimeout,
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Version = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+            VersionPolicy = http2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact,
             AllowResponseBuffering = false,
         };
         var error = await forwarder.SendAsync(context, destination, invoker, config, new ProxyTransformer(target, request.ProxyPrefix, request.ProxyPath));
@@ -210,9 +212,6 @@ internal sealed partial class ProxyHandler(
 
         return error;
     }
-
-    private static string FormatHost(ProxyTarget target) =>
-        target.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString();
 
     [LoggerMessage(EventIds.ProxyFailed, LogLevel.Warning, "Proxying to {Target} failed ({Error}): {Reason}")]
     private static partial void ProxyFailed(ILogger logger, string target, string error, string reason);

@@ -50,6 +50,12 @@ internal sealed record ProxyOptions
     /// </summary>
     public bool AllowNodeLogQuery { get; init; }
 
+    /// <summary>
+    /// Speak HTTP/2 to https workloads whose TLS handshake chooses h2 in ALPN, as kube-apiserver does (gRPC needs it);
+    /// HTTP/1.1 to the others, to plain http targets and for upgrades. Default true.
+    /// </summary>
+    public bool Http2 { get; init; } = true;
+
     /// <summary>Connecting to a workload, TLS included. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -19,4 +19,7 @@ internal sealed record ProxyTarget(
     KubeletTarget? Kubelet = null)
 {
     public bool IsHttps => Scheme == "https";
+
+    /// <summary><c>host:port</c> as dialled (an IPv6 address in brackets), with the port even when it is the scheme's default, as Go writes it.</summary>
+    public string Authority => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
 }

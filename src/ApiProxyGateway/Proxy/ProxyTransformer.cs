@@ -23,7 +23,9 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var escapedPath = UrlPath.Escape(proxyPath.Length == 0 ? "/" : proxyPath);
         proxyRequest.RequestUri = UpstreamUri.Create(destinationPrefix, escapedPath, httpContext.Request.QueryString.Value);
-        proxyRequest.Headers.Host = null; // the target's authority, as kube-apiserver's UseLocationHost; never the client's
+        // The target's authority, as kube-apiserver's UseLocationHost, never the client's; with the port even when it
+        // is the scheme's default (HttpClient would leave it out), as Go sends it.
+        proxyRequest.Headers.Host = target.Kubelet is null ? target.Authority : null;
         RequestHeaderSanitizer.Apply(httpContext.Request, proxyRequest);
         proxyRequest.Headers.Remove("Cookie");
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());

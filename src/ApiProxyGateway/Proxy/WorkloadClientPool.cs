@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tls;
@@ -9,9 +10,12 @@ using Microsoft.Extensions.Options;
 namespace ApiProxyGateway.Proxy;
 
 /// <summary>
-/// HTTP/1.1 connection pools to workloads, one per target (address, port, accepted names, trust). https
-/// connections verify the chain against the target's trust bundle and the certificate's names, and present the
-/// gateway's workload client certificate; the dialled address is checked against the egress policy again.
+/// Connection pools to workloads, one per target (address, port, accepted names, trust). https connections verify
+/// the chain against the target's trust bundle and the certificate's names, and present the gateway's workload client
+/// certificate; the dialled address is checked against the egress policy again. https targets are spoken to over
+/// HTTP/2 when their handshake chooses h2 (<see cref="SpeaksHttp2"/>), as kube-apiserver's transport negotiates it,
+/// and plain http targets over HTTP/1.1 (kube-apiserver does not try h2c either). The pool's https destination
+/// (<see cref="Destination"/>) carries the gateway's own verified TLS stream, so the pool does no TLS of its own.
 /// Pools unused for a while are dropped.
 /// </summary>
 internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egress, UpstreamConnector connector, UpstreamInvokers invokers, IOptions<ProxyOptions> options) : IDisposable
@@ -34,6 +38,20 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
         })!; // the factory never returns null
     }
 
+    /// <summary>The destination prefix of <paramref name="target"/>'s pool: its scheme is the target's, so an HTTP/2 request's <c>:scheme</c> is right.</summary>
+    public static string Destination(ProxyTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return $"{(target.IsHttps ? "https" : "http")}://{target.Authority}";
+    }
+
+    /// <summary>Whether requests to <paramref name="target"/> other than upgrades may go out as HTTP/2 (its connections then offer h2 in ALPN).</summary>
+    public bool SpeaksHttp2(ProxyTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.IsHttps && options.Value.Http2;
+    }
+
     public void Dispose() => _invokers.Dispose();
 
     /// <summary>What makes two targets share a pool: where they are dialled, how, and what their certificate must prove.</summary>
@@ -41,18 +59,45 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
 
     private HttpMessageInvoker Create(ProxyTarget target)
     {
-        var timeout = options.Value.ConnectTimeout;
-        return invokers.Create(new UpstreamPoolSettings("workload", timeout), async cancellationToken =>
-        {
-            if (egress.Refusal(target.Address) is { } refusal)
-            {
-                throw new UpstreamConnectException(target.Display, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"address not allowed: {refusal}");
-            }
+        var alpn = new AlpnChoice();
+        return invokers.Create(new UpstreamPoolSettings("workload", options.Value.ConnectTimeout), (http2, cancellationToken) => ConnectAsync(target, http2, alpn, cancellationToken));
+    }
 
-            var endpoint = new IPEndPoint(target.Address, target.Port);
-            return target.IsHttps
-                ? await connector.ConnectAsync("workload", target.Display, endpoint, trust.TrustFor(target), timeout, cancellationToken)
-                : await connector.ConnectPlainAsync("workload", target.Display, endpoint, timeout, cancellationToken);
-        });
+    private async ValueTask<Stream> ConnectAsync(ProxyTarget target, bool http2, AlpnChoice alpn, CancellationToken cancellationToken)
+    {
+        if (egress.Refusal(target.Address) is { } refusal)
+        {
+            throw new UpstreamConnectException(target.Display, UpstreamFailure.Unreachable, UpstreamTlsFailure.None, $"address not allowed: {refusal}");
+        }
+
+        var timeout = options.Value.ConnectTimeout;
+        var endpoint = new IPEndPoint(target.Address, target.Port);
+        if (!target.IsHttps)
+        {
+            return await connector.ConnectPlainAsync("workload", target.Display, endpoint, timeout, cancellationToken);
+        }
+
+        var offerHttp2 = http2 && SpeaksHttp2(target) && !alpn.Http11Chosen;
+        var connection = await connector.ConnectAsync("workload", target.Display, endpoint, trust.TrustFor(target), timeout, cancellationToken, offerHttp2);
+        if (offerHttp2 && connection.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+        {
+            // The pool now sends even HTTP/2 requests over HTTP/1.1 (SocketsHttpHandler's downgrade lasts as long as
+            // the pool), so its later connections must not offer h2: one the target accepted would get HTTP/1.1.
+            alpn.Http11Chosen = true;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Whether a pool's target answered an offer of h2 with http/1.1 (or nothing); once it has, for the pool's life.</summary>
+    private sealed class AlpnChoice
+    {
+        private volatile bool _http11Chosen;
+
+        public bool Http11Chosen
+        {
+            get => _http11Chosen;
+            set => _http11Chosen = value;
+        }
     }
 }

@@ -15,7 +15,7 @@ internal sealed class UpstreamCertificateCheck(UpstreamTrust trust, DateTimeOffs
     public string Detail { get; private set; } = "";
 
     /// <summary>The handshake options, whose chain policy is the trust's and whose validation callback is <see cref="Validate"/>.</summary>
-    public SslClientAuthenticationOptions ClientOptions() => UpstreamTls.CreateOptions(trust, this, now);
+    public SslClientAuthenticationOptions ClientOptions(bool offerHttp2 = false) => UpstreamTls.CreateOptions(trust, this, now, offerHttp2);
 
     /// <summary>SslStream's callback for a chain it built under <see cref="ClientOptions"/>' policy.</summary>
     public bool Validate(object _, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -35,8 +35,12 @@ internal static class UpstreamTls
         return policy;
     }
 
-    /// <summary>The options of one handshake: SslStream builds the chain under the trust's policy at <paramref name="now"/> and asks <paramref name="check"/>.</summary>
-    public static SslClientAuthenticationOptions CreateOptions(UpstreamTrust trust, UpstreamCertificateCheck check, DateTimeOffset now)
+    /// <summary>
+    /// The options of one handshake: SslStream builds the chain under the trust's policy at <paramref name="now"/> and
+    /// asks <paramref name="check"/>. ALPN offers http/1.1, or with <paramref name="offerHttp2"/> h2 first and http/1.1
+    /// (as Go's transport does).
+    /// </summary>
+    public static SslClientAuthenticationOptions CreateOptions(UpstreamTrust trust, UpstreamCertificateCheck check, DateTimeOffset now, bool offerHttp2 = false)
     {
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(check);
@@ -47,7 +51,7 @@ internal static class UpstreamTls
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = CreateChainPolicy(trust.Authorities, now),
             ClientCertificateContext = trust.ClientCertificate,
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            ApplicationProtocols = offerHttp2 ? [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11] : [SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = check.Validate,
         };
     }

@@ -17,8 +17,12 @@ namespace ApiProxyGateway.Upstreams;
 /// </summary>
 internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics metrics, TimeProvider timeProvider)
 {
-    /// <summary>A connection to <paramref name="target"/> whose certificate passed <paramref name="trust"/> at the injected clock's time.</summary>
-    public async Task<SslStream> ConnectAsync(string upstreamKind, string target, EndPoint endpoint, UpstreamTrust trust, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection to <paramref name="target"/> whose certificate passed <paramref name="trust"/> at the injected
+    /// clock's time. With <paramref name="offerHttp2"/>, ALPN offers h2 as well as http/1.1, and the caller reads the
+    /// server's choice from the stream.
+    /// </summary>
+    public async Task<SslStream> ConnectAsync(string upstreamKind, string target, EndPoint endpoint, UpstreamTrust trust, TimeSpan timeout, CancellationToken cancellationToken, bool offerHttp2 = false)
     {
         ArgumentNullException.ThrowIfNull(trust);
         var check = new UpstreamCertificateCheck(trust, timeProvider.GetUtcNow());
@@ -27,7 +31,7 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         using var span = StartConnectSpan(upstreamKind, target, route);
         try
         {
-            var connected = await ConnectCoreAsync(route, target, endpoint, check.ClientOptions(), check, timeout, cancellationToken);
+            var connected = await ConnectCoreAsync(route, target, endpoint, check.ClientOptions(offerHttp2), check, timeout, cancellationToken);
             metrics.UpstreamHandshake(upstreamKind, timeProvider.GetElapsedTime(started));
             return connected;
         }
@@ -89,6 +93,11 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
             await ssl.AuthenticateAsClientAsync(tls, deadline.Token);
             span?.SetTag("tls.protocol.version", ssl.SslProtocol.ToString());
             span?.SetTag("tls.server.name", GatewayActivities.Capped(tls.TargetHost ?? ""));
+            if (ssl.NegotiatedApplicationProtocol.Protocol.Length > 0)
+            {
+                span?.SetTag("tls.next_protocol", ssl.NegotiatedApplicationProtocol.ToString());
+            }
+
             return ssl;
         }
         catch (AuthenticationException e) when (check.Failure != UpstreamTlsFailure.None)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Text;
 
 namespace ApiProxyGateway.Upstreams;
@@ -11,10 +12,26 @@ namespace ApiProxyGateway.Upstreams;
 /// </summary>
 internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
 {
+    /// <summary>The receive window of every HTTP/2 stream the gateway opens as a client (Go's transport's): 4 MiB.</summary>
+    public const int Http2StreamWindow = 4 << 20;
+
     private readonly ILogger _logger = loggerFactory.CreateLogger("ApiProxyGateway.Upstreams");
 
     /// <summary>A pool whose every connection is made by <paramref name="connect"/> (which dials, verifies and enforces its timeout).</summary>
     public HttpMessageInvoker Create(UpstreamPoolSettings pool, Func<CancellationToken, ValueTask<Stream>> connect)
+    {
+        ArgumentNullException.ThrowIfNull(connect);
+        return Create(pool, (_, cancellationToken) => connect(cancellationToken));
+    }
+
+    /// <summary>
+    /// A pool whose connections are made by <paramref name="connect"/>, told whether the request that asked for the
+    /// connection may use HTTP/2. For an https destination that returns an authenticated <see cref="SslStream"/>,
+    /// SocketsHttpHandler does no TLS of its own and speaks what the stream's ALPN chose: HTTP/2 for h2, else
+    /// HTTP/1.1 (requests asking for 2.0 with <see cref="HttpVersionPolicy.RequestVersionOrLower"/> then use HTTP/1.1
+    /// on this pool from then on).
+    /// </summary>
+    public HttpMessageInvoker Create(UpstreamPoolSettings pool, Func<bool, CancellationToken, ValueTask<Stream>> connect)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(connect);
@@ -30,6 +47,15 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             PooledConnectionIdleTimeout = pool.IdleTimeout,
             PooledConnectionLifetime = pool.ConnectionLifetime,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context, connect, cancellationToken),
+
+            // As Go's transport: another connection when one has as many streams open as its server allows, not a queue,
+            // and a fixed 4 MiB receive window per stream (the most a response may have in flight; see the project file).
+            EnableMultipleHttp2Connections = true,
+            InitialHttp2StreamWindowSize = Http2StreamWindow,
+
+            // The connect step returns the gateway's own verified TLS stream for an https destination, so the handler
+            // never does TLS itself; should it ever try (a connect step returning another stream), the handshake fails.
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => false },
         };
         if (pool.Utf8Headers)
         {
@@ -41,12 +67,15 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
     }
 
     /// <summary>The connect step, under the client span of the request that asked for the connection (when tracing is on).</summary>
-    private static ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken) =>
-        UpstreamTraceContext.SpanOf(context.InitialRequestMessage) is { } span ? ConnectUnderAsync(span, connect, cancellationToken) : connect(cancellationToken);
+    private static ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<bool, CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken)
+    {
+        var http2 = context.InitialRequestMessage.Version.Major >= 2;
+        return UpstreamTraceContext.SpanOf(context.InitialRequestMessage) is { } span ? ConnectUnderAsync(span, http2, connect, cancellationToken) : connect(http2, cancellationToken);
+    }
 
-    private static async ValueTask<Stream> ConnectUnderAsync(System.Diagnostics.Activity span, Func<CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectUnderAsync(System.Diagnostics.Activity span, bool http2, Func<bool, CancellationToken, ValueTask<Stream>> connect, CancellationToken cancellationToken)
     {
         System.Diagnostics.Activity.Current = span; // this method's own flow only: its caller's is restored when it returns
-        return await connect(cancellationToken);
+        return await connect(http2, cancellationToken);
     }
 }

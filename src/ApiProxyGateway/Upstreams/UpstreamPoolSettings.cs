@@ -1,7 +1,7 @@
 namespace ApiProxyGateway.Upstreams;
 
 /// <summary>
-/// How one upstream target's HTTP/1.1 connection pool behaves. The defaults are the kubelets' and workloads': an
+/// How one upstream target's connection pool behaves. The defaults are the kubelets' and workloads': an
 /// idle connection closes after a minute, and new requests move to new connections within a minute, so rotated
 /// credentials and trust bundles are soon used everywhere.
 /// </summary>

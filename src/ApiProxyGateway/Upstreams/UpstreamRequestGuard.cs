@@ -40,6 +40,11 @@ internal sealed partial class UpstreamRequestGuard(string upstream, ILogger logg
             }
         }
 
+        if (request.Version.Major >= 3 || request.VersionPolicy == HttpVersionPolicy.RequestVersionOrHigher)
+        {
+            return "HTTP/3 is not spoken to upstreams"; // its connections would not come from the gateway's verified connect step
+        }
+
         if (HeaderText.NameProblem(request.Method.Method) is not null)
         {
             return "the method is not a token";

@@ -27,6 +27,34 @@ public sealed class UpstreamRequestGuardTests
         Assert.Equal(0, inner.Calls);
     }
 
+    [Theory]
+    [InlineData(3, 0, HttpVersionPolicy.RequestVersionExact)]
+    [InlineData(2, 0, HttpVersionPolicy.RequestVersionOrHigher)]
+    [InlineData(1, 1, HttpVersionPolicy.RequestVersionOrHigher)]
+    public async Task Send_AVersionThatAllowsHttp3_IsRefused(int major, int minor, HttpVersionPolicy policy)
+    {
+        // HTTP/3's QUIC connections would not come from the pools' connect step, which dials, checks and verifies.
+        var inner = new CountingHandler();
+        using var invoker = new HttpMessageInvoker(new UpstreamRequestGuard("test", NullLogger.Instance) { InnerHandler = inner });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://127.0.0.1/healthz") { Version = new Version(major, minor), VersionPolicy = policy };
+
+        await Assert.ThrowsAsync<UpstreamRequestRefusedException>(() => invoker.SendAsync(request, TestContext.Current.CancellationToken));
+        Assert.Equal(0, inner.Calls);
+    }
+
+    [Theory]
+    [InlineData(2, 0, HttpVersionPolicy.RequestVersionOrLower)]
+    [InlineData(1, 1, HttpVersionPolicy.RequestVersionExact)]
+    public async Task Send_Http2OrHttp11_GoesOn(int major, int minor, HttpVersionPolicy policy)
+    {
+        var inner = new CountingHandler();
+        using var invoker = new HttpMessageInvoker(new UpstreamRequestGuard("test", NullLogger.Instance) { InnerHandler = inner });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://127.0.0.1/healthz") { Version = new Version(major, minor), VersionPolicy = policy };
+
+        using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(1, inner.Calls);
+    }
+
     [Fact]
     public async Task Send_ContentHeaderWithNewline_IsRefused()
     {
