@@ -181,6 +181,31 @@ public sealed class GatewayProxyTests(SandboxFixture fixture) : ProxyTests(fixtu
     }
 
     [Fact]
+    public async Task PodNamedWithoutAPort_DeclaringNone_IsReachedOnTheSchemesPortWithAHostWithoutOne()
+    {
+        // kube-apiserver's location for such a pod has no port: the connection goes to 443, the Host names none.
+        var pod = await Fixture.Pods.CreateAsync("node-a", "noport", ["workload", "web", "--https-port=443", "--http-port=0"]);
+        var address = (await Fixture.Pods.WaitRunningAsync(pod)).Status.PodIP;
+        await TestWait.UntilReachableAsync(
+            async token =>
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(IPAddress.Parse(address), 443, token);
+                return true;
+            },
+            $"pod {pod} listening on {address}:443 (it declares no port, so its readiness does not wait for it)",
+            TestWait.DefaultTimeout,
+            TestContext.Current.CancellationToken);
+
+        var result = await Fixture.KubectlAsync("--context", "admin", "get", "--raw", $"/api/v1/namespaces/{SandboxPods.Namespace}/pods/https:{pod}:/proxy/anything"); // scheme:name: (an empty port)
+
+        Assert.True(result.Succeeded, result.ToString());
+        var echo = ParseEcho(result.StandardOutput);
+        Assert.Equal(pod, (string?)echo["pod"]);
+        Assert.Equal(address, (string?)echo["headers"]!["Host"]);
+    }
+
+    [Fact]
     public async Task Trailers_OfAnHttp2Workload_ReachAnHttp2Client()
     {
         // gRPC ends every call with trailers: they must cross the gateway (client HTTP/2, workload HTTP/2).

@@ -16,10 +16,19 @@ internal sealed record ProxyTarget(
     IReadOnlyList<string> TlsNames,
     X509Certificate2Collection? Trust,
     string TrustSource,
-    KubeletTarget? Kubelet = null)
+    KubeletTarget? Kubelet = null,
+    bool ImplicitPort = false)
 {
     public bool IsHttps => Scheme == "https";
 
     /// <summary><c>host:port</c> as dialled (an IPv6 address in brackets), with the port even when it is the scheme's default, as Go writes it.</summary>
-    public string Authority => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public string Authority => $"{Host}:{Port}";
+
+    /// <summary>
+    /// The <c>Host</c> a workload sees, as kube-apiserver's location for the target: <see cref="Authority"/>, or the
+    /// address alone for a pod named without a port that declares none (<see cref="ImplicitPort"/>).
+    /// </summary>
+    public string HostHeader => ImplicitPort ? Host : Authority;
+
+    private string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
 }

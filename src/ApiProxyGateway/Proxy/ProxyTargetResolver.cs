@@ -51,7 +51,9 @@ internal sealed class ProxyTargetResolver(ClusterView cluster, KubeletTargetReso
             port = named.Port;
         }
 
-        return await WorkloadAsync($"pod \"{ns}/{pod.Name}\"", ns, null, address, port, name.Scheme, [address.ToString()], cancellationToken);
+        // Named without a port and declaring none: kube-apiserver's location has no port, so neither has the Host.
+        var target = await WorkloadAsync($"pod \"{ns}/{pod.Name}\"", ns, null, address, port, name.Scheme, [address.ToString()], cancellationToken);
+        return name.Port.Length == 0 && pod.Ports.Count == 0 && target.Target is { } found ? new ProxyResolution(found with { ImplicitPort = true }, null) : target;
     }
 
     private async Task<ProxyResolution> ServiceAsync(string ns, ProxyTargetName name, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
         proxyRequest.RequestUri = UpstreamUri.Create(destinationPrefix, escapedPath, httpContext.Request.QueryString.Value);
         // The target's authority, as kube-apiserver's UseLocationHost, never the client's; with the port even when it
         // is the scheme's default (HttpClient would leave it out), as Go sends it.
-        proxyRequest.Headers.Host = target.Kubelet is null ? target.Authority : null;
+        proxyRequest.Headers.Host = target.Kubelet is null ? target.HostHeader : null;
         RequestHeaderSanitizer.Apply(httpContext.Request, proxyRequest);
         proxyRequest.Headers.Remove("Cookie");
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
