@@ -42,7 +42,7 @@ internal sealed class AgentBackendService(TunnelRouter router, KonnectivityServe
         router.AddAgent(agent);
         try
         {
-            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => router.FromAgentAsync(agent, packet), lifetime.Stopping))
+            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => router.FromAgentAsync(agent, packet), lifetime.Stopping) is not null)
             {
                 await outbound.SendAsync(KonnectivityPackets.Drain()); // the server is going away
             }

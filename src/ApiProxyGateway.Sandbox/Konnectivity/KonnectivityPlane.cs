@@ -97,7 +97,10 @@ public sealed class KonnectivityPlane : IAsyncDisposable
         await WaitForAgentsAsync(timeout, cancellationToken);
     }
 
-    /// <summary>"Server down": every stream is told DRAIN and ends; the socket and ports refuse connections.</summary>
+    /// <summary>
+    /// "Server down": every stream is told DRAIN and ends (a dialler's once it ends its side, or after 5 s); the socket
+    /// and ports refuse connections.
+    /// </summary>
     public Task StopServerAsync(CancellationToken cancellationToken = default) => _server.StopAsync(cancellationToken);
 
     /// <summary>Starts the server again and waits until the running agents have reconnected.</summary>

@@ -62,7 +62,10 @@ internal sealed class KonnectivityServer(KonnectivityServerOptions options, ILog
         }
     }
 
-    /// <summary>Tells every open stream DRAIN, ends them all, stops listening and removes the socket.</summary>
+    /// <summary>
+    /// Tells every open stream DRAIN, ends them all (a dialler's when it ends its side or the drain period is over),
+    /// stops listening and removes the socket.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -128,7 +131,9 @@ internal sealed class KonnectivityServer(KonnectivityServerOptions options, ILog
         var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)); // every stream has ended by then; only idle connections are left
+        // By then every stream has ended (a dialler's at the latest when the drain period is over): only idle connections are left.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainPeriod + TimeSpan.FromSeconds(1));
+        builder.Services.AddSingleton(options);
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
         builder.Services.AddSingleton(router);
         builder.Services.AddSingleton(lifetime);

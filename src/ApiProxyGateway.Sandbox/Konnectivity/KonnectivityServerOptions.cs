@@ -36,5 +36,12 @@ internal sealed record KonnectivityServerOptions
     /// </summary>
     public Func<string, string?>? NodeOf { get; init; }
 
+    /// <summary>
+    /// When the server goes away, how long a dialler told DRAIN has to end its stream before the server ends it. Ending
+    /// the stream at once raced the DRAIN: a .NET gRPC client whose request side is still open drops what it has
+    /// received but not yet read when the connection closes, so a busy dialler never saw it.
+    /// </summary>
+    public TimeSpan DrainPeriod { get; init; } = TimeSpan.FromSeconds(5);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

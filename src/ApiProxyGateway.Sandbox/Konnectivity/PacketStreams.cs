@@ -8,15 +8,16 @@ internal static class PacketStreams
 {
     /// <summary>
     /// Hands every packet to <paramref name="handle"/> until the peer ends the stream (or it breaks), or the server
-    /// starts going away; true in the latter case. The read is not cancelled for that (cancelling a gRPC read aborts the
-    /// whole call, and the handler still has DRAIN to say): it is left to end with the call.
+    /// starts going away; in the latter case the read goes on, and is returned for the handler to wait on. The read is
+    /// not cancelled for that (cancelling a gRPC read aborts the whole call, and the handler still has DRAIN to say):
+    /// it ends when the peer ends the stream, or with the call.
     /// </summary>
-    public static async Task<bool> ReadUntilStoppingAsync(IAsyncStreamReader<Packet> stream, Func<Packet, ValueTask> handle, CancellationToken stopping)
+    public static async Task<Task?> ReadUntilStoppingAsync(IAsyncStreamReader<Packet> stream, Func<Packet, ValueTask> handle, CancellationToken stopping)
     {
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = stopping.Register(() => stopped.TrySetResult());
         var reading = ReadAllAsync(stream, handle);
-        return await Task.WhenAny(reading, stopped.Task) != reading;
+        return await Task.WhenAny(reading, stopped.Task) == reading ? null : reading;
     }
 
     private static async Task ReadAllAsync(IAsyncStreamReader<Packet> stream, Func<Packet, ValueTask> handle)

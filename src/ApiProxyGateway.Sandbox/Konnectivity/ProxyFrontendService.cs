@@ -8,7 +8,7 @@ namespace ApiProxyGateway.Sandbox.Konnectivity;
 /// destination, or is answered at once with DIAL_RSP "No agent available"; DATA, CLOSE_REQ and DIAL_CLS follow the
 /// tunnel. When the stream ends its tunnels are closed at the agents; when the server goes away it says DRAIN first.
 /// </summary>
-internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServerLifetime lifetime) : ProxyService.ProxyServiceBase
+internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServerLifetime lifetime, KonnectivityServerOptions options) : ProxyService.ProxyServiceBase
 {
     private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(2);
 
@@ -18,9 +18,19 @@ internal sealed class ProxyFrontendService(TunnelRouter router, KonnectivityServ
         var frontend = new GrpcFrontend(outbound);
         try
         {
-            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => ServeAsync(frontend, outbound, packet), lifetime.Stopping))
+            if (await PacketStreams.ReadUntilStoppingAsync(requestStream, packet => ServeAsync(frontend, outbound, packet), lifetime.Stopping) is { } reading)
             {
-                await outbound.SendAsync(KonnectivityPackets.Drain()); // the server is going away: dial elsewhere from now on
+                // The server is going away: dial elsewhere from now on. The stream ends when the dialler ends it, so
+                // that it surely reads the DRAIN first, or when the drain period is over.
+                await outbound.SendAsync(KonnectivityPackets.Drain());
+                try
+                {
+                    await reading.WaitAsync(options.DrainPeriod, options.TimeProvider);
+                }
+                catch (TimeoutException)
+                {
+                    // The dialler stays: its tunnels end with the stream.
+                }
             }
         }
         finally

@@ -86,8 +86,9 @@ internal sealed class ProxyStream : IAsyncDisposable
     }
 
     /// <summary>
-    /// The packets that come until the stream ends, whether the server ends it or its connection goes away (a server
-    /// that stops closes its connections too, and the call then fails after what it did deliver).
+    /// The packets that come until the stream ends, whether the server ends it or its connection goes away. Told DRAIN,
+    /// the dialler leaves (ends its side), as a server going away waits for: once both sides have ended, what came
+    /// cannot be lost when the connection closes (with the request side open, .NET drops what it has not yet read).
     /// </summary>
     public async Task<List<Packet>> ReadUntilGoneAsync()
     {
@@ -97,6 +98,10 @@ internal sealed class ProxyStream : IAsyncDisposable
             while (await _call.ResponseStream.MoveNext(_timeout))
             {
                 packets.Add(_call.ResponseStream.Current);
+                if (_call.ResponseStream.Current.Type == PacketType.Drain)
+                {
+                    await _call.RequestStream.CompleteAsync();
+                }
             }
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Internal or StatusCode.Unavailable)
