@@ -18,7 +18,10 @@ using ApiProxyGateway.Tls;
 using ApiProxyGateway.Tracing;
 using ApiProxyGateway.Upstreams;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// ASP.NET Core's defaults watch appsettings*.json (an inotify instance each, against a per-user limit of 128), and
+// AddGatewayConfiguration replaces those sources anyway: the host setting that turns the watches off is given here,
+// so that no host of the gateway makes them (the image's DOTNET_ variable never reaches one that tests run in-process).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);
 builder.Services.AddGatewayTelemetry();            // one meter + framework meters, Prometheus exposition
