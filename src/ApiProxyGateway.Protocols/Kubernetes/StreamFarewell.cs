@@ -60,8 +60,14 @@ public static class StreamFarewell
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>DATA frames, each with FIN, on the error streams of a SPDY connection that negotiated <paramref name="protocol"/>.</summary>
-    public static byte[] Spdy(string message, string protocol, IEnumerable<uint> errorStreams)
+    /// <summary>
+    /// DATA frames, each with FIN, on the error streams of a SPDY connection that negotiated <paramref name="protocol"/>;
+    /// then an empty DATA frame with FIN on each of <paramref name="otherStreams"/> (stdout, stderr, a forwarded
+    /// connection's data), as a kubelet ends its side of them. kubectl reads a stream's error only once its other streams
+    /// have ended: so ended, it prints the reason and closes the connection itself, instead of waiting for the
+    /// connection to be cut, which it may take for the end before it has read the reason.
+    /// </summary>
+    public static byte[] Spdy(string message, string protocol, IEnumerable<uint> errorStreams, IEnumerable<uint>? otherStreams = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(protocol);
@@ -74,6 +80,11 @@ public static class StreamFarewell
         foreach (var stream in errorStreams)
         {
             writer.Write(new SpdyDataFrame(stream, Fin: true, payload), output);
+        }
+
+        foreach (var stream in otherStreams ?? [])
+        {
+            writer.Write(new SpdyDataFrame(stream, Fin: true, ReadOnlyMemory<byte>.Empty), output);
         }
 
         return output.WrittenSpan.ToArray();

@@ -6,11 +6,11 @@ using ApiProxyGateway.Recording;
 namespace ApiProxyGateway.Streaming;
 
 /// <summary>
-/// A SPDY/3.1 connection passed through to a kubelet: follows both directions' frames, keeps the error streams the
-/// client opened (<c>streamtype: error</c>: one for exec and attach, one per forwarded connection for port-forward)
-/// until the kubelet finishes or either side resets them, and says farewell on each as
-/// <see cref="StreamFarewell.Spdy"/> does. A recorded session's streams are mapped to channels by the same headers,
-/// and their DATA handed to the recording as it passes.
+/// A SPDY/3.1 connection passed through to a kubelet: follows both directions' frames, keeps the streams the client
+/// opened until the kubelet finishes or either side resets them, and says farewell on the error streams among them
+/// (<c>streamtype: error</c>: one for exec and attach, one per forwarded connection for port-forward) and ends the
+/// others, as <see cref="StreamFarewell.Spdy"/> does. A recorded session's streams are mapped to channels by the same
+/// headers, and their DATA handed to the recording as it passes.
 /// </summary>
 internal sealed class SpdyPassthroughFraming : PassthroughFraming
 {
@@ -20,6 +20,7 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
     private readonly string _protocol;
     private readonly SessionRecording? _recording;
     private readonly HashSet<uint> _errorStreams = [];
+    private readonly HashSet<uint> _otherStreams = [];
     private readonly Dictionary<uint, RecordedChannel> _channels = [];
     private readonly SpdyFrameScanner _fromClient;
     private readonly SpdyFrameScanner _toClient;
@@ -49,31 +50,29 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
 
         lock (_errorStreams)
         {
-            return _errorStreams.Count == 0 ? null : StreamFarewell.Spdy(message, _protocol, _errorStreams.Order().ToArray());
+            return _errorStreams.Count == 0 ? null : StreamFarewell.Spdy(message, _protocol, _errorStreams.Order().ToArray(), _otherStreams.Order().ToArray());
         }
     }
 
-    private void Track(uint streamId, bool open)
+    private void Track(uint streamId, bool open, bool error = false)
     {
         lock (_errorStreams)
         {
             if (!open)
             {
                 _errorStreams.Remove(streamId);
+                _otherStreams.Remove(streamId);
             }
-            else if (_errorStreams.Count < MaxStreams)
+            else if (_errorStreams.Count + _otherStreams.Count < MaxStreams)
             {
-                _errorStreams.Add(streamId);
+                _ = error ? _errorStreams.Add(streamId) : _otherStreams.Add(streamId);
             }
         }
     }
 
     private void Opened(uint streamId, string? type)
     {
-        if (string.Equals(type, StreamHeaders.Error, StringComparison.Ordinal))
-        {
-            Track(streamId, open: true);
-        }
+        Track(streamId, open: true, error: string.Equals(type, StreamHeaders.Error, StringComparison.Ordinal));
 
         if (_recording is null || Channel(type) is not { } channel)
         {
@@ -118,7 +117,7 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
         _ => null,
     };
 
-    /// <summary>One direction's view: the client opens the streams; the kubelet's FIN, or a reset from either side, ends an error stream's farewell.</summary>
+    /// <summary>One direction's view: the client opens the streams; the kubelet's FIN, or a reset from either side, takes a stream out of the farewell.</summary>
     private sealed class Streams(SpdyPassthroughFraming owner, bool fromClient) : ISpdyStreamObserver
     {
         public void Opened(uint streamId, SpdyHeaders headers)

@@ -141,7 +141,8 @@ public sealed class PassthroughSealTests
         await relay.PumpEndsAsync(ct);
 
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
-        byte[] expected = [.. replies.AsSpan(replies.Length - 100), .. StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, [1u])];
+        // stdout's late FIN never passed (sealed): the farewell ends stdout itself.
+        byte[] expected = [.. replies.AsSpan(replies.Length - 100), .. StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, [1u], [3u])];
         Assert.Equal(expected, await relay.ClientReadsTheRestAsync(ct));
     }
 

@@ -159,6 +159,16 @@ public sealed class StreamFarewellTests
     }
 
     [Fact]
+    public void Spdy_OtherStreams_EndEachWithAnEmptyFinAfterTheErrorStreams()
+    {
+        var frames = SpdyFrameText.Decode(StreamFarewell.Spdy(Reason, StreamProtocols.PortForwardV1, [3u], [1u, 5u]), []);
+
+        Assert.Equal(
+            [$"DATA 3 fin=True {Hex(Reason)}", "DATA 1 fin=True ", "DATA 5 fin=True "],
+            frames.Select(SpdyFrameText.Describe));
+    }
+
+    [Fact]
     public void Spdy_NoErrorStreams_IsNothing()
     {
         Assert.Empty(StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, []));
