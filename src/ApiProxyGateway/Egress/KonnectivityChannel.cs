@@ -31,10 +31,8 @@ internal sealed class KonnectivityChannel : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             ActivityHeadersPropagator = null,
 
-            // Past the server's stream limit a second connection opens rather than queueing dials behind tunnels. Each
-            // tunnel's receive window is fixed (see the project file) at 4 MiB, as the upstream pools' streams.
+            // Past the server's stream limit a second connection opens rather than queueing dials behind tunnels.
             EnableMultipleHttp2Connections = true,
-            InitialHttp2StreamWindowSize = 4 << 20,
 
             // A server that stops answering (not just closing) is noticed while tunnels are open.
             KeepAlivePingDelay = TimeSpan.FromSeconds(30),

@@ -15,11 +15,11 @@ internal static class DuplexPump
     /// How long a client that was told why its stream ended keeps the connection to read it: kubectl port-forward,
     /// for one, prints a forwarded connection's error only if it sees it before the connection's end. The farewell
     /// ends every stream, so the client reads it and closes the connection itself (the pump then ends at once): this
-    /// only bounds a client that never does, as long as the gateway's other waits on a client (a close, a write) and
+    /// bounds a client that does not, and the 1 s wait for a frame boundary, the farewell's write and this linger stay
     /// inside the 10 s the host gives after the drain period. Cutting at 2 s raced a kubectl starved on a busy machine,
     /// which then printed "lost connection to pod" instead of the reason.
     /// </summary>
-    private static readonly TimeSpan FarewellLinger = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FarewellLinger = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// Copies both ways until a side ends, the stream idles out or <paramref name="cancellationToken"/> ends it; then

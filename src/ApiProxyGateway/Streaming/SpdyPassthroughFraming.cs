@@ -63,8 +63,9 @@ internal sealed class SpdyPassthroughFraming : PassthroughFraming
                 _errorStreams.Remove(streamId);
                 _otherStreams.Remove(streamId);
             }
-            else if (_errorStreams.Count + _otherStreams.Count < MaxStreams)
+            else if (error ? _errorStreams.Count < MaxStreams : _otherStreams.Count < MaxStreams)
             {
+                // Each set has its own cap: streams a client opens without an error stream cannot crowd the error streams out.
                 _ = error ? _errorStreams.Add(streamId) : _otherStreams.Add(streamId);
             }
         }

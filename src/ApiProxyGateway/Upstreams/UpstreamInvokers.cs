@@ -12,9 +12,6 @@ namespace ApiProxyGateway.Upstreams;
 /// </summary>
 internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
 {
-    /// <summary>The receive window of every HTTP/2 stream the gateway opens as a client (Go's transport's): 4 MiB.</summary>
-    public const int Http2StreamWindow = 4 << 20;
-
     private readonly ILogger _logger = loggerFactory.CreateLogger("ApiProxyGateway.Upstreams");
 
     /// <summary>A pool whose every connection is made by <paramref name="connect"/> (which dials, verifies and enforces its timeout).</summary>
@@ -48,10 +45,10 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             PooledConnectionLifetime = pool.ConnectionLifetime,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context, connect, cancellationToken),
 
-            // As Go's transport: another connection when one has as many streams open as its server allows, not a queue,
-            // and a fixed 4 MiB receive window per stream (the most a response may have in flight; see the project file).
+            // As Go's transport: another connection when one has as many streams open as its server allows, not a queue.
+            // Each stream's receive window is .NET's: 64 KiB, grown only while the response is read as fast as it comes
+            // (a fixed larger one would let a client that stops reading make the gateway hold that much per request).
             EnableMultipleHttp2Connections = true,
-            InitialHttp2StreamWindowSize = Http2StreamWindow,
 
             // The connect step returns the gateway's own verified TLS stream for an https destination, so the handler
             // never does TLS itself; should it ever try (a connect step returning another stream), the handshake fails.
