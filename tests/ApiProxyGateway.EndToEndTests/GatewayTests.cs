@@ -69,7 +69,9 @@ public sealed class GatewayTests(SandboxFixture fixture)
             && e.PathAndQuery.Contains("labelSelector=app", StringComparison.Ordinal));
         Assert.Equal("apiproxygateway", entry.AuthenticatedUser?.Name);
         Assert.Equal("viewer", entry.EffectiveUser?.Name);
-        Assert.Equal(["viewers", "system:authenticated"], entry.HeaderValues("Impersonate-Group"));
+        Assert.Equal(["viewers"], entry.HeaderValues("Impersonate-Group")); // the API server adds system:authenticated itself
+        Assert.Equal(["viewers", "system:authenticated"], entry.EffectiveUser?.Groups);
+        Assert.Equal("HTTP/2", entry.Protocol); // one impersonated group: HTTP/2, as kubectl speaks to the API server
         Assert.Empty(entry.HeaderValues("Authorization"));
     }
 

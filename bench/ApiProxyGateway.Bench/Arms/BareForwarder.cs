@@ -14,8 +14,8 @@ namespace ApiProxyGateway.Bench.Arms;
 /// <summary>
 /// <c>forwarder LISTEN_ADDRESS PKI_DIRECTORY WEB_POD_IP API_SERVER_ADDRESS</c>: the <em>aspnetcore</em> arm, the
 /// gateway's own stack with none of the gateway on it. Kestrel requires and verifies the client certificate against the
-/// cluster CA (HTTP/1.1 and HTTP/2), and YARP's forwarder re-originates TLS to the upstream (HTTP/2 to the workload,
-/// HTTP/1.1 keep-alive to the API server, as the gateway), verifying its CA and name and presenting the gateway's client certificate for it, as nginx and HAProxy do on the same two fronts (on the API
+/// cluster CA (HTTP/1.1 and HTTP/2), and YARP's forwarder re-originates TLS to the upstream (HTTP/2 to both, as the
+/// gateway for the benchmark's caller), verifying its CA and name and presenting the gateway's client certificate for it, as nginx and HAProxy do on the same two fronts (on the API
 /// server's, Impersonate-User and Impersonate-Group from the client certificate's CN and O). No authentication
 /// mapping, authorization, audit, metrics, classification or logging: what the gateway costs above this is what its
 /// features cost; this arm's own cost is the floor of ASP.NET Core, YARP and .NET's TLS on this machine.
@@ -55,15 +55,15 @@ internal static class BareForwarder
         var impersonating = new ImpersonatingTransformer();
 
         // Upstream protocols as the gateway's: HTTP/2 to the workload when it offers h2 (as kube-apiserver's proxy
-        // transport; nginx and HAProxy are configured with HTTP/1.1 keep-alive), HTTP/1.1 to the API server (the gateway
-        // sends each impersonated group on its own header line, which HTTP/2's client would join into one).
+        // transport), and to the API server for a caller with one group besides system:authenticated, as the benchmark's
+        // (the gateway sends two groups over HTTP/1.1, one header line each; this arm would join them into one). nginx
+        // and HAProxy are configured with HTTP/1.1 keep-alive to both.
         var upstreamHttp2 = new ForwarderRequestConfig { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        var upstreamHttp11 = new ForwarderRequestConfig { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         app.Run(async context =>
         {
             var error = context.Connection.LocalPort == Topology.WorkloadPort
                 ? await forwarder.SendAsync(context, $"https://{webPodIp}:8443", workload, upstreamHttp2, HttpTransformer.Empty)
-                : await forwarder.SendAsync(context, $"https://{apiServerAddress}:6443", apiServer, upstreamHttp11, impersonating);
+                : await forwarder.SendAsync(context, $"https://{apiServerAddress}:6443", apiServer, upstreamHttp2, impersonating);
             if (error != ForwarderError.None)
             {
                 await Console.Error.WriteLineAsync($"forwarding {context.Request.Path} failed: {error}");

@@ -27,10 +27,14 @@ internal sealed class ApiServerPassThrough(
     IOptions<ApiServerOptions> options,
     ILogger<ApiServerPassThrough> logger)
 {
-    private readonly ForwarderRequestConfig _ordinary = RequestConfig(options.Value.ActivityTimeout);
+    private readonly ForwarderRequestConfig _ordinary = RequestConfig(options.Value.ActivityTimeout, http2: false);
 
     // Watches and followed logs may be silent for a long time; their limit is ours, not YARP's 100 s default.
-    private readonly ForwarderRequestConfig _longRunning = RequestConfig(options.Value.IdleTimeout);
+    private readonly ForwarderRequestConfig _longRunning = RequestConfig(options.Value.IdleTimeout, http2: false);
+
+    private readonly ForwarderRequestConfig _ordinaryHttp2 = RequestConfig(options.Value.ActivityTimeout, http2: true);
+
+    private readonly ForwarderRequestConfig _longRunningHttp2 = RequestConfig(options.Value.IdleTimeout, http2: true);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -48,9 +52,10 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
+        var http2 = UsesHttp2(context, effective);
         if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
-            await ForwardAsync(context, request, Transformer(context, effective, request, longRunning: false), _ordinary, context.RequestAborted);
+            await ForwardAsync(context, request, Transformer(context, effective, request, longRunning: false, http2), http2 ? _ordinaryHttp2 : _ordinary, context.RequestAborted);
             return;
         }
 
@@ -63,7 +68,7 @@ internal sealed class ApiServerPassThrough(
 
         // A watch ends between two events when the drain is over (a JSON one with a last event saying why, see
         // below); anything else, or a watch whose framing the gateway does not know, is cut.
-        var transformer = Transformer(context, effective, request, longRunning: true);
+        var transformer = Transformer(context, effective, request, longRunning: true, http2);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         await using var cut = drain.StreamsMustClose.Register(() =>
         {
@@ -91,7 +96,7 @@ internal sealed class ApiServerPassThrough(
         var outcome = "completed";
         try
         {
-            await ForwardAsync(context, request, transformer, _longRunning, closing.Token, live);
+            await ForwardAsync(context, request, transformer, http2 ? _longRunningHttp2 : _longRunning, closing.Token, live);
             if (transformer.Watch is { EndedByDrain: true } && IsJson(context.Response.ContentType) && !context.RequestAborted.IsCancellationRequested)
             {
                 // As the API server ends a watch it cannot continue: an ERROR event with a Status. client-go's reflectors
@@ -116,16 +121,25 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private ApiServerTransformer Transformer(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning) =>
-        new(effective, upstream.BearerToken(), request.EscapedPath, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info),
+    private ApiServerTransformer Transformer(HttpContext context, KubernetesUser effective, ClassifiedRequest request, bool longRunning, bool http2) =>
+        new(effective, upstream.BearerToken(), request.EscapedPath, http2, longRunning && LongRunningRequest.StreamsEvents(context.Request, request.Info),
             longRunning && request.Info.Verb == "watch" ? drain.StreamsMustClose : CancellationToken.None);
+
+    /// <summary>
+    /// HTTP/2 to the API server, as kubectl speaks it, for what it can carry exactly: not an upgrade (YARP relays those
+    /// over HTTP/1.1), and impersonation headers with one value each (HttpClient's HTTP/2 joins a header's values).
+    /// </summary>
+    private bool UsesHttp2(HttpContext context, KubernetesUser effective) =>
+        upstream.Http2 && context.Request.Headers.Upgrade.Count == 0 && !context.WebSockets.IsWebSocketRequest && ImpersonationHeaders.OneValueEach(effective);
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType == "application/json" || contentType.StartsWith("application/json;", StringComparison.Ordinal));
 
     private async Task ForwardAsync(HttpContext context, ClassifiedRequest request, ApiServerTransformer transformer, ForwarderRequestConfig config, CancellationToken cancellationToken, LiveStream? live = null)
     {
-        var error = await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, transformer, cancellationToken);
+        var error = config.Version == System.Net.HttpVersion.Version20
+            ? await forwarder.SendAsync(context, upstream.Http2DestinationPrefix, upstream.Http2Invoker, config, transformer, cancellationToken)
+            : await forwarder.SendAsync(context, upstream.DestinationPrefix, upstream.Invoker, config, transformer, cancellationToken);
         if (error != ForwarderError.None && live?.End is null)
         {
             await ReportAsync(context, request, error);
@@ -161,13 +175,14 @@ internal sealed class ApiServerPassThrough(
         }
     }
 
-    private static ForwarderRequestConfig RequestConfig(TimeSpan activityTimeout) => new()
+    private static ForwarderRequestConfig RequestConfig(TimeSpan activityTimeout, bool http2) => new()
     {
         ActivityTimeout = activityTimeout,
 
-        // HTTP/1.1 exactly: the connection below rewrites impersonation placeholders into separate header lines.
-        Version = System.Net.HttpVersion.Version11,
-        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        // HTTP/1.1 exactly on the pool whose connections rewrite impersonation placeholders into separate header lines;
+        // HTTP/2 or, should the API server not choose h2, HTTP/1.1 on the other (its requests need no placeholders).
+        Version = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+        VersionPolicy = http2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact,
         AllowResponseBuffering = false,
     };
 }

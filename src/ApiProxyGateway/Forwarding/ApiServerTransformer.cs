@@ -11,9 +11,10 @@ namespace ApiProxyGateway.Forwarding;
 /// the response loses the headers the API server's <c>Connection</c> header names. The headers of a watch or a
 /// followed log are sent at once, as the API server sends them: YARP would hold them until the first body bytes, and
 /// a client waiting for its watch to open would wait for the first event. A watch's events are read through a
-/// <see cref="WatchEndingStream"/> when <paramref name="watchEnds"/> can end it (the drain period's end).
+/// <see cref="WatchEndingStream"/> when <paramref name="watchEnds"/> can end it (the drain period's end). Over HTTP/2
+/// (<paramref name="http2"/>) the impersonation headers are added as they are, not as placeholder lines.
 /// </summary>
-internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool streamsEvents, CancellationToken watchEnds = default) : HttpTransformer
+internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool http2, bool streamsEvents, CancellationToken watchEnds = default) : HttpTransformer
 {
     /// <summary>The watch's event stream, once the API server has accepted a watch in a framing the gateway can end between events.</summary>
     public WatchEndingStream? Watch { get; private set; }
@@ -40,7 +41,7 @@ internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string?
             proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        ImpersonationHeaders.Apply(proxyRequest.Headers, effectiveUser);
+        ImpersonationHeaders.Apply(proxyRequest.Headers, effectiveUser, placeholderLines: !http2);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

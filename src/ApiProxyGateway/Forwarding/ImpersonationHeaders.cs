@@ -11,14 +11,20 @@ namespace ApiProxyGateway.Forwarding;
 /// </summary>
 internal static class ImpersonationHeaders
 {
-    public static void Apply(HttpRequestHeaders headers, KubernetesUser user)
+    /// <summary>
+    /// Adds the headers for <paramref name="user"/>. With <paramref name="placeholderLines"/> (the HTTP/1.1 pool), each
+    /// group and extra value is a placeholder line (<see cref="HeaderLines"/>); without it the headers are added as
+    /// they are, which is right only when <see cref="OneValueEach"/> holds.
+    /// </summary>
+    public static void Apply(HttpRequestHeaders headers, KubernetesUser user, bool placeholderLines = true)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(user);
         headers.TryAddWithoutValidation("Impersonate-User", user.Name);
-        foreach (var group in user.Groups)
+        var groups = SentGroups(user);
+        for (var i = 0; i < groups; i++)
         {
-            HeaderLines.Add(headers, "Impersonate-Group", group);
+            Add(headers, "Impersonate-Group", user.Groups[i], placeholderLines);
         }
 
         if (user.Uid is { } uid)
@@ -30,9 +36,59 @@ internal static class ImpersonationHeaders
         {
             foreach (var value in values)
             {
-                HeaderLines.Add(headers, "Impersonate-Extra-" + EncodeExtraKey(key), value);
+                Add(headers, "Impersonate-Extra-" + EncodeExtraKey(key), value, placeholderLines);
             }
         }
+    }
+
+    /// <summary>Whether every impersonation header for <paramref name="user"/> has one value at most, so HTTP/2 can carry them.</summary>
+    public static bool OneValueEach(KubernetesUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (SentGroups(user) > 1)
+        {
+            return false;
+        }
+
+        foreach (var (_, values) in user.Extra)
+        {
+            if (values.Count > 1)
+            {
+                return false;
+            }
+        }
+
+        // Two keys whose header names differ only in case would be one header, its values joined.
+        return user.Extra.Count < 2 || user.Extra.Keys.Select(EncodeExtraKey).Distinct(StringComparer.OrdinalIgnoreCase).Count() == user.Extra.Count;
+    }
+
+    /// <summary>
+    /// How many of the user's groups are sent, from the first. kube-apiserver's impersonation filter appends
+    /// system:authenticated to a user other than system:anonymous unless system:authenticated or
+    /// system:unauthenticated is among the groups asked for. So when system:authenticated is the last group, the only
+    /// one of those two, and other groups come before it, it is left out: the API server adds it back in the same
+    /// place. (With no groups at all, the API server would give a service account's name its default groups
+    /// instead, so a lone system:authenticated is always sent.)
+    /// </summary>
+    public static int SentGroups(KubernetesUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var groups = user.Groups;
+        var count = groups.Count;
+        if (count < 2 || user.Name == KubernetesUser.AnonymousUser || groups[count - 1] != KubernetesUser.AuthenticatedGroup)
+        {
+            return count;
+        }
+
+        for (var i = 0; i < count - 1; i++)
+        {
+            if (groups[i] is KubernetesUser.AuthenticatedGroup or KubernetesUser.UnauthenticatedGroup)
+            {
+                return count;
+            }
+        }
+
+        return count - 1;
     }
 
     /// <summary>Percent-encodes what may not appear in a header name (e.g. '/' becomes %2f), as kube clients do.</summary>
@@ -54,5 +110,17 @@ internal static class ImpersonationHeaders
         }
 
         return builder.ToString();
+    }
+
+    private static void Add(HttpRequestHeaders headers, string name, string value, bool placeholderLine)
+    {
+        if (placeholderLine)
+        {
+            HeaderLines.Add(headers, name, value);
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, value);
+        }
     }
 }

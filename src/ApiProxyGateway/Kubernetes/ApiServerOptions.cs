@@ -31,6 +31,13 @@ internal sealed record ApiServerOptions
     /// </summary>
     public TimeSpan ConnectionLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether pass-through requests may go to the API server over HTTP/2 when it chooses h2 in ALPN, as kubectl's do:
+    /// those whose impersonation headers have one value each at most, upgrades excepted (HttpClient's HTTP/2 would join
+    /// several <c>Impersonate-Group</c> values into one). Default true; false: HTTP/1.1 only.
+    /// </summary>
+    public bool Http2 { get; init; } = true;
+
     /// <summary>Time allowed to connect to the API server, TLS handshake included. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tls;
@@ -77,27 +76,9 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
             return await connector.ConnectPlainAsync("workload", target.Display, endpoint, timeout, cancellationToken);
         }
 
-        var offerHttp2 = http2 && SpeaksHttp2(target) && !alpn.Http11Chosen;
+        var offerHttp2 = SpeaksHttp2(target) && alpn.Offer(http2);
         var connection = await connector.ConnectAsync("workload", target.Display, endpoint, trust.TrustFor(target), timeout, cancellationToken, offerHttp2);
-        if (offerHttp2 && connection.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
-        {
-            // The pool now sends even HTTP/2 requests over HTTP/1.1 (SocketsHttpHandler's downgrade lasts as long as
-            // the pool), so its later connections must not offer h2: one the target accepted would get HTTP/1.1.
-            alpn.Http11Chosen = true;
-        }
-
+        alpn.Observe(offerHttp2, connection);
         return connection;
-    }
-
-    /// <summary>Whether a pool's target answered an offer of h2 with http/1.1 (or nothing); once it has, for the pool's life.</summary>
-    private sealed class AlpnChoice
-    {
-        private volatile bool _http11Chosen;
-
-        public bool Http11Chosen
-        {
-            get => _http11Chosen;
-            set => _http11Chosen = value;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ApiProxyGateway.IntegrationTests.Infrastructure;
 using ApiProxyGateway.Tests.Support;
 
@@ -15,12 +16,19 @@ public sealed class PassThroughTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
 
+    /// <summary>
+    /// One header line per group: a group whose name contains a comma stays one group. Two groups need two lines, which
+    /// only HTTP/1.1 carries; one goes over HTTP/2. system:authenticated is left to the API server, which adds it at the
+    /// end itself.
+    /// </summary>
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2.0")]
-    public async Task Request_AsAuthenticatedUser_ArrivesWithExactImpersonationHeadersAndTheGatewayCertificate(string version)
+    [InlineData("1.1", new[] { "dev-team", "a, b" }, "HTTP/1.1")]
+    [InlineData("2.0", new[] { "dev-team", "a, b" }, "HTTP/1.1")]
+    [InlineData("1.1", new[] { "dev-team" }, "HTTP/2")]
+    [InlineData("2.0", new[] { "a, b" }, "HTTP/2")]
+    public async Task Request_AsAuthenticatedUser_ArrivesWithExactImpersonationHeadersAndTheGatewayCertificate(string version, string[] groups, string upstreamProtocol)
     {
-        using var developer = _gateway.User("developer", "dev-team", "a, b");
+        using var developer = _gateway.User("developer", groups);
         using var client = _gateway.CreateClient(developer, Version.Parse(version));
 
         using var response = await client.GetAsync("/api/v1/namespaces/demo/pods?limit=5", TestContext.Current.CancellationToken);
@@ -31,13 +39,52 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Equal("/api/v1/namespaces/demo/pods?limit=5", received.PathAndQuery);
         Assert.Equal("CN=apiproxygateway", received.ClientSubject);
         Assert.Equal(["developer"], received.Values("Impersonate-User"));
-
-        // One header line per group: a group whose name contains a comma stays one group.
-        Assert.Equal(["dev-team", "a, b", "system:authenticated"], received.Values("Impersonate-Group"));
+        Assert.Equal(groups, received.Values("Impersonate-Group"));
+        Assert.Equal(upstreamProtocol, received.Protocol);
         var credential = "X509SHA256=" + Convert.ToHexStringLower(developer.GetCertHash(HashAlgorithmName.SHA256));
         Assert.Equal([credential], received.Values("Impersonate-Extra-authentication.kubernetes.io%2fcredential-id"));
         Assert.Empty(received.Values("Authorization"));
         Assert.DoesNotContain(received.HeaderNames, name => name.StartsWith("X-Apg-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Request_WithHttp2TurnedOff_GoesOverHttp11()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(new Dictionary<string, string?> { ["ApiServer:Http2"] = "false" });
+        using var developer = gateway.User("developer", "dev-team");
+        using var client = gateway.CreateClient(developer, HttpVersion.Version20);
+
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/pods?limit=8", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(gateway.ApiServer.Forwarded);
+        Assert.Equal("HTTP/1.1", received.Protocol);
+        Assert.Equal(["dev-team"], received.Values("Impersonate-Group"));
+    }
+
+    [Fact]
+    public async Task Request_ToAnApiServerWithoutHttp2_GoesOverHttp11WithOneLinePerGroupWhateverTheCaller()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync((_, _) => new Dictionary<string, string?>(), HttpProtocols.Http1);
+        using var one = gateway.User("developer", "dev-team");
+        using var two = gateway.User("tester", "qa", "a, b");
+        using var oneClient = gateway.CreateClient(one, HttpVersion.Version20);
+        using var twoClient = gateway.CreateClient(two, HttpVersion.Version20);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var first = await oneClient.GetAsync($"/api/v1/namespaces/demo/pods?limit={i}", TestContext.Current.CancellationToken);
+            using var second = await twoClient.GetAsync($"/api/v1/namespaces/qa/pods?limit={i}", TestContext.Current.CancellationToken);
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        }
+
+        var forwarded = gateway.ApiServer.Forwarded;
+        Assert.Equal(6, forwarded.Count);
+        Assert.All(forwarded, r => Assert.Equal("HTTP/1.1", r.Protocol));
+        Assert.All(forwarded, r => Assert.DoesNotContain(r.HeaderNames, name => name.StartsWith("X-Apg-", StringComparison.OrdinalIgnoreCase)));
+        Assert.All(forwarded.Where(r => r.Values("Impersonate-User") is ["developer"]), r => Assert.Equal(["dev-team"], r.Values("Impersonate-Group")));
+        Assert.All(forwarded.Where(r => r.Values("Impersonate-User") is ["tester"]), r => Assert.Equal(["qa", "a, b"], r.Values("Impersonate-Group")));
+        Assert.Equal(3, forwarded.Count(r => r.Values("Impersonate-User") is ["tester"]));
     }
 
     [Fact]
@@ -83,7 +130,8 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Contains(new SubjectAccessQuestion("admin", ["system:masters", "system:authenticated"], "impersonate", "groups", "", "qa", ""), _gateway.ApiServer.Questions, QuestionComparer.Instance);
         var forwarded = _gateway.ApiServer.Requests.Single(r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods", StringComparison.Ordinal));
         Assert.Equal(["bob"], forwarded.Values("Impersonate-User"));
-        Assert.Equal(["qa", "system:authenticated"], forwarded.Values("Impersonate-Group"));
+        Assert.Equal(["qa"], forwarded.Values("Impersonate-Group")); // the API server adds system:authenticated after it
+        Assert.Equal("HTTP/2", forwarded.Protocol);
         Assert.Empty(forwarded.Values("Impersonate-Extra-authentication.kubernetes.io%2fcredential-id"));
     }
 

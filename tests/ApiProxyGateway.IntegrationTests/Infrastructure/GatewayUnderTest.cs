@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Tls;
@@ -50,12 +51,15 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public static Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
         StartAsync((_, _) => settings ?? new Dictionary<string, string?>());
 
-    /// <summary>Starts with settings that may depend on the test PKI and API server (e.g. files the test will rotate).</summary>
-    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor)
+    /// <summary>
+    /// Starts with settings that may depend on the test PKI and API server (e.g. files the test will rotate), and an
+    /// API server speaking <paramref name="apiServerProtocols"/>.
+    /// </summary>
+    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor, HttpProtocols apiServerProtocols = HttpProtocols.Http1AndHttp2)
     {
         var pki = new TestPki();
         var apiServer = await TestApiServer.StartAsync(
-            TestPki.IssueServer(pki.ClusterCa, "kube-apiserver", [IPAddress.Loopback]), pki.ClusterCa);
+            TestPki.IssueServer(pki.ClusterCa, "kube-apiserver", [IPAddress.Loopback]), pki.ClusterCa, apiServerProtocols);
         var settings = settingsFor(pki, apiServer);
 
         var clusterCa = pki.Write(pki.ClusterCa, "cluster-ca").Certificate;

@@ -43,13 +43,13 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public List<SubjectAccessQuestion> Questions { get; } = [];
 
-    public static async Task<TestApiServer> StartAsync(X509Certificate2 serverCertificate, X509Certificate2 clientAuthority)
+    public static async Task<TestApiServer> StartAsync(X509Certificate2 serverCertificate, X509Certificate2 clientAuthority, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
     {
         var builder = SandboxServers.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Protocols = protocols;
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
                 ServerCertificate = serverCertificate,
@@ -88,7 +88,8 @@ public sealed class TestApiServer : IAsyncDisposable
             context.Request.Path + context.Request.QueryString,
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? "").ToArray(), StringComparer.OrdinalIgnoreCase),
             certificate?.Subject,
-            certificate?.Thumbprint));
+            certificate?.Thumbprint,
+            context.Request.Protocol));
 
         if (context.Request.Path == "/readyz")
         {
