@@ -57,7 +57,7 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
             httpContext.Response.Headers.Remove(header);
         }
 
-        var links = new ProxyLinks(proxyPrefix, $"{target.Address}:{target.Port}", httpContext.Request.Host.Value ?? "");
+        var links = new ProxyLinks(proxyPrefix, target.HostHeader, httpContext.Request.Host.Value ?? "");
         if (httpContext.Response.Headers.Location.ToString() is { Length: > 0 } location && links.Rewrite(location) is { } rewritten)
         {
             httpContext.Response.Headers.Location = rewritten;

@@ -74,8 +74,22 @@ public sealed class ProxyTests
     [InlineData("https://other.example/z", null)]
     [InlineData("/api/v1/namespaces/demo/pods/https:web:8443/proxy/already", null)]
     [InlineData("mailto:someone@example.com", null)]
+    [InlineData("https://user@10.1.2.3:8443/u", "/api/v1/namespaces/demo/pods/https:web:8443/proxy/u")]
+    [InlineData("https://10.1.2.3/x", null)] // another host as written (Go compares url.Host)
+    [InlineData("https://10.1.2.30:8443/x", null)]
     public void Links_SameHostAbsolutePaths_MoveUnderTheProxyPath(string link, string? expected) =>
         Assert.Equal(expected, Links.Rewrite(link));
+
+    /// <summary>Review finding: hosts were compared as <see cref="Uri.Authority"/>, which drops a default port and keeps IPv6 brackets, against an unbracketed address.</summary>
+    [Theory]
+    [InlineData("10.1.2.3:443", "https://10.1.2.3:443/x", "/p/x")]
+    [InlineData("10.1.2.3:80", "http://10.1.2.3:80/x?q#f", "/p/x?q#f")]
+    [InlineData("[fd00::7]:8443", "https://[fd00::7]:8443/x", "/p/x")]
+    [InlineData("[fd00::7]:8443", "https://[fd00::8]:8443/x", null)]
+    [InlineData("10.1.2.3", "http://10.1.2.3/x", "/p/x")] // a pod named without a port: its location host has none
+    [InlineData("10.1.2.3", "http://10.1.2.3:80/x", null)]
+    public void Links_TargetHostAsItsLocationHasIt_IsTheTarget(string targetAuthority, string link, string? expected) =>
+        Assert.Equal(expected, new ProxyLinks("/p", targetAuthority, "gateway.example:8443").Rewrite(link));
 
     [Theory]
     [InlineData(null)]
