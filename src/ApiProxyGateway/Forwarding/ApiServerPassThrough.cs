@@ -34,8 +34,6 @@ internal sealed class ApiServerPassThrough(
 
     private readonly ForwarderRequestConfig _ordinaryHttp2 = RequestConfig(options.Value.ActivityTimeout, http2: true);
 
-    private readonly ForwarderRequestConfig _longRunningHttp2 = RequestConfig(options.Value.IdleTimeout, http2: true);
-
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -52,9 +50,9 @@ internal sealed class ApiServerPassThrough(
             return;
         }
 
-        var http2 = UsesHttp2(context, effective);
         if (!LongRunningRequest.Matches(context.Request, request.Info))
         {
+            var http2 = UsesHttp2(effective);
             await ForwardAsync(context, request, Transformer(context, effective, request, longRunning: false, http2), http2 ? _ordinaryHttp2 : _ordinary, context.RequestAborted);
             return;
         }
@@ -68,7 +66,7 @@ internal sealed class ApiServerPassThrough(
 
         // A watch ends between two events when the drain is over (a JSON one with a last event saying why, see
         // below); anything else, or a watch whose framing the gateway does not know, is cut.
-        var transformer = Transformer(context, effective, request, longRunning: true, http2);
+        var transformer = Transformer(context, effective, request, longRunning: true, http2: false);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         await using var cut = drain.StreamsMustClose.Register(() =>
         {
@@ -96,7 +94,7 @@ internal sealed class ApiServerPassThrough(
         var outcome = "completed";
         try
         {
-            await ForwardAsync(context, request, transformer, http2 ? _longRunningHttp2 : _longRunning, closing.Token, live);
+            await ForwardAsync(context, request, transformer, _longRunning, closing.Token, live);
             if (transformer.Watch is { EndedByDrain: true } && IsJson(context.Response.ContentType) && !context.RequestAborted.IsCancellationRequested)
             {
                 // As the API server ends a watch it cannot continue: an ERROR event with a Status. client-go's reflectors
@@ -126,11 +124,12 @@ internal sealed class ApiServerPassThrough(
             longRunning && request.Info.Verb == "watch" ? drain.StreamsMustClose : CancellationToken.None);
 
     /// <summary>
-    /// HTTP/2 to the API server, as kubectl speaks it, for what it can carry exactly: not an upgrade (YARP relays those
-    /// over HTTP/1.1), and impersonation headers with one value each (HttpClient's HTTP/2 joins a header's values).
+    /// HTTP/2 to the API server, as kubectl speaks it, for an ordinary request (upgrades are long-running) whose
+    /// impersonation headers have one value each (HttpClient's HTTP/2 joins a header's values). Long-running requests
+    /// stay on HTTP/1.1, a connection each as before: on a shared HTTP/2 connection, one connection error (a GOAWAY,
+    /// Go's limit on streams reset early) would end up to the server's stream limit of other callers' watches at once.
     /// </summary>
-    private bool UsesHttp2(HttpContext context, KubernetesUser effective) =>
-        upstream.Http2 && context.Request.Headers.Upgrade.Count == 0 && !context.WebSockets.IsWebSocketRequest && ImpersonationHeaders.OneValueEach(effective);
+    private bool UsesHttp2(KubernetesUser effective) => upstream.Http2 && ImpersonationHeaders.OneValueEach(effective);
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType == "application/json" || contentType.StartsWith("application/json;", StringComparison.Ordinal));

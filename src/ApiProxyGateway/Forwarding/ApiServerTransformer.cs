@@ -12,7 +12,8 @@ namespace ApiProxyGateway.Forwarding;
 /// followed log are sent at once, as the API server sends them: YARP would hold them until the first body bytes, and
 /// a client waiting for its watch to open would wait for the first event. A watch's events are read through a
 /// <see cref="WatchEndingStream"/> when <paramref name="watchEnds"/> can end it (the drain period's end). Over HTTP/2
-/// (<paramref name="http2"/>) the impersonation headers are added as they are, not as placeholder lines.
+/// (<paramref name="http2"/>) the impersonation headers are added as they are, not as placeholder lines
+/// (<see cref="ImpersonationHeaders.Apply"/>).
 /// </summary>
 internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string? bearerToken, string escapedPath, bool http2, bool streamsEvents, CancellationToken watchEnds = default) : HttpTransformer
 {
@@ -41,7 +42,7 @@ internal sealed class ApiServerTransformer(KubernetesUser effectiveUser, string?
             proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        ImpersonationHeaders.Apply(proxyRequest.Headers, effectiveUser, placeholderLines: !http2);
+        ImpersonationHeaders.Apply(proxyRequest.Headers, effectiveUser, http2);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -11,17 +11,22 @@ namespace ApiProxyGateway.Forwarding;
 /// </summary>
 internal static class ImpersonationHeaders
 {
+    /// <summary>The header of the extra every certificate user has, encoded once rather than per request.</summary>
+    private static readonly string CredentialIdHeader = "Impersonate-Extra-" + EncodeExtraKey(KubernetesUser.CredentialIdExtra);
+
     /// <summary>
-    /// Adds the headers for <paramref name="user"/>. With <paramref name="placeholderLines"/> (the HTTP/1.1 pool), each
-    /// group and extra value is a placeholder line (<see cref="HeaderLines"/>); without it the headers are added as
-    /// they are, which is right only when <see cref="OneValueEach"/> holds.
+    /// Adds the headers for <paramref name="user"/>. For the HTTP/1.1 pool every group is sent, and each group and extra
+    /// value is a placeholder line (<see cref="HeaderLines"/>). For HTTP/2 (<paramref name="http2"/>, only when
+    /// <see cref="OneValueEach"/> holds) the headers are added as they are, without the group the API server adds back
+    /// itself (<see cref="SentGroups"/>).
     /// </summary>
-    public static void Apply(HttpRequestHeaders headers, KubernetesUser user, bool placeholderLines = true)
+    public static void Apply(HttpRequestHeaders headers, KubernetesUser user, bool http2 = false)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(user);
         headers.TryAddWithoutValidation("Impersonate-User", user.Name);
-        var groups = SentGroups(user);
+        var groups = http2 ? SentGroups(user) : user.Groups.Count;
+        var placeholderLines = !http2;
         for (var i = 0; i < groups; i++)
         {
             Add(headers, "Impersonate-Group", user.Groups[i], placeholderLines);
@@ -36,12 +41,12 @@ internal static class ImpersonationHeaders
         {
             foreach (var value in values)
             {
-                Add(headers, "Impersonate-Extra-" + EncodeExtraKey(key), value, placeholderLines);
+                Add(headers, key == KubernetesUser.CredentialIdExtra ? CredentialIdHeader : "Impersonate-Extra-" + EncodeExtraKey(key), value, placeholderLines);
             }
         }
     }
 
-    /// <summary>Whether every impersonation header for <paramref name="user"/> has one value at most, so HTTP/2 can carry them.</summary>
+    /// <summary>Whether every impersonation header for <paramref name="user"/> has one value at most once <see cref="SentGroups"/> are left out, so HTTP/2 can carry them.</summary>
     public static bool OneValueEach(KubernetesUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -63,7 +68,7 @@ internal static class ImpersonationHeaders
     }
 
     /// <summary>
-    /// How many of the user's groups are sent, from the first. kube-apiserver's impersonation filter appends
+    /// How many of the user's groups are sent over HTTP/2, from the first. kube-apiserver's impersonation filter appends
     /// system:authenticated to a user other than system:anonymous unless system:authenticated or
     /// system:unauthenticated is among the groups asked for. So when system:authenticated is the last group, the only
     /// one of those two, and other groups come before it, it is left out: the API server adds it back in the same

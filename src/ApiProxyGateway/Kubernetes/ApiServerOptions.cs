@@ -32,9 +32,10 @@ internal sealed record ApiServerOptions
     public TimeSpan ConnectionLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Whether pass-through requests may go to the API server over HTTP/2 when it chooses h2 in ALPN, as kubectl's do:
-    /// those whose impersonation headers have one value each at most, upgrades excepted (HttpClient's HTTP/2 would join
-    /// several <c>Impersonate-Group</c> values into one). Default true; false: HTTP/1.1 only.
+    /// Whether ordinary pass-through requests may go to the API server over HTTP/2 when it chooses h2 in ALPN, as
+    /// kubectl's do: those whose impersonation headers have one value each at most (HttpClient's HTTP/2 would join
+    /// several <c>Impersonate-Group</c> values into one); long-running ones (watches, upgrades) stay on HTTP/1.1.
+    /// Default true; false: HTTP/1.1 only, with every header as before.
     /// </summary>
     public bool Http2 { get; init; } = true;
 

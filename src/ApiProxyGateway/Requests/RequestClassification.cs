@@ -26,6 +26,13 @@ internal static partial class RequestClassification
                 context.Features.Set<IQueryFeature>(new GoQuery.Feature(query));
             }
 
+            if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true })
+            {
+                // An HTTP/2 CONNECT with :protocol (RFC 8441, WebSockets over HTTP/2): kube-apiserver's Go server does not
+                // accept it, and it has no method kube-apiserver would classify (YARP would send it on as a GET upgrade).
+                refusal = RequestRefusal.BadRequest("WebSockets over HTTP/2 (an extended CONNECT) are not served; connect over HTTP/1.1, as kubectl and client-go do");
+            }
+
             var classified = refusal is null ? RequestClassifier.Classify(context.Request.Method, target, Query, out refusal) : null;
             if (classified is null)
             {

@@ -11,8 +11,9 @@ namespace ApiProxyGateway.Upstreams;
 /// <item>HTTP/1.1 (<see cref="Invoker"/>): connections are wrapped so that impersonation headers with several values
 /// go out one value per line, as the API server reads them. Upgrades and requests with such headers use it.</item>
 /// <item>HTTP/2 (<see cref="Http2Invoker"/>), as kubectl and client-go speak to the API server: many requests share a
-/// connection's TLS records and system calls. Only for requests whose impersonation headers have one value each at
-/// most (it would send two groups as one group named "a, b"); a server that does not choose h2 gets HTTP/1.1 on it.</item>
+/// connection's TLS records and system calls. Only for ordinary requests whose impersonation headers have one value
+/// each at most (it would send two groups as one group named "a, b"); a server that does not choose h2 gets HTTP/1.1
+/// on it.</item>
 /// </list>
 /// </summary>
 internal sealed class ApiServerUpstream : IDisposable
@@ -38,6 +39,9 @@ internal sealed class ApiServerUpstream : IDisposable
 
             // User names and groups come from certificate subjects and may be UTF-8; Go servers take the raw bytes.
             Utf8Headers = true,
+
+            // Many requests share an HTTP/2 connection: a silently dead one is found within 45 s (client-go: 30 s + 15 s).
+            Http2PingDelay = TimeSpan.FromSeconds(30),
         };
 
         // The HTTP/1.1 pool speaks plain HTTP to its prefix: TLS is done in the connect step, below the header rewriting.
@@ -53,7 +57,7 @@ internal sealed class ApiServerUpstream : IDisposable
 
     public string DestinationPrefix { get; }
 
-    /// <summary>The HTTP/2 pool: for requests that are not upgrades and whose impersonation headers have one value each at most.</summary>
+    /// <summary>The HTTP/2 pool: for ordinary (not long-running) requests whose impersonation headers have one value each at most.</summary>
     public HttpMessageInvoker Http2Invoker { get; }
 
     public string Http2DestinationPrefix { get; }

@@ -54,6 +54,13 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             // never does TLS itself; should it ever try (a connect step returning another stream), the handshake fails.
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => false },
         };
+        if (pool.Http2PingDelay != Timeout.InfiniteTimeSpan)
+        {
+            handler.KeepAlivePingDelay = pool.Http2PingDelay;
+            handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(15);
+            handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
+        }
+
         if (pool.Utf8Headers)
         {
             handler.RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8;

@@ -13,6 +13,12 @@ internal sealed record UpstreamPoolSettings(string Upstream, TimeSpan ConnectTim
 
     public TimeSpan ConnectionLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long an HTTP/2 connection with requests in flight may be silent before it is pinged (and closed when the ping
+    /// is not answered within 15 s), as client-go checks its connections to the API server. Default: never.
+    /// </summary>
+    public TimeSpan Http2PingDelay { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Header values go out as UTF-8 (user names and groups from certificate subjects may be), as Go servers read them. Default false.</summary>
     public bool Utf8Headers { get; init; }
 }

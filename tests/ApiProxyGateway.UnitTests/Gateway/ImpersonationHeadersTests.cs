@@ -35,12 +35,12 @@ public sealed class ImpersonationHeadersTests
     }
 
     [Fact]
-    public void Apply_WithoutPlaceholderLines_AddsEachHeaderAsItIs()
+    public void Apply_ForHttp2_AddsEachHeaderAsItIsWithoutTheGroupTheApiServerAddsBack()
     {
         var user = new KubernetesUser("dev", ["a, b", "system:authenticated"], "u-1", new Dictionary<string, IReadOnlyList<string>> { ["example.com/team"] = ["x"] });
         using var request = new HttpRequestMessage();
 
-        ImpersonationHeaders.Apply(request.Headers, user, placeholderLines: false);
+        ImpersonationHeaders.Apply(request.Headers, user, http2: true);
 
         Assert.Equal(
             [("Impersonate-User", "dev"), ("Impersonate-Group", "a, b"), ("Impersonate-Uid", "u-1"), ("Impersonate-Extra-example.com%2fteam", "x")],
@@ -48,7 +48,7 @@ public sealed class ImpersonationHeadersTests
     }
 
     [Fact]
-    public void Apply_WithPlaceholderLines_PutsEachGroupAndExtraValueOnAPlaceholderLine()
+    public void Apply_ForHttp11_PutsEveryGroupAndExtraValueOnAPlaceholderLine()
     {
         var user = new KubernetesUser("dev", ["a", "b", "system:authenticated"], null, new Dictionary<string, IReadOnlyList<string>> { ["k"] = ["1", "2"] });
         using var request = new HttpRequestMessage();
@@ -56,7 +56,10 @@ public sealed class ImpersonationHeadersTests
         ImpersonationHeaders.Apply(request.Headers, user);
 
         Assert.Equal(
-            [("Impersonate-User", "dev"), ("X-Apg-Line-0", "Impersonate-Group: a"), ("X-Apg-Line-1", "Impersonate-Group: b"), ("X-Apg-Line-2", "Impersonate-Extra-k: 1"), ("X-Apg-Line-3", "Impersonate-Extra-k: 2")],
+            [
+                ("Impersonate-User", "dev"), ("X-Apg-Line-0", "Impersonate-Group: a"), ("X-Apg-Line-1", "Impersonate-Group: b"),
+                ("X-Apg-Line-2", "Impersonate-Group: system:authenticated"), ("X-Apg-Line-3", "Impersonate-Extra-k: 1"), ("X-Apg-Line-4", "Impersonate-Extra-k: 2"),
+            ],
             Lines(request.Headers));
     }
 
