@@ -34,6 +34,50 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// OpenTelemetry subscribes to meters by name across the whole process, and the tests run several gateways in one:
+    /// another gateway's instruments once shared this one's series, so its counts showed here, and its stop retired
+    /// those series, so this gateway's later counts were never exported (a failed reload, awaited on /metrics, timed out).
+    /// </summary>
+    [Fact]
+    public async Task Metrics_WithAnotherGatewayInTheProcess_CountOnlyThisOneAndOutliveIt()
+    {
+        using var developer = _gateway.User("developer");
+        using var api = _gateway.CreateClient(developer);
+        using var operations = new HttpClient { BaseAddress = _gateway.OperationsUrl };
+        var other = await GatewayUnderTest.StartAsync();
+        try
+        {
+            using var unauthenticated = other.CreateClient(null);
+            using var otherOperations = new HttpClient { BaseAddress = other.OperationsUrl };
+            (await unauthenticated.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
+            (await api.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
+            await ScrapeUntilAsync(otherOperations, t => t.Contains("reason=\"NoCertificate\"", StringComparison.Ordinal), "the other gateway's /metrics has its NoCertificate failure");
+            var text = await ScrapeUntilAsync(operations, t => PassthroughRequests(t) == 1, "this gateway's /metrics counts its one request");
+
+            Assert.DoesNotContain("reason=\"NoCertificate\"", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
+
+        // A retired series may be exported once more by the first collection after the stop: two rounds, so the second
+        // comes after that collection.
+        for (var expected = 2; expected <= 3; expected++)
+        {
+            (await api.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken)).Dispose();
+            await ScrapeUntilAsync(operations, t => PassthroughRequests(t) == expected, $"this gateway's /metrics counts {expected} requests after the other gateway stopped");
+        }
+    }
+
+    /// <summary>The count of passthrough requests answered 200 in a scrape, or 0 when it has no such series.</summary>
+    private static long PassthroughRequests(string text) => text.Split('\n')
+        .Where(line => line.StartsWith("apiproxygateway_requests_total{", StringComparison.Ordinal)
+            && line.Contains("code=\"200\"", StringComparison.Ordinal) && line.Contains("route=\"passthrough\"", StringComparison.Ordinal))
+        .Select(line => long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+        .Sum();
+
     private static async Task<(HttpStatusCode Status, string Text)> ReadyzUntilAsync(HttpClient operations, HttpStatusCode wanted)
     {
         var (status, text) = (default(HttpStatusCode), "");
