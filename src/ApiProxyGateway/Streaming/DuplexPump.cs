@@ -19,7 +19,7 @@ internal static class DuplexPump
     /// inside the 10 s the host gives after the drain period. Cutting at 2 s raced a kubectl starved on a busy machine,
     /// which then printed "lost connection to pod" instead of the reason.
     /// </summary>
-    private static readonly TimeSpan FarewellLinger = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan FarewellLinger = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// Copies both ways until a side ends, the stream idles out or <paramref name="cancellationToken"/> ends it; then
@@ -28,23 +28,33 @@ internal static class DuplexPump
     /// moment to read it before the rest is cut, unless it leaves first). With a <paramref name="seal"/>, every chunk goes
     /// through it, so that the stream can be ended at a frame boundary with a farewell.
     /// </summary>
+    /// <remarks>
+    /// Steps: copy both ways; wait for a side to end, or for the seal to have cut the kubelet's side (a copy towards a
+    /// client that reads nothing may not notice); run <paramref name="firstSideEnded"/>; if it told the client why, wait
+    /// for the other side to end (the client's, after a seal: its bytes are read and dropped meanwhile, so typing, a
+    /// resize or a SPDY PING or WINDOW_UPDATE does not cut it) for at most <see cref="FarewellLinger"/>; then stop both
+    /// copies and wait for them.
+    /// </remarks>
     public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
         Func<Task<bool>>? firstSideEnded = null, PassthroughSeal? seal = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
         ByteCount fromClient = new(), toClient = new();
-        var up = CopyAsync(client, upstream, idle, fromClient, seal is null ? null : seal.ToUpstreamAsync);
+        var up = seal is null ? CopyAsync(client, upstream, idle, fromClient) : FromClientThroughAsync(seal, client, idle, fromClient);
         var down = CopyAsync(upstream, client, idle, toClient, seal is null ? null : seal.ToClientAsync);
 
-        var first = await Task.WhenAny(up, down);
+        Task[] ends = seal is null ? [up, down] : [up, down, seal.Cut];
+        var first = await Task.WhenAny(ends);
         var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
             : first == up ? "client" : "upstream";
         if (firstSideEnded is not null && await firstSideEnded())
         {
-            await Task.WhenAny(first == up ? down : up, Task.Delay(FarewellLinger, timeProvider));
+            using var linger = new CancellationTokenSource(FarewellLinger, timeProvider);
+            await Task.WhenAny(first == up ? down : up, Task.Delay(Timeout.InfiniteTimeSpan, linger.Token));
         }
 
         await idle.StopAsync();
@@ -67,10 +77,10 @@ internal static class DuplexPump
     }
 
     /// <summary>
-    /// Copies until the source ends (or <paramref name="forward"/>, which then writes each chunk itself, says to stop),
-    /// counting bytes. Exceptions propagate to the caller.
+    /// Copies until the source ends (true) or <paramref name="forward"/>, which then writes each chunk itself, says to
+    /// stop (false), counting bytes. Exceptions propagate to the caller.
     /// </summary>
-    public static async Task CopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count,
+    public static async Task<bool> CopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<bool>>? forward = null)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -84,7 +94,7 @@ internal static class DuplexPump
             _ = await from.ReadAsync(Memory<byte>.Empty, idle.Token);
             if (!from.CanRead)
             {
-                return;
+                return true;
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -93,7 +103,7 @@ internal static class DuplexPump
                 var read = await from.ReadAsync(buffer, idle.Token);
                 if (read == 0)
                 {
-                    return;
+                    return true;
                 }
 
                 if (forward is null)
@@ -103,7 +113,7 @@ internal static class DuplexPump
                 }
                 else if (!await forward(buffer.AsMemory(0, read), idle.Token))
                 {
-                    return;
+                    return false;
                 }
 
                 count.Add(read);
@@ -113,6 +123,19 @@ internal static class DuplexPump
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// The client's side of a sealed stream: through the seal while it is open; once it refuses (the stream is being
+    /// ended), read on and drop what comes, uncounted, until the client closes or the pump stops it. Ending here at the
+    /// client's next byte would cut a client that types, resizes or answers a PING while it reads the farewell.
+    /// </summary>
+    private static async Task FromClientThroughAsync(PassthroughSeal seal, Stream client, IdleWatch idle, ByteCount count)
+    {
+        if (!await CopyAsync(client, Stream.Null, idle, count, seal.ToUpstreamAsync)) // the seal writes to the kubelet itself
+        {
+            await CopyAsync(client, Stream.Null, idle, new ByteCount(), static (_, _) => ValueTask.FromResult(true));
         }
     }
 

@@ -2,8 +2,9 @@ namespace ApiProxyGateway.Streaming;
 
 /// <summary>
 /// Ends a stream that passes through byte for byte with a reason the client prints. Once the session guard ends it,
-/// the client's bytes stop going to the kubelet at once; the kubelet's go on to the client only to the end of the
-/// frame in flight (at most <see cref="BoundaryWait"/>); then the kubelet's side is cut and the
+/// the client's bytes stop going to the kubelet at once (the pump reads and drops them from then on, so a client that
+/// keeps sending is not cut before it has read the reason); the kubelet's go on to the client only to the end of the
+/// frame in flight (at most <see cref="BoundaryWait"/>); then the kubelet's side is cut (<see cref="Cut"/>) and the
 /// <see cref="PassthroughFraming.Farewell"/> is written where no frame of the kubelet's is open. A stream that
 /// cannot reach a boundary in time is cut without one: the audit event still says why.
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
 
     private readonly SemaphoreSlim _toClient = new(1, 1);
     private readonly TaskCompletionSource _atBoundary = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile State _state;
     private Task _ending = Task.CompletedTask;
 
@@ -26,11 +28,20 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
         Sealed,
     }
 
+    /// <summary>
+    /// Completes once the stream is being ended and the kubelet's side has been cut (at most <see cref="BoundaryWait"/>
+    /// after the guard's signal): the pump's end, whether or not its copy towards the client has noticed.
+    /// </summary>
+    public Task Cut => _cut.Task;
+
     /// <summary>Ends the stream when <paramref name="ending"/> is cancelled (the session guard's signal).</summary>
     public CancellationTokenRegistration EndOn(CancellationToken ending) =>
         ending.Register(() => Volatile.Write(ref _ending, SealThenCutAsync()));
 
-    /// <summary>The pump's forwarder towards the kubelet: false once the stream is being ended.</summary>
+    /// <summary>
+    /// The pump's forwarder towards the kubelet: false once the stream is being ended (the pump then drops what the
+    /// client still sends), including for a chunk whose write the seal's cut of the kubelet's side broke.
+    /// </summary>
     public async ValueTask<bool> ToUpstreamAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
         if (_state != State.Open)
@@ -46,8 +57,18 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
             return false;
         }
 
-        await upstream.WriteAsync(chunk, cancellationToken);
-        await upstream.FlushAsync(cancellationToken);
+        try
+        {
+            await upstream.WriteAsync(chunk, cancellationToken);
+            await upstream.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (_state != State.Open && e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Sealed while this chunk waited on the kubelet (it reads slowly) and then cut: the client must keep its
+            // connection for the farewell all the same.
+            return false;
+        }
+
         return true;
     }
 
@@ -133,8 +154,8 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
     /// <summary>
     /// Steps: stop the client's bytes (the state is read before each chunk goes up); take the way to the client, where
     /// the kubelet's bytes are either at a frame boundary (sealed now) or inside a frame (they go on to its end, at most
-    /// <see cref="BoundaryWait"/>); then cut the kubelet's side, which ends the pump. The farewell follows in the pump's
-    /// first-side-ended step (<see cref="FarewellAsync"/>).
+    /// <see cref="BoundaryWait"/>); then cut the kubelet's side and say so (<see cref="Cut"/>), which ends the pump. The
+    /// farewell follows in the pump's first-side-ended step (<see cref="FarewellAsync"/>).
     /// </summary>
     private async Task SealThenCutAsync()
     {
@@ -166,7 +187,14 @@ internal sealed class PassthroughSeal(PassthroughFraming framing, Stream client,
         }
         finally
         {
-            await upstream.DisposeAsync();
+            try
+            {
+                await upstream.DisposeAsync();
+            }
+            finally
+            {
+                _cut.TrySetResult();
+            }
         }
     }
 }

@@ -10,8 +10,9 @@ namespace ApiProxyGateway.UnitTests.Gateway;
 
 /// <summary>
 /// A pass-through stream ended by the session guard, through the real pump over in-memory connections, on a clock
-/// that only moves when a test moves it: the client's bytes stop at once, the kubelet's frame in flight is finished,
-/// then the farewell follows; a frame that does not finish within <see cref="PassthroughSeal.BoundaryWait"/> is cut.
+/// that only moves when a test moves it: the client's bytes stop going to the kubelet at once (they are read and
+/// dropped until the client closes or the linger is over), the kubelet's frame in flight is finished, then the farewell
+/// follows; a frame that does not finish within <see cref="PassthroughSeal.BoundaryWait"/> is cut.
 /// </summary>
 public sealed class PassthroughSealTests
 {
@@ -95,7 +96,7 @@ public sealed class PassthroughSealTests
     }
 
     [Fact]
-    public async Task Seal_ClientInputAfterSealingBegins_IsNotForwarded()
+    public async Task Seal_ClientInputAfterSealingBegins_IsReadButNotForwarded()
     {
         var ct = TestWait.Timeout();
         await using var relay = Relay.WebSocket();
@@ -106,18 +107,90 @@ public sealed class PassthroughSealTests
         var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
 
         relay.Ending.Cancel();
-        await relay.Client.WriteAsync(Frame(Binary, true, [0, .. "after\n"u8], [1, 2, 3, 4]), ct);
 
-        // The pump's side from the client ends only once it has read those bytes and the seal refused them.
-        await relay.FirstSideEnded.Task.WaitAsync(ct);
+        // More than the client's connection holds: the write completes only once the gateway has read most of it,
+        // here while the kubelet's frame in flight keeps the stream sealing, not yet cut.
+        var after = relay.Client.WriteAsync(Relay.MoreThanAConnectionHolds(Frame(Binary, true, [0, .. new byte[16 * 1024]], [1, 2, 3, 4])), ct);
+        await TestWait.UntilAsync(() => after.IsCompleted, "the gateway reads what the client sends while the stream is sealing");
         await relay.Kubelet.WriteAsync(stdout.AsMemory(1000), ct);
         var result = await relay.PumpEndsAsync(ct);
 
         Assert.Empty(await kubeletGot);
-        Assert.Equal(("client", (long)before.Length), (result.EndedBy, result.BytesFromClient));
+        Assert.Equal(("upstream", (long)before.Length), (result.EndedBy, result.BytesFromClient));
         Assert.True(await relay.Farewell.Task.WaitAsync(ct));
         var rest = await relay.ClientReadsTheRestAsync(ct);
         Assert.Equal([.. stdout.AsSpan(1000), .. WebSocketFarewell()], rest);
+    }
+
+    /// <summary>
+    /// kubectl goes on sending after the farewell (stdin, SPDY WINDOW_UPDATEs and PINGs) until it has read the reason
+    /// and closed: it keeps its connection until then, or until the linger is over, and none of it reaches the kubelet.
+    /// </summary>
+    [Fact]
+    public async Task Seal_SpdyClientThatKeepsSendingAfterTheFarewell_KeepsItsConnectionUntilTheLingerEnds()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.Spdy();
+        var clientWriter = new SpdyFrameWriter();
+        var opens = Write(clientWriter,
+            new SynStreamFrame(1, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Error } }),
+            new SynStreamFrame(3, 0, 0, false, false, new() { { StreamHeaders.StreamType, StreamHeaders.Stdin } }),
+            new SynStreamFrame(5, 0, 0, true, false, new() { { StreamHeaders.StreamType, StreamHeaders.Stdout } }));
+        await relay.ClientSendsAsync(opens, ct);
+        await relay.KubeletSendsAsync(Write(new SpdyFrameWriter(), new SynReplyFrame(1, false, []), new SynReplyFrame(3, false, []), new SynReplyFrame(5, false, [])), ct);
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+
+        relay.Ending.Cancel();
+        Assert.True(await relay.Farewell.Task.WaitAsync(ct));
+        var farewell = StreamFarewell.Spdy(Reason, StreamProtocols.RemoteCommandV4, [1u], [3u, 5u]);
+        var told = new byte[farewell.Length];
+        await relay.Client.ReadExactlyAsync(told, ct);
+        await relay.Time.LingerStarted.WaitAsync(ct);
+
+        // Still typing, answering the kubelet's window and pinging as the reason arrives: each write completes only
+        // once the gateway has read most of it, and a pump that cut the client instead ends first.
+        var typing = Relay.MoreThanAConnectionHolds(Write(clientWriter, new SpdyDataFrame(3, false, new byte[16 * 1024]), new WindowUpdateFrame(5, 64 * 1024), new PingFrame(1)));
+        await Task.WhenAny(relay.Client.WriteAsync(typing, ct).AsTask(), relay.Pumping).WaitAsync(ct);
+        Assert.False(relay.Pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the farewell");
+        relay.Time.Advance(DuplexPump.FarewellLinger - TimeSpan.FromMilliseconds(1));
+        await Task.WhenAny(relay.Client.WriteAsync(typing, ct).AsTask(), relay.Pumping).WaitAsync(ct);
+        Assert.False(relay.Pumping.IsCompleted, "the gateway cut the client before the linger was over");
+        relay.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await relay.Pumping.WaitAsync(ct);
+
+        Assert.Equal(farewell, told);
+        Assert.Empty(await kubeletGot);
+        Assert.Equal(("upstream", (long)opens.Length), (result.EndedBy, result.BytesFromClient));
+        Assert.Empty(await relay.ClientReadsTheRestAsync(ct));
+    }
+
+    /// <summary>
+    /// A client that reads nothing holds the gateway's write to it, so the seal finds no boundary and cuts the kubelet's
+    /// side; the write goes on waiting on the client, and the client sends nothing: the pump must end all the same,
+    /// within the boundary wait and the farewell's write timeout, not at the idle timeout.
+    /// </summary>
+    [Fact]
+    public async Task Seal_ClientThatReadsNothing_EndsWithoutWaitingForTheIdleTimeout()
+    {
+        var ct = TestWait.Timeout();
+        await using var relay = Relay.WebSocket();
+        _ = relay.Kubelet.WriteAsync(Relay.MoreThanAConnectionHolds(Frame(Binary, true, [1, .. new byte[16 * 1024]])), ct).AsTask(); // waits on the gateway for good
+        await TestWait.UntilAsync(() => relay.ClientHasUnread(1024 * 1024), "the gateway's write to the client waits on a client that reads nothing");
+        var kubeletGot = relay.KubeletReadsToTheEndThenClosesAsync(ct);
+        var started = relay.Time.GetUtcNow();
+
+        relay.Ending.Cancel();
+        await TestWait.UntilAsync(
+            () =>
+            {
+                relay.Time.Advance(TimeSpan.FromSeconds(1));
+                return relay.Pumping.IsCompleted;
+            },
+            "the pump ends once the clock moves");
+
+        Assert.True(relay.Time.GetUtcNow() - started < Relay.IdleTimeout, "the pump ended only at the idle timeout");
+        Assert.False(await relay.Farewell.Task.WaitAsync(ct));
+        Assert.Empty(await kubeletGot);
     }
 
     [Fact]
@@ -231,6 +304,31 @@ public sealed class PassthroughSealTests
         Assert.Empty(received.ToArray());
     }
 
+    /// <summary>
+    /// The client's chunk can be waiting on a kubelet that reads slowly when the seal cuts the kubelet's side: that
+    /// write then fails, which is the seal's doing, not the client's, and must not end the client's side (it would be
+    /// cut before it has read the farewell).
+    /// </summary>
+    [Fact]
+    public async Task ToUpstream_AChunkWaitingOnTheKubeletWhenTheSealCutsIt_IsRefusedWithoutAnError()
+    {
+        var ct = TestWait.Timeout();
+        var (_, gatewayToClient) = DuplexPipeStream.CreatePair();
+        var (gatewayToKubelet, kubelet) = DuplexPipeStream.CreatePair(pauseWriterThreshold: 1024);
+        var framing = PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.WebSocketUpgrade, StreamProtocols.RemoteCommandV5, ports: 0, recording: null);
+        using var seal = new PassthroughSeal(framing, gatewayToClient, gatewayToKubelet, new FakeTimeProvider());
+        using var ending = new CancellationTokenSource();
+        await using var guarded = seal.EndOn(ending.Token);
+        var stdin = seal.ToUpstreamAsync(Frame(Binary, true, [0, .. new byte[4000]], [1, 2, 3, 4]), ct).AsTask();
+        Assert.False(stdin.IsCompleted, "the kubelet's connection should hold the chunk");
+
+        ending.Cancel();
+        await seal.Cut.WaitAsync(ct);
+        await kubelet.DisposeAsync(); // the kubelet closes its side once the gateway has cut its own, as a real one does
+
+        Assert.False(await stdin.WaitAsync(ct));
+    }
+
     private static byte[] Write(SpdyFrameWriter writer, params SpdyFrame[] frames)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
@@ -240,6 +338,28 @@ public sealed class PassthroughSealTests
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// A clock that moves only when a test moves it, and says when the pump's linger has started (after the farewell,
+    /// on the pump's own thread): moved before that, the linger's deadline would be set from the moved time.
+    /// </summary>
+    private sealed class LingerClock : FakeTimeProvider
+    {
+        private readonly TaskCompletionSource _lingerStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task LingerStarted => _lingerStarted.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == DuplexPump.FarewellLinger)
+            {
+                _lingerStarted.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 
     /// <summary>
@@ -258,10 +378,9 @@ public sealed class PassthroughSealTests
             (_gatewayToKubelet, Kubelet) = DuplexPipeStream.CreatePair();
             _seal = new PassthroughSeal(framing, _gatewayToClient, _gatewayToKubelet, Time);
             _ = _seal.EndOn(Ending.Token);
-            Pumping = DuplexPump.RunAsync(_gatewayToClient, _gatewayToKubelet, TimeSpan.FromHours(1), Time, CancellationToken.None,
+            Pumping = DuplexPump.RunAsync(_gatewayToClient, _gatewayToKubelet, IdleTimeout, Time, CancellationToken.None,
                 async () =>
                 {
-                    FirstSideEnded.TrySetResult();
                     var told = await _seal.FarewellAsync(Reason);
                     Farewell.TrySetResult(told);
                     return told;
@@ -269,20 +388,26 @@ public sealed class PassthroughSealTests
                 _seal);
         }
 
+        public static TimeSpan IdleTimeout { get; } = TimeSpan.FromHours(1);
+
         public DuplexPipeStream Client { get; }
 
         public DuplexPipeStream Kubelet { get; }
 
-        public FakeTimeProvider Time { get; } = new();
+        public LingerClock Time { get; } = new();
 
         /// <summary>The session guard's signal.</summary>
         public CancellationTokenSource Ending { get; } = new();
 
         public Task<PumpResult> Pumping { get; }
 
-        public TaskCompletionSource FirstSideEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public TaskCompletionSource<bool> Farewell { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>
+        /// <paramref name="bytes"/> repeated past what an in-memory connection holds before its writer waits (1 MiB): a
+        /// write of them completes only once the other end has read all but half a megabyte.
+        /// </summary>
+        public static byte[] MoreThanAConnectionHolds(byte[] bytes) => [.. Enumerable.Repeat(bytes, (2 * 1024 * 1024 / bytes.Length) + 1).SelectMany(chunk => chunk)];
 
         public static Relay WebSocket() =>
             new(PassthroughFraming.For(PodSubresource.Exec, StreamProtocols.WebSocketUpgrade, StreamProtocols.RemoteCommandV5, ports: 0, recording: null));
@@ -302,6 +427,18 @@ public sealed class PassthroughSealTests
             }
 
             return await Pumping.WaitAsync(ct);
+        }
+
+        /// <summary>Whether at least <paramref name="bytes"/> wait on the client's connection for it to read them (read nothing of them).</summary>
+        public bool ClientHasUnread(long bytes)
+        {
+            if (!Client.Input.TryRead(out var waiting))
+            {
+                return false;
+            }
+
+            Client.Input.AdvanceTo(waiting.Buffer.Start);
+            return waiting.Buffer.Length >= bytes;
         }
 
         /// <summary>The kubelet sends <paramref name="bytes"/>, and the client reads them as they were.</summary>
@@ -335,6 +472,16 @@ public sealed class PassthroughSealTests
             await _gatewayToKubelet.DisposeAsync();
             await Client.DisposeAsync();
             await Kubelet.DisposeAsync();
+
+            // A test that failed midway can leave the seal's boundary wait or the linger on a clock nobody moves: move
+            // it, so that the failure is reported instead of the run hanging.
+            await TestWait.UntilAsync(
+                () =>
+                {
+                    Time.Advance(TimeSpan.FromSeconds(1));
+                    return Pumping.IsCompleted;
+                },
+                "the pump ends once both connections are closed and the clock moves");
             await DuplexPump.Quietly(Pumping);
             _seal.Dispose();
             Ending.Dispose();
