@@ -29,6 +29,7 @@ internal sealed partial class ProxyHandler(
     EgressSelector egressSelector,
     IHttpForwarder forwarder,
     StreamLimiter limiter,
+    ProxyRequestLimiter requests,
     LiveSessions sessions,
     GatewayMetrics metrics,
     IOptions<ProxyOptions> options,
@@ -97,7 +98,12 @@ internal sealed partial class ProxyHandler(
 
         if (!IsUpgrade(context))
         {
-            await ForwardAsync(context, target, request);
+            using var inFlight = await requests.AcquireAsync(context, user);
+            if (inFlight is not null)
+            {
+                await ForwardAsync(context, target, request);
+            }
+
             return;
         }
 

@@ -10,6 +10,7 @@ internal static class ProxyServiceCollectionExtensions
         services.AddSingleton<WorkloadTrust>();
         services.AddSingleton<WorkloadClientPool>();
         services.AddSingleton<ProxyTargetResolver>();
+        services.AddSingleton<ProxyRequestLimiter>();
         services.AddSingleton<ProxyHandler>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ApiProxyGateway.Authentication;
 using ApiProxyGateway.Kubernetes;
 using ApiProxyGateway.Telemetry;
@@ -12,30 +11,22 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetrics metrics)
 {
-    private readonly ConcurrentDictionary<string, int> _perUser = new(StringComparer.Ordinal);
-    private int _total;
+    private readonly ConcurrencyCounter _open = new();
 
     /// <summary>Streams open now on this replica (pod streams and watches).</summary>
-    public int Open => Volatile.Read(ref _total);
+    public int Open => _open.Open;
 
     /// <summary>A lease to dispose when the stream ends, or null (and the limit that refused it).</summary>
     public IDisposable? TryAcquire(string user, out string? refusedBy)
     {
         var settings = options.Value;
-        if (Interlocked.Increment(ref _total) > settings.MaxStreams)
+        var lease = _open.TryAcquire(user, settings.MaxStreams, settings.MaxStreamsPerUser, out refusedBy);
+        if (lease is null)
         {
-            Interlocked.Decrement(ref _total);
-            return Refuse("total", out refusedBy);
+            metrics.StreamRejected(refusedBy!); // a refused lease always names its limit
         }
 
-        if (_perUser.AddOrUpdate(user, 1, (_, count) => count + 1) > settings.MaxStreamsPerUser)
-        {
-            Release(user);
-            return Refuse("per-user", out refusedBy);
-        }
-
-        refusedBy = null;
-        return new Lease(this, user);
+        return lease;
     }
 
     /// <summary>
@@ -63,34 +54,5 @@ internal sealed class StreamLimiter(IOptions<LimitsOptions> options, GatewayMetr
         return refusedBy == "per-user"
             ? $"too many concurrent streams for user \"{user}\": the limit is {settings.MaxStreamsPerUser} per user (Limits:MaxStreamsPerUser); close a log, exec, attach, port-forward or watch and retry"
             : $"the gateway is at its limit of concurrent streams for all users, {settings.MaxStreams} (Limits:MaxStreams); retry later";
-    }
-
-    private IDisposable? Refuse(string limit, out string? refusedBy)
-    {
-        metrics.StreamRejected(limit);
-        refusedBy = limit;
-        return null;
-    }
-
-    private void Release(string user)
-    {
-        Interlocked.Decrement(ref _total);
-        if (_perUser.AddOrUpdate(user, 0, (_, count) => count - 1) <= 0)
-        {
-            _perUser.TryRemove(new KeyValuePair<string, int>(user, 0));
-        }
-    }
-
-    private sealed class Lease(StreamLimiter limiter, string user) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                limiter.Release(user);
-            }
-        }
     }
 }

@@ -23,6 +23,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _authorizationDecisions;
     private readonly Histogram<double> _reviewDuration;
     private readonly Counter<long> _rejectedStreams;
+    private readonly Counter<long> _rejectedProxyRequests;
     private readonly Counter<long> _auditDropped;
     private readonly Counter<long> _certificateReloads;
     private readonly Counter<long> _egressDials;
@@ -52,6 +53,7 @@ internal sealed class GatewayMetrics
         _reviewDuration = Meter.CreateHistogram<double>("apiproxygateway.subjectaccessreview.duration", "s", "Time the API server took to answer a SubjectAccessReview.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _rejectedStreams = Meter.CreateCounter<long>("apiproxygateway.streams.rejected", "{stream}", "Streams refused by a concurrency limit, by limit.");
+        _rejectedProxyRequests = Meter.CreateCounter<long>("apiproxygateway.proxy.requests.rejected", "{request}", "Ordinary proxy subresource requests refused by a concurrency limit, by limit.");
         _auditDropped = Meter.CreateCounter<long>("apiproxygateway.audit.events.dropped", "{event}", "Audit events dropped because the writer could not keep up.");
         _certificateReloads = Meter.CreateCounter<long>("apiproxygateway.certificate.reloads", "{reload}", "Certificate reloads by plane and result (a failed reload keeps the old material).");
         _sessionsEnded = Meter.CreateCounter<long>("apiproxygateway.sessions.ended", "{session}", "Open connections and streams the gateway ended because their access was taken away, by kind (connection, exec, attach, portforward, logs, proxy, watch) and reason.");
@@ -113,6 +115,8 @@ internal sealed class GatewayMetrics
     public void SubjectAccessReview(TimeSpan duration) => _reviewDuration.Record(duration.TotalSeconds);
 
     public void StreamRejected(string limit) => _rejectedStreams.Add(1, new TagList { { "limit", limit } });
+
+    public void ProxyRequestRejected(string limit) => _rejectedProxyRequests.Add(1, new TagList { { "limit", limit } });
 
     public void AuditEventDropped() => _auditDropped.Add(1);
 

@@ -105,6 +105,75 @@ public sealed partial class StreamLimitTests(ProductionSandboxFixture fixture)
         Assert.Equal(0, Series(closed, "apiproxygateway_streams_active", "kind=\"proxy\""));
     }
 
+    /// <summary>
+    /// Ordinary proxy requests are capped per user too (the gateway serves them, so kube-apiserver's in-flight limits
+    /// never see them): two large downloads the developer does not read stay in flight, the third request is refused
+    /// with 429, another user (admin) is served, and once one download is dropped the developer is served again.
+    /// </summary>
+    [Fact]
+    public async Task ProxyRequestsPerUser_AtTheLimit_AreRefusedWith429UntilOneEnds()
+    {
+        const string Proxy = "/api/v1/namespaces/demo/pods/https:web:8443/proxy";
+        var deadline = TestWait.Timeout(TestTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Limits:MaxProxyRequestsPerUser=2"], deadline);
+        using var developer = sandbox.Invoker("developer");
+        using var admin = sandbox.Invoker("admin");
+        (await ServedAsync(developer, deadline)).Dispose(); // the fresh sandbox's pod is ready (not 503)
+
+        // 64 MiB each, unread: more than the sockets' and HTTP/2 windows hold, so the gateway is still sending both.
+        var unread = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                unread.Add(await Get(developer, "/bytes?n=67108864", deadline));
+                Assert.Equal(HttpStatusCode.OK, unread[^1].StatusCode);
+            }
+
+            using var refused = await Get(developer, "/healthz", deadline);
+            var status = JsonNode.Parse(await refused.Content.ReadAsStringAsync(deadline))!;
+            using var other = await Get(admin, "/healthz", deadline);
+            var metrics = await sandbox.ScrapeUntilAsync(text => Series(text, "apiproxygateway_proxy_requests_rejected_total", "limit=\"per-user\"") > 0, deadline);
+            unread[0].Dispose(); // the gateway notices the client is gone and ends that request (a retry may meet a 429 meanwhile)
+            using var again = await ServedAsync(developer, deadline);
+
+            AssertTooManyRequests(refused, status);
+            Assert.Contains("user \"developer\"", (string?)status["message"], StringComparison.Ordinal);
+            Assert.Contains("2 per user (Limits:MaxProxyRequestsPerUser)", (string?)status["message"], StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(1, Series(metrics, "apiproxygateway_proxy_requests_rejected_total", "limit=\"per-user\""));
+        }
+        finally
+        {
+            unread.ForEach(response => response.Dispose());
+        }
+
+        async Task<HttpResponseMessage> Get(HttpMessageInvoker invoker, string path, CancellationToken token)
+        {
+            using var request = sandbox.Request(HttpMethod.Get, Proxy + path);
+            return await invoker.SendAsync(request, token); // returns at the response's headers; the body is read only if asked for
+        }
+
+        async Task<HttpResponseMessage> ServedAsync(HttpMessageInvoker invoker, CancellationToken token)
+        {
+            HttpResponseMessage? served = null;
+            await TestWait.UntilAsync(async t =>
+            {
+                var response = await Get(invoker, "/healthz", t);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    served = response;
+                    return true;
+                }
+
+                response.Dispose();
+                return false;
+            }, "a proxy request of the developer is served (200)", TestTimeout, token);
+            return served!; // set when the wait succeeds
+        }
+    }
+
     /// <summary>A WebSocket through the gateway, retried while the fresh sandbox's Service has no ready endpoint yet.</summary>
     private static async Task<System.Net.WebSockets.ClientWebSocket> ConnectWhenServedAsync(Uri uri, HttpMessageInvoker invoker, CancellationToken cancellationToken)
     {
