@@ -21,7 +21,11 @@ internal sealed record LimitsOptions
     /// </summary>
     public int MaxProxyRequests { get; init; } = 2_000;
 
-    /// <summary>Ordinary proxy requests one user may have in flight; more get 429 with Retry-After. Default 400 (kube-apiserver's default in-flight limit for a whole server).</summary>
+    /// <summary>
+    /// Ordinary proxy requests one user may have in flight; more get 429 with Retry-After. Default 400. kube-apiserver
+    /// counts proxy requests as long-running, outside its in-flight limits, so this is a limit it does not have: five
+    /// users at it fill <see cref="MaxProxyRequests"/> for everyone.
+    /// </summary>
     public int MaxProxyRequestsPerUser { get; init; } = 400;
 
     /// <summary>Largest request body that is not a stream (an object sent to the API server), bytes. Default 10 MiB.</summary>
