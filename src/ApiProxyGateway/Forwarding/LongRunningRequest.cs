@@ -16,7 +16,7 @@ internal static class LongRunningRequest
         ArgumentNullException.ThrowIfNull(info);
         return info.Verb is "watch" or "proxy"
             || info.Subresource is "attach" or "exec" or "proxy" or "log" or "portforward"
-            || request.Headers.Upgrade.Count > 0;
+            || ForwardedUpgrade.IsUpgrade(request.HttpContext);
     }
 
     /// <summary>A watch or a followed log: an answer whose headers must go out before its first event or line.</summary>

@@ -144,7 +144,7 @@ internal sealed partial class ProxyHandler(
         }
     }
 
-    private static bool IsUpgrade(HttpContext context) => context.Request.Headers.Upgrade.Count > 0;
+    private static bool IsUpgrade(HttpContext context) => ForwardedUpgrade.IsUpgrade(context);
 
     /// <summary>
     /// A kubelet path also needs what the kubelet itself would check, and the endpoints that act on pods or nodes

@@ -25,4 +25,29 @@ public sealed class LongRunningRequestTests
         Assert.Equal(longRunning, LongRunningRequest.Matches(context.Request, info));
         Assert.Equal(streamsEvents, LongRunningRequest.StreamsEvents(context.Request, info));
     }
+
+    /// <summary>
+    /// Review finding: an Upgrade header alone made any request long-running (the 4 h idle timeout, a stream's limits),
+    /// while YARP forwards it as an ordinary request. Only what Kestrel calls upgradable (Connection: Upgrade too) is one.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void UpgradeHeader_IsAnUpgradeOnlyWhenTheRequestIsUpgradable(bool upgradable, bool longRunning)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Upgrade = "SPDY/3.1";
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>(new Upgradable(upgradable));
+        var info = RequestInfoFactory.Create("GET", "/api/v1/namespaces/demo/pods", _ => null);
+
+        Assert.Equal(longRunning, LongRunningRequest.Matches(context.Request, info));
+        Assert.Equal(upgradable, ForwardedUpgrade.IsUpgrade(context));
+    }
+
+    private sealed class Upgradable(bool upgradable) : Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature
+    {
+        public bool IsUpgradableRequest => upgradable;
+
+        public Task<Stream> UpgradeAsync() => throw new NotSupportedException();
+    }
 }
