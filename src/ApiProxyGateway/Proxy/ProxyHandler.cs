@@ -96,7 +96,7 @@ internal sealed partial class ProxyHandler(
             return;
         }
 
-        if (!IsUpgrade(context))
+        if (!ForwardedUpgrade.IsUpgrade(context))
         {
             using var inFlight = await requests.AcquireAsync(context, user);
             if (inFlight is not null)
@@ -144,8 +144,6 @@ internal sealed partial class ProxyHandler(
         }
     }
 
-    private static bool IsUpgrade(HttpContext context) => ForwardedUpgrade.IsUpgrade(context);
-
     /// <summary>
     /// A kubelet path also needs what the kubelet itself would check, and the endpoints that act on pods or nodes
     /// (streaming, checkpoint, the node log query) are refused unless explicitly allowed.
@@ -182,7 +180,7 @@ internal sealed partial class ProxyHandler(
         var invoker = target.Kubelet is { } kubelet ? kubelets.GetInvoker(kubelet) : workloads.GetInvoker(target);
         var destination = target.Kubelet is { } k ? KubeletClientPool.Uri(k, "").ToString().TrimEnd('/') : WorkloadClientPool.Destination(target);
         // HTTP/2 where the workload's pool may choose it (never for an upgrade, which YARP keeps on HTTP/1.1 anyway).
-        var http2 = target.Kubelet is null && workloads.SpeaksHttp2(target) && !IsUpgrade(context) && !context.WebSockets.IsWebSocketRequest;
+        var http2 = target.Kubelet is null && workloads.SpeaksHttp2(target) && !ForwardedUpgrade.IsUpgrade(context);
         var config = new ForwarderRequestConfig
         {
             ActivityTimeout = settings.IdleTimeout,

@@ -45,7 +45,7 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
 
         ResponseHeaderSanitizer.Apply(proxyResponse, httpContext.Response);
         var status = (int)proxyResponse.StatusCode;
-        if (status is >= 300 and < 400 && httpContext.Request.Headers.Upgrade.Count > 0)
+        if (status is >= 300 and < 400 && ForwardedUpgrade.IsUpgrade(httpContext))
         {
             // CVE-2020-8559: a redirect in answer to an upgrade is never followed nor handed on (nor its headers).
             await KubernetesStatus.BadGatewayAsync(httpContext, $"{target.Display} answered the upgrade with a redirect ({status}), which is not permitted");
