@@ -22,6 +22,7 @@ internal static partial class Driver
         /// </summary>
         private async Task MeasureRateAsync(string scenario, string name, string arm, int round, HttpClient client, Uri uri, double rate, IReadOnlyList<int> pids)
         {
+            await PrimeAsync(client, uri);
             var settle = await ServerSettle.WaitAsync(ServerProcesses, SettleLimit);
             var meter = Meter.Start(pids);
             var serverCpu = ProcStat.CpuSeconds(ServerProcesses);
@@ -59,6 +60,27 @@ internal static partial class Driver
             }
 
             Log($"{what}: p50 {recorder.Milliseconds(50):F2} p99 {recorder.Milliseconds(99):F2} p99.9 {recorder.Milliseconds(99.9):F2} ms, {recorder.Count}/{stall.Offered} ok in {seconds:F1} s, load generator {share:P0}{(saturated ? " SATURATED: discarded" : "")}; {stall.Describe()}{(flag is null ? "" : " FLAGGED: " + cause)}; longest gap {stall.LongestGapMilliseconds:F0} ms, lag {stall.MaxScheduleLagMilliseconds:F1} ms, connections opened {result.ConnectionsOpened}, GC pause {result.GcPauseMilliseconds:F0} ms, settled {(settle.Settled ? "" : "NOT ")}in {settle.Waited.TotalMilliseconds:F0} ms; kernel: {counters}");
+        }
+
+        /// <summary>
+        /// One request before an open-loop measurement, so that it starts as a kubectl session's next request would: on
+        /// an open connection, with the arm's caches warm. Minutes pass between an arm's warm-up and its first round
+        /// (the other arms warm up in between), long enough for the server to close the idle connection (Kestrel after
+        /// 130 s) and for the gateway's authorization cache and upstream connections to expire; the first requests of
+        /// the round then waited 100-250 ms for a new mTLS connection, a SubjectAccessReview and new upstream
+        /// connections, and the round was flagged as stalled. What a new connection costs is scenario 3's figure.
+        /// A failure here is left to the measurement, which counts and reports its own.
+        /// </summary>
+        private static async Task PrimeAsync(HttpClient client, Uri uri)
+        {
+            try
+            {
+                using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
+                await response.Content.CopyToAsync(Stream.Null);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+            {
+            }
         }
 
         /// <summary>

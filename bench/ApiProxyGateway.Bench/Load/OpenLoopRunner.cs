@@ -24,7 +24,20 @@ internal static class OpenLoopRunner
         var slowConnects = Clients.SlowConnects;
         var gcPause = GC.GetTotalPauseDuration();
         var outstanding = 0L;
+        var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduler = new Thread(() =>
+        {
+            try
+            {
+                Schedule();
+            }
+            finally
+            {
+                scheduled.SetResult();
+            }
+        })
+        { IsBackground = true, Name = "open-loop", Priority = ThreadPriority.AboveNormal };
+        void Schedule()
         {
             for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
             {
@@ -50,8 +63,8 @@ internal static class OpenLoopRunner
                     inFlight.Add(task);
                 }
             }
-        })
-        { IsBackground = true, Name = "open-loop", Priority = ThreadPriority.AboveNormal };
+        }
+
         async Task TrackAsync(Task send)
         {
             try
@@ -65,7 +78,12 @@ internal static class OpenLoopRunner
         }
 
         scheduler.Start();
-        await Task.Run(scheduler.Join, cancellationToken);
+
+        // Awaited, not joined: the load generator runs pinned to one core, where the thread pool starts with one worker.
+        // A worker blocked in Thread.Join for the whole round left the answers queued until the pool's starvation check
+        // added a thread (every 500 ms), and whenever hill climbing took the pool back to its minimum: the 600-700 ms
+        // stalls every arm showed, the direct one too.
+        await scheduled.Task;
         Task[] all;
         lock (inFlight)
         {
