@@ -1,14 +1,19 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace ApiProxyGateway.Sandbox.Workloads;
 
-/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, redirects, HTML pages with links (one a gzip bomb), a WebSocket echo, trailers.</summary>
+/// <summary>What <c>workload web</c> answers: echoes, bulk bytes, uploads it reports as they arrive, redirects, HTML pages with links (one a gzip bomb), a WebSocket echo, trailers.</summary>
 internal static class WebRoutes
 {
+    /// <summary>What each <c>/uploads/{id}</c> body has brought so far (a test's handful of ids: never pruned).</summary>
+    private static readonly ConcurrentDictionary<string, (long Bytes, string Protocol, bool Complete)> Uploads = new(StringComparer.Ordinal);
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => "ok");
@@ -24,6 +29,7 @@ internal static class WebRoutes
         });
         app.MapMethods("/echo", ["POST", "PUT"], async http =>
         {
+            TakeBodyAtAnyPace(http);
             http.Response.ContentType = http.Request.ContentType ?? "application/octet-stream";
             await http.Request.Body.CopyToAsync(http.Response.Body, http.RequestAborted);
         });
@@ -39,6 +45,10 @@ internal static class WebRoutes
 
             await http.Response.WriteAsync(Convert.ToHexStringLower(hash.GetHashAndReset()), http.RequestAborted);
         });
+        app.MapMethods("/uploads/{id}", ["POST", "PUT"], ReceiveUploadAsync);
+        app.MapGet("/uploads/{id}", (string id) => Uploads.TryGetValue(id, out var upload)
+            ? Results.Json(new JsonObject { ["bytes"] = upload.Bytes, ["protocol"] = upload.Protocol, ["complete"] = upload.Complete })
+            : Results.NotFound());
         app.MapGet("/bytes", async http =>
         {
             // Random bytes (at most 64 MiB) with their SHA-256 in a header, so a client can check what came through.
@@ -72,6 +82,38 @@ internal static class WebRoutes
         });
         app.Map("/ws", EchoWebSocketAsync);
         app.MapFallback(EchoRequestAsync);
+    }
+
+    /// <summary>
+    /// Takes an upload at any pace (<see cref="TakeBodyAtAnyPace"/>), counting every piece as it arrives for
+    /// <c>GET /uploads/{id}</c> to report while the body is still open; the answer, once the body ends, is the same report.
+    /// </summary>
+    private static async Task ReceiveUploadAsync(HttpContext http)
+    {
+        TakeBodyAtAnyPace(http);
+        var id = (string)http.GetRouteValue("id")!; // the route has the parameter
+        var protocol = http.Request.Protocol;
+        Uploads[id] = (0, protocol, false);
+        var buffer = new byte[64 * 1024];
+        long bytes = 0;
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            bytes += read;
+            Uploads[id] = (bytes, protocol, false);
+        }
+
+        Uploads[id] = (bytes, protocol, true);
+        await Results.Json(new JsonObject { ["bytes"] = bytes, ["protocol"] = protocol, ["complete"] = true }).ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// Lifts Kestrel's minimum body data rate (240 B/s after 5 s) for this request: a Go server has none, so a slow or
+    /// paused body is cut only by a proxy in front, the thing a test of that proxy is about.
+    /// </summary>
+    private static void TakeBodyAtAnyPace(HttpContext http)
+    {
+        http.Features.Get<IHttpMinRequestBodyDataRateFeature>()?.MinDataRate = null;
     }
 
     private static Task EchoRequestAsync(HttpContext http)

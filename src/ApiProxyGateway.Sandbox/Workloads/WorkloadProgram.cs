@@ -11,7 +11,7 @@ internal static class WorkloadProgram
     public const string Usage = """
         usage: workload KIND [flags]
           web     HTTP and HTTPS echo server  --https-port=8443 --http-port=8080 (0 = off) --certificate=valid|wrong-name|expired|unknown-ca
-                  paths: / (echo as JSON), /echo (POST body back), /sha256 (POST: hash of the body), /bytes?n=N (random, X-Content-SHA256), /redirect, /redirect-absolute, /page (HTML with links), /ws (WebSocket echo), /healthz
+                  paths: / (echo as JSON), /echo (POST body back, as it arrives), /sha256 (POST: hash of the body), /uploads/ID (POST: counts the body as it arrives, at any pace; GET: the count so far), /bytes?n=N (random, X-Content-SHA256), /redirect, /redirect-absolute, /page (HTML with links), /ws (WebSocket echo), /healthz
           hostile a web workload that misbehaves toward its proxy: the web flags and --raw-port=9443 (0 = off)
                   records every request head it receives: /requests lists them (method, target, headers) as JSON
                   raw HTTPS port: /connection-headers (200 naming X-Secret and Keep-Alive in Connection),

@@ -41,7 +41,7 @@ internal sealed class KubeletClientPool(KubeletTlsProvider tls, IOptions<Kubelet
     private HttpMessageInvoker Create(KubeletTarget target)
     {
         var timeout = options.Value.Timeout;
-        return invokers.Create(new UpstreamPoolSettings("kubelet", timeout), async cancellationToken =>
+        return invokers.Create(new UpstreamPoolSettings("kubelet", timeout) { FlushRequestBodies = true }, async cancellationToken =>
         {
             var ssl = await connector.ConnectAsync("kubelet", target.Display, new IPEndPoint(target.Address, target.Port), tls.TrustFor(target), timeout, cancellationToken);
             _peerCertificates[target] = Convert.ToHexStringLower(ssl.RemoteCertificate!.GetCertHash(HashAlgorithmName.SHA256)); // a verified connection always has one

@@ -59,6 +59,6 @@ internal sealed record ProxyOptions
     /// <summary>Connecting to a workload, TLS included. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A proxied response with no data flowing for this long is cut. Default 4 hours (WebSockets, event streams).</summary>
+    /// <summary>A proxied exchange with no data flowing either way (request body or response) for this long is cut. Default 4 hours (WebSockets, event streams, slow uploads).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
 }

@@ -59,7 +59,8 @@ internal sealed class WorkloadClientPool(WorkloadTrust trust, EgressPolicy egres
     private HttpMessageInvoker Create(ProxyTarget target)
     {
         var alpn = new AlpnChoice();
-        return invokers.Create(new UpstreamPoolSettings("workload", options.Value.ConnectTimeout), (http2, cancellationToken) => ConnectAsync(target, http2, alpn, cancellationToken));
+        var pool = new UpstreamPoolSettings("workload", options.Value.ConnectTimeout) { FlushRequestBodies = true };
+        return invokers.Create(pool, (http2, cancellationToken) => ConnectAsync(target, http2, alpn, cancellationToken));
     }
 
     private async ValueTask<Stream> ConnectAsync(ProxyTarget target, bool http2, AlpnChoice alpn, CancellationToken cancellationToken)

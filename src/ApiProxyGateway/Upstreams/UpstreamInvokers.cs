@@ -8,7 +8,8 @@ namespace ApiProxyGateway.Upstreams;
 /// Builds every upstream connection pool of the gateway (API server, each kubelet, each workload target): a handler
 /// that never follows redirects, decompresses, keeps cookies or uses a proxy, whose connections all come from the
 /// caller's connect step, behind the <see cref="UpstreamRequestGuard"/> and, before it, the gateway's trace context
-/// (<see cref="UpstreamTraceContext"/>). Disposing the invoker closes the pool.
+/// (<see cref="UpstreamTraceContext"/>); for the pools that proxy, request bodies are flushed as they go
+/// (<see cref="RequestBodyFlushing"/>). Disposing the invoker closes the pool.
 /// </summary>
 internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
 {
@@ -66,7 +67,8 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             handler.RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8;
         }
 
-        var guard = new UpstreamRequestGuard(pool.Upstream, _logger) { InnerHandler = handler };
+        HttpMessageHandler sender = pool.FlushRequestBodies ? new RequestBodyFlushing { InnerHandler = handler } : handler;
+        var guard = new UpstreamRequestGuard(pool.Upstream, _logger) { InnerHandler = sender };
         return new HttpMessageInvoker(new UpstreamTraceContext(pool.Upstream) { InnerHandler = guard }, disposeHandler: true);
     }
 

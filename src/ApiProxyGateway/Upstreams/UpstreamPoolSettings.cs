@@ -19,6 +19,12 @@ internal sealed record UpstreamPoolSettings(string Upstream, TimeSpan ConnectTim
     /// </summary>
     public TimeSpan Http2PingDelay { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>
+    /// Each piece of a request body goes on as soon as it is read (<see cref="RequestBodyFlushing"/>), as kube-apiserver's
+    /// proxy sends it: for the pools that proxy (kubelets, workloads). Default false: the API server reads whole objects.
+    /// </summary>
+    public bool FlushRequestBodies { get; init; }
+
     /// <summary>Header values go out as UTF-8 (user names and groups from certificate subjects may be), as Go servers read them. Default false.</summary>
     public bool Utf8Headers { get; init; }
 }

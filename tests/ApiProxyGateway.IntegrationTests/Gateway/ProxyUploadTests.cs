@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ApiProxyGateway.Tests.Support;
+
+namespace ApiProxyGateway.IntegrationTests.Gateway;
+
+/// <summary>
+/// A body sent through pods/proxy goes on to the workload as it comes, as through kube-apiserver (Go's transport sends
+/// each piece of a proxied body at once): the first bytes of a body still open reach the workload over HTTP/2 (an https
+/// workload choosing h2) and HTTP/1.1 (plain http) alike, and an HTTP/2 workload's echo of them comes back while the
+/// body is open. A body trickling below Kestrel's minimum data rate (240 B/s after a 5 s grace) is not cut:
+/// kube-apiserver sets no minimum rate on proxied requests. The workload is asked directly what it has received.
+/// </summary>
+public sealed class ProxyUploadTests(ProxyUploadFixture fixture) : IClassFixture<ProxyUploadFixture>
+{
+    private const string Pods = "/api/v1/namespaces/demo/pods/";
+
+    /// <summary>Longer than Kestrel's grace (5 s) and its next once-a-second check of the rate.</summary>
+    private static readonly TimeSpan TrickleLength = TimeSpan.FromSeconds(8);
+
+    [Theory]
+    [InlineData("https:web:8443", "HTTP/2")]
+    [InlineData("http:web:8080", "HTTP/1.1")]
+    public async Task Upload_FirstBytesFlushed_ReachTheWorkloadWhileTheBodyIsOpen(string target, string workloadProtocol)
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        var id = NewId();
+        using var invoker = fixture.Sandbox.Invoker("admin");
+        await ConnectAsync(invoker, target, deadline);
+        using var upload = new ClientUpload();
+        using var request = Request(HttpMethod.Post, HttpVersion.Version20, $"{Pods}{target}/proxy/uploads/{id}", upload);
+        var sending = invoker.SendAsync(request, deadline);
+        await OpenAsync(upload, sending, deadline);
+
+        await upload.WriteAsync("hello\n"u8.ToArray(), deadline);
+        var received = await ReceivedAsync(id, 6, deadline);
+
+        Assert.Equal(workloadProtocol, (string?)received["protocol"]);
+        Assert.False((bool?)received["complete"]);
+        upload.Complete();
+        var answer = await AnswerAsync(sending, deadline);
+        Assert.Equal(6, (long?)answer["bytes"]);
+    }
+
+    [Fact]
+    public async Task Upload_ToAnHttp2WorkloadsEcho_ComesBackWhileTheBodyIsOpen()
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        using var invoker = fixture.Sandbox.Invoker("admin");
+        await ConnectAsync(invoker, "https:web:8443", deadline);
+        using var upload = new ClientUpload();
+        using var request = Request(HttpMethod.Post, HttpVersion.Version20, $"{Pods}https:web:8443/proxy/echo", upload);
+        var sending = invoker.SendAsync(request, deadline);
+        await OpenAsync(upload, sending, deadline);
+
+        await upload.WriteAsync("hello\n"u8.ToArray(), deadline);
+
+        // The echo's answer starts with its first bytes.
+        Assert.True(await TestWait.CompletesWithinAsync(sending, TestWait.DefaultTimeout, deadline), "expected the echo's answer while the body is open");
+        using var response = await sending;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {(response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync(deadline))}");
+        var body = await response.Content.ReadAsStreamAsync(deadline);
+        var echoed = new byte[6];
+        var reading = body.ReadExactlyAsync(echoed, deadline).AsTask();
+        Assert.True(await TestWait.CompletesWithinAsync(reading, TestWait.DefaultTimeout, deadline), "expected the echo of the first bytes while the body is open");
+        await reading;
+        Assert.Equal("hello\n", Encoding.ASCII.GetString(echoed));
+        upload.Complete();
+        using var rest = new StreamReader(body);
+        Assert.Equal("", await rest.ReadToEndAsync(deadline));
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task Upload_TrickledBelowKestrelsMinimumDataRatePastItsGrace_IsNotCut(string clientVersion)
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        var id = NewId();
+        using var invoker = fixture.Sandbox.Invoker("admin");
+        using var upload = new ClientUpload();
+        using var request = Request(HttpMethod.Post, Version.Parse(clientVersion), $"{Pods}https:web:8443/proxy/uploads/{id}", upload);
+        var sending = invoker.SendAsync(request, deadline);
+        await OpenAsync(upload, sending, deadline);
+
+        // The pace is the point: a byte every half second (2 B/s) for longer than the gateway's Kestrel would allow it.
+        var trickle = Stopwatch.StartNew();
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        do
+        {
+            await upload.WriteAsync("."u8.ToArray(), deadline);
+        }
+        while (trickle.Elapsed < TrickleLength && await pace.WaitForNextTickAsync(deadline));
+
+        upload.Complete();
+        var answer = await AnswerAsync(sending, deadline);
+        Assert.Equal(upload.Sent, (long?)answer["bytes"]);
+        Assert.True((bool?)answer["complete"]);
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    private HttpRequestMessage Request(HttpMethod method, Version version, string pathAndQuery, HttpContent? body = null) =>
+        new(method, new Uri(fixture.Sandbox.Host.GatewayUrl, pathAndQuery)) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact, Content = body };
+
+    /// <summary>
+    /// Has the gateway's pool for <paramref name="target"/> open its connection before the upload: a new HTTP/2
+    /// connection's opening exchange (SETTINGS and their acknowledgement) flushes what the connection has buffered,
+    /// and would carry an upload's first bytes along whatever the gateway does with them.
+    /// </summary>
+    private async Task ConnectAsync(HttpMessageInvoker invoker, string target, CancellationToken deadline)
+    {
+        using var request = Request(HttpMethod.Get, HttpVersion.Version20, $"{Pods}{target}/proxy/healthz");
+        using var response = await invoker.SendAsync(request, deadline);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Until the client is sending the body; fails with the gateway's answer should that come first.</summary>
+    private static async Task OpenAsync(ClientUpload upload, Task<HttpResponseMessage> sending, CancellationToken deadline)
+    {
+        if (await Task.WhenAny(upload.Opened, sending).WaitAsync(deadline) == sending)
+        {
+            using var response = await sending;
+            Assert.Fail($"answered before the body was sent: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline)}");
+        }
+    }
+
+    /// <summary>What the web workload reported of an upload in its answer, once the body has ended.</summary>
+    private static async Task<JsonNode> AnswerAsync(Task<HttpResponseMessage> sending, CancellationToken deadline)
+    {
+        using var response = await sending;
+        var text = await response.Content.ReadAsStringAsync(deadline);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!; // a 200 from the upload route is its JSON report
+    }
+
+    private async Task<JsonNode> ReceivedAsync(string id, long bytes, CancellationToken deadline)
+    {
+        JsonNode? seen = null;
+        await TestWait.UntilAsync(
+            async token => (seen = await fixture.UploadAsync(id, token)) is { } upload && (long?)upload["bytes"] >= bytes,
+            $"the web workload has received {bytes} bytes of upload {id}",
+            TestWait.DefaultTimeout,
+            deadline,
+            () => $"It reports {seen?.ToJsonString() ?? "no such upload"}.");
+        return seen!; // set when the wait succeeds
+    }
+}
