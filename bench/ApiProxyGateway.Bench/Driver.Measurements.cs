@@ -69,7 +69,7 @@ internal static partial class Driver
         /// 130 s) and for the gateway's authorization cache and upstream connections to expire; the first requests of
         /// the round then waited 100-250 ms for a new mTLS connection, a SubjectAccessReview and new upstream
         /// connections, and the round was flagged as stalled. What a new connection costs is scenario 3's figure.
-        /// A failure here is left to the measurement, which counts and reports its own.
+        /// A failure here is logged and left to the measurement, which counts and reports its own.
         /// </summary>
         private static async Task PrimeAsync(HttpClient client, Uri uri)
         {
@@ -77,9 +77,14 @@ internal static partial class Driver
             {
                 using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
                 await response.Content.CopyToAsync(Stream.Null);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Log($"priming request to {uri} answered {(int)response.StatusCode}");
+                }
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
             {
+                Log($"priming request to {uri} failed: {e.GetType().Name}: {e.Message}");
             }
         }
 

@@ -10,6 +10,7 @@ using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Telemetry;
 using ApiProxyGateway.Upstreams;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -102,11 +103,18 @@ internal sealed partial class ProxyHandler(
             using var inFlight = await requests.AcquireAsync(context, user);
             if (inFlight is not null)
             {
-                // A body is passed on at the pace its client sends it (an upload from a slow link, a long-poll POST):
-                // kube-apiserver sets no minimum body rate on proxy requests, which are long-running, so Kestrel's
-                // (240 B/s after 5 s) is lifted. A body that stops altogether still ends at Proxy:IdleTimeout, and it
-                // holds one of its caller's Limits:MaxProxyRequestsPerUser meanwhile.
+                // A body is passed on at the pace its client sends it (an upload from a slow link, a long-poll POST)
+                // and at any size, streamed, never held whole: kube-apiserver sets no minimum body rate on proxy
+                // requests, which are long-running, and no size limit (its --max-request-body-bytes bounds the
+                // objects it decodes), so Kestrel's 240 B/s after 5 s and Limits:MaxRequestBodySize are lifted. A body
+                // that stops altogether still ends at Proxy:IdleTimeout, and it holds one of its caller's
+                // Limits:MaxProxyRequestsPerUser meanwhile.
                 context.Features.Get<IHttpMinRequestBodyDataRateFeature>()?.MinDataRate = null;
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                {
+                    size.MaxRequestBodySize = null;
+                }
+
                 await ForwardAsync(context, target, request);
             }
 

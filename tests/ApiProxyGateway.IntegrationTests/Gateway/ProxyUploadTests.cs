@@ -10,8 +10,8 @@ namespace ApiProxyGateway.IntegrationTests.Gateway;
 /// A body sent through pods/proxy goes on to the workload as it comes, as through kube-apiserver (Go's transport sends
 /// each piece of a proxied body at once): the first bytes of a body still open reach the workload over HTTP/2 (an https
 /// workload choosing h2) and HTTP/1.1 (plain http) alike, and an HTTP/2 workload's echo of them comes back while the
-/// body is open. A body trickling below Kestrel's minimum data rate (240 B/s after a 5 s grace) is not cut:
-/// kube-apiserver sets no minimum rate on proxied requests. The workload is asked directly what it has received.
+/// body is open. A body trickling below Kestrel's minimum data rate (240 B/s after a 5 s grace) is not cut, nor is a
+/// body larger than the gateway's request body limit: kube-apiserver sets neither on proxied requests. The workload is asked directly what it has received.
 /// </summary>
 public sealed class ProxyUploadTests(ProxyUploadFixture fixture) : IClassFixture<ProxyUploadFixture>
 {
@@ -98,6 +98,28 @@ public sealed class ProxyUploadTests(ProxyUploadFixture fixture) : IClassFixture
         var answer = await AnswerAsync(sending, deadline);
         Assert.Equal(upload.Sent, (long?)answer["bytes"]);
         Assert.True((bool?)answer["complete"]);
+    }
+
+    /// <summary>
+    /// A body of known length larger than <c>Limits:MaxRequestBodySize</c> (10 MiB) goes through whole and unchanged:
+    /// a proxied body is streamed, and kube-apiserver bounds no proxied body's size.
+    /// </summary>
+    [Theory]
+    [InlineData("https:web:8443")]
+    [InlineData("http:web:8080")]
+    public async Task Upload_OfKnownLengthLargerThanTheRequestBodyLimit_ReachesTheWorkloadWhole(string target)
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        var body = new byte[12 << 20];
+        Random.Shared.NextBytes(body);
+        using var invoker = fixture.Sandbox.Invoker("admin");
+        using var content = new ByteArrayContent(body);
+        using var request = Request(HttpMethod.Post, HttpVersion.Version20, $"{Pods}{target}/proxy/sha256", content);
+        using var response = await invoker.SendAsync(request, deadline);
+        var text = await response.Content.ReadAsStringAsync(deadline);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)), text);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
