@@ -33,7 +33,8 @@ internal static class DuplexPump
     /// client that reads nothing may not notice); run <paramref name="firstSideEnded"/>; if it told the client why, wait
     /// for the other side to end (the client's, after a seal: its bytes are read and dropped meanwhile, so typing, a
     /// resize or a SPDY PING or WINDOW_UPDATE does not cut it) for at most <see cref="FarewellLinger"/>; then stop both
-    /// copies and wait for them.
+    /// copies and wait for them. Without a seal, a client whose bytes fail on their way to the gone upstream during the
+    /// linger has the rest of them read and dropped in the same way.
     /// </remarks>
     public static async Task<PumpResult> RunAsync(Stream client, Stream upstream, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken cancellationToken,
         Func<Task<bool>>? firstSideEnded = null, PassthroughSeal? seal = null)
@@ -51,15 +52,29 @@ internal static class DuplexPump
         var endedBy = idle.IdledOut ? "idle-timeout"
             : cancellationToken.IsCancellationRequested ? "shutdown"
             : first == up ? "client" : "upstream";
+        Task? dropping = null;
         if (firstSideEnded is not null && await firstSideEnded())
         {
             using var linger = new CancellationTokenSource(FarewellLinger, timeProvider);
-            await Task.WhenAny(first == up ? down : up, Task.Delay(Timeout.InfiniteTimeSpan, linger.Token));
+            var lingering = Task.Delay(Timeout.InfiniteTimeSpan, linger.Token);
+            if (await Task.WhenAny(first == up ? down : up, lingering) == up && up.IsFaulted && seal is null)
+            {
+                // The upstream is gone (the guard cut it, or it ended), so the client's next bytes failed on their way
+                // there; they are read and dropped instead until the client closes or the linger is over, as on a
+                // sealed stream: cut at its next byte, a client still sending (port-forward data in flight) would be
+                // reset before it has read why its stream ended.
+                dropping = CopyAsync(client, Stream.Null, idle, new ByteCount());
+                await Task.WhenAny(dropping, lingering);
+            }
         }
 
         await idle.StopAsync();
         await Quietly(up);
         await Quietly(down);
+        if (dropping is not null)
+        {
+            await Quietly(dropping);
+        }
         return new PumpResult(fromClient.Value, toClient.Value, endedBy);
     }
 

@@ -26,8 +26,6 @@ internal sealed class IdleWatch : IDisposable
 
     public Task StopAsync() => _stop.CancelAsync();
 
-    public void StopAfter(TimeSpan delay) => _stop.CancelAfter(delay);
-
     public void Dispose()
     {
         _stop.Dispose();

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.UnitTests.Protocols;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiProxyGateway.UnitTests.Gateway;
 
@@ -35,6 +36,45 @@ public sealed class DuplexPumpTests
             Assert.Equal("client", result.EndedBy);
             Assert.Equal(10, result.BytesFromClient);
         }
+    }
+
+    /// <summary>
+    /// A WebSocket-tunnelled port-forward whose kubelet side is gone (the session guard cut it) is told why with a close;
+    /// the client may still be sending (data in flight) when the close arrives. Its bytes are read and dropped until it
+    /// answers the close, on a clock that never moves: cut at its next byte instead, it would be reset before reading
+    /// the reason.
+    /// </summary>
+    [Fact]
+    public async Task Run_ClientStillSendingAfterTheCloseThatTellsItWhy_KeepsItsConnectionUntilItAnswersTheClose()
+    {
+        var ct = TestWait.Timeout();
+        var (clientEnd, gatewayEnd) = DuplexPipeStream.CreatePair();
+        using var client = WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false });
+        using var gateway = WebSocket.CreateFromStream(gatewayEnd, new WebSocketCreationOptions { IsServer = true });
+        await using var fromClient = WebSocketStream.Create(gateway, WebSocketMessageType.Binary, ownsWebSocket: false);
+        var (upstream, kubelet) = DuplexPipeStream.CreatePair();
+        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
+            async () =>
+            {
+                await gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
+                told.SetResult();
+                return true;
+            });
+
+        await kubelet.DisposeAsync(); // the kubelet's side is gone
+        await told.Task.WaitAsync(ct);
+        var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
+        Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
+        await inFlight;
+        Assert.False(pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the close");
+
+        var received = await client.ReceiveAsync(new byte[16], ct);
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+        var result = await pumping.WaitAsync(ct);
+
+        Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.PolicyViolation, "access revoked"), (received.MessageType, client.CloseStatus, client.CloseStatusDescription));
+        Assert.Equal("upstream", result.EndedBy);
     }
 
     [Fact]
