@@ -17,11 +17,8 @@ public sealed class DuplexPumpTests
     public async Task Run_ClientClosesItsWebSocket_EndsAsTheClientsDoing()
     {
         var ct = TestWait.Timeout();
-        var (clientEnd, gatewayEnd) = DuplexPipeStream.CreatePair();
-        using var client = WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false });
-        using var gateway = WebSocket.CreateFromStream(gatewayEnd, new WebSocketCreationOptions { IsServer = true });
-        await using var fromClient = WebSocketStream.Create(gateway, WebSocketMessageType.Binary, ownsWebSocket: false);
-        var (upstream, kubelet) = DuplexPipeStream.CreatePair();
+        using var tunnel = new Tunnel();
+        var (client, gateway, fromClient, upstream, kubelet) = (tunnel.Client, tunnel.Gateway, tunnel.FromClient, tunnel.Upstream, tunnel.Kubelet);
         await using (kubelet)
         {
             var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromMinutes(1), TimeProvider.System, ct);
@@ -48,11 +45,8 @@ public sealed class DuplexPumpTests
     public async Task Run_ClientStillSendingAfterTheCloseThatTellsItWhy_KeepsItsConnectionUntilItAnswersTheClose()
     {
         var ct = TestWait.Timeout();
-        var (clientEnd, gatewayEnd) = DuplexPipeStream.CreatePair();
-        using var client = WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false });
-        using var gateway = WebSocket.CreateFromStream(gatewayEnd, new WebSocketCreationOptions { IsServer = true });
-        await using var fromClient = WebSocketStream.Create(gateway, WebSocketMessageType.Binary, ownsWebSocket: false);
-        var (upstream, kubelet) = DuplexPipeStream.CreatePair();
+        using var tunnel = new Tunnel();
+        var (client, gateway, fromClient, upstream, kubelet) = (tunnel.Client, tunnel.Gateway, tunnel.FromClient, tunnel.Upstream, tunnel.Kubelet);
         var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
             async () =>
@@ -132,6 +126,38 @@ public sealed class DuplexPumpTests
     }
 
     /// <summary>A source that returns at most one line per read, as HttpClient reads a chunked body one chunk at a time.</summary>
+    /// <summary>A kubectl WebSocket tunnel: the client's WebSocket, the gateway's end of it as a stream, and an in-memory kubelet connection.</summary>
+    private sealed class Tunnel : IDisposable
+    {
+        public Tunnel()
+        {
+            var (clientEnd, gatewayEnd) = DuplexPipeStream.CreatePair();
+            Client = WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false });
+            Gateway = WebSocket.CreateFromStream(gatewayEnd, new WebSocketCreationOptions { IsServer = true });
+            FromClient = WebSocketStream.Create(Gateway, WebSocketMessageType.Binary, ownsWebSocket: false);
+            (Upstream, Kubelet) = DuplexPipeStream.CreatePair();
+        }
+
+        public WebSocket Client { get; }
+
+        public WebSocket Gateway { get; }
+
+        public Stream FromClient { get; }
+
+        public DuplexPipeStream Upstream { get; }
+
+        public DuplexPipeStream Kubelet { get; }
+
+        public void Dispose()
+        {
+            FromClient.Dispose();
+            Gateway.Dispose();
+            Client.Dispose();
+            Kubelet.Dispose();
+            Upstream.Dispose();
+        }
+    }
+
     private sealed class LineSource : Stream
     {
         private readonly Queue<byte[]> _lines = new();
