@@ -57,12 +57,13 @@ internal static class DuplexPump
         {
             using var linger = new CancellationTokenSource(FarewellLinger, timeProvider);
             var lingering = Task.Delay(Timeout.InfiniteTimeSpan, linger.Token);
-            if (await Task.WhenAny(first == up ? down : up, lingering) == up && up.IsFaulted && seal is null)
+            await Task.WhenAny(first == up ? down : up, lingering);
+            if (seal is null && up.IsFaulted && client.CanRead && !lingering.IsCompleted)
             {
-                // The upstream is gone (the guard cut it, or it ended), so the client's next bytes failed on their way
-                // there; they are read and dropped instead until the client closes or the linger is over, as on a
-                // sealed stream: cut at its next byte, a client still sending (port-forward data in flight) would be
-                // reset before it has read why its stream ended.
+                // The upstream is gone (the guard cut it), so the client's bytes failed on their way there, before or
+                // after the farewell; while the client's connection stands, what it sends is read and dropped until it
+                // closes or the linger is over, as on a sealed stream: cut at its next byte, a client still sending
+                // (port-forward data in flight) would be reset before it has read why its stream ended.
                 dropping = CopyAsync(client, Stream.Null, idle, new ByteCount());
                 await Task.WhenAny(dropping, lingering);
             }

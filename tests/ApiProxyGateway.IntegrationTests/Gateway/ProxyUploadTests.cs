@@ -122,6 +122,48 @@ public sealed class ProxyUploadTests(ProxyUploadFixture fixture) : IClassFixture
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)), text);
     }
 
+    /// <summary>
+    /// A body that stops (a few bytes, then nothing, the request kept open) is not held for ever now that Kestrel's
+    /// minimum rate is lifted for it: the exchange ends at <c>Proxy:IdleTimeout</c>, and the caller's in-flight slot is
+    /// given back (with one slot per user, the next request is served). A gateway without that bound would keep the
+    /// request open past the test's deadline.
+    /// </summary>
+    [Theory]
+    [InlineData("https:web:8443")]
+    [InlineData("http:web:8080")]
+    public async Task Upload_ThatStops_EndsAtTheProxyIdleTimeoutAndGivesItsSlotBack(string target)
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        await using var sandbox = await ProductionSandbox.StartAsync(["--Proxy:PlainHttpNamespaces:0=demo", "--Proxy:IdleTimeout=00:00:02", "--Limits:MaxProxyRequestsPerUser=1"], deadline);
+        using var invoker = sandbox.Invoker("admin");
+        using var upload = new ClientUpload();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sandbox.Host.GatewayUrl, $"{Pods}{target}/proxy/uploads/{NewId()}"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = upload,
+        };
+        var sending = invoker.SendAsync(request, deadline);
+        await OpenAsync(upload, sending, deadline);
+        await upload.WriteAsync("hello\n"u8.ToArray(), deadline);
+
+        // Then nothing: the exchange must end on its own, with an error answer or a reset stream.
+        Assert.True(await TestWait.CompletesWithinAsync(sending, TestWait.DefaultTimeout, deadline), "a stopped upload was still open 20 s after its last byte (Proxy:IdleTimeout is 2 s)");
+        if (sending.IsCompletedSuccessfully)
+        {
+            using var response = await sending;
+            Assert.False(response.IsSuccessStatusCode, $"a stopped upload was answered {(int)response.StatusCode}");
+        }
+
+        using var next = new HttpRequestMessage(HttpMethod.Get, new Uri(sandbox.Host.GatewayUrl, $"{Pods}{target}/proxy/healthz"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var served = await invoker.SendAsync(next, deadline);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
     private HttpRequestMessage Request(HttpMethod method, Version version, string pathAndQuery, HttpContent? body = null) =>

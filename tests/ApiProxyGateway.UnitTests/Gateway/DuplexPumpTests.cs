@@ -71,6 +71,66 @@ public sealed class DuplexPumpTests
         Assert.Equal("upstream", result.EndedBy);
     }
 
+    /// <summary>
+    /// The same when the client's bytes are what first finds the kubelet's side gone (the client is sending as the guard
+    /// cuts it): the close still tells it why, and what it sends after is read and dropped until it answers the close.
+    /// </summary>
+    [Fact]
+    public async Task Run_ClientBytesFirstToFindTheKubeletGone_KeepItsConnectionUntilItAnswersTheClose()
+    {
+        var ct = TestWait.Timeout();
+        using var tunnel = new Tunnel();
+        var (client, gateway, fromClient, upstream, kubelet) = (tunnel.Client, tunnel.Gateway, tunnel.FromClient, tunnel.Upstream, tunnel.Kubelet);
+        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
+            async () =>
+            {
+                await gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
+                told.SetResult();
+                return true;
+            });
+
+        await kubelet.Input.CompleteAsync(); // the kubelet's side takes nothing more
+        await client.SendAsync("data"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, ct);
+        await told.Task.WaitAsync(ct);
+        await kubelet.Output.CompleteAsync(); // and is gone
+        var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
+        Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
+        await inFlight;
+        Assert.False(pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the close");
+
+        var received = await client.ReceiveAsync(new byte[16], ct);
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+        await pumping.WaitAsync(ct);
+
+        Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.PolicyViolation, "access revoked"), (received.MessageType, client.CloseStatus, client.CloseStatusDescription));
+    }
+
+    /// <summary>
+    /// A client whose connection breaks after it was told why (kubectl killed) ends the pump quietly: its WebSocket can
+    /// no longer be read, so nothing is left to drop.
+    /// </summary>
+    [Fact]
+    public async Task Run_ClientConnectionBreaksAfterTheCloseThatTellsItWhy_EndsWithoutAnError()
+    {
+        var ct = TestWait.Timeout();
+        using var tunnel = new Tunnel();
+        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pumping = DuplexPump.RunAsync(tunnel.FromClient, tunnel.Upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
+            async () =>
+            {
+                await tunnel.Gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
+                told.SetResult();
+                return true;
+            });
+
+        await tunnel.Kubelet.DisposeAsync();
+        await told.Task.WaitAsync(ct);
+        await tunnel.ClientConnection.DisposeAsync();
+
+        Assert.Equal("upstream", (await pumping.WaitAsync(ct)).EndedBy);
+    }
+
     [Fact]
     public async Task CoalescingCopy_LinesAlreadyArrived_GoOutInOneWrite()
     {
@@ -125,18 +185,19 @@ public sealed class DuplexPumpTests
         Assert.Equal(["one\ntwo\n"], target.Writes);
     }
 
-    /// <summary>A source that returns at most one line per read, as HttpClient reads a chunked body one chunk at a time.</summary>
     /// <summary>A kubectl WebSocket tunnel: the client's WebSocket, the gateway's end of it as a stream, and an in-memory kubelet connection.</summary>
     private sealed class Tunnel : IDisposable
     {
         public Tunnel()
         {
-            var (clientEnd, gatewayEnd) = DuplexPipeStream.CreatePair();
-            Client = WebSocket.CreateFromStream(clientEnd, new WebSocketCreationOptions { IsServer = false });
+            (ClientConnection, var gatewayEnd) = DuplexPipeStream.CreatePair();
+            Client = WebSocket.CreateFromStream(ClientConnection, new WebSocketCreationOptions { IsServer = false });
             Gateway = WebSocket.CreateFromStream(gatewayEnd, new WebSocketCreationOptions { IsServer = true });
             FromClient = WebSocketStream.Create(Gateway, WebSocketMessageType.Binary, ownsWebSocket: false);
             (Upstream, Kubelet) = DuplexPipeStream.CreatePair();
         }
+
+        public DuplexPipeStream ClientConnection { get; }
 
         public WebSocket Client { get; }
 
@@ -153,11 +214,13 @@ public sealed class DuplexPumpTests
             FromClient.Dispose();
             Gateway.Dispose();
             Client.Dispose();
+            ClientConnection.Dispose();
             Kubelet.Dispose();
             Upstream.Dispose();
         }
     }
 
+    /// <summary>A source that returns at most one line per read, as HttpClient reads a chunked body one chunk at a time.</summary>
     private sealed class LineSource : Stream
     {
         private readonly Queue<byte[]> _lines = new();
