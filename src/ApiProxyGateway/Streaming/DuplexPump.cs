@@ -254,9 +254,10 @@ internal static class DuplexPump
         {
             await copy;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or InvalidOperationException or NotSupportedException)
         {
-            // The other direction ended or the stream was cut; both sides are being closed anyway.
+            // The other direction ended or the stream was cut (a WebSocketStream refuses reads once its socket is
+            // aborted); both sides are being closed anyway.
         }
     }
 }
