@@ -46,18 +46,11 @@ public sealed class DuplexPumpTests
     {
         var ct = TestWait.Timeout();
         using var tunnel = new Tunnel();
-        var (client, gateway, fromClient, upstream, kubelet) = (tunnel.Client, tunnel.Gateway, tunnel.FromClient, tunnel.Upstream, tunnel.Kubelet);
-        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
-            async () =>
-            {
-                await gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
-                told.SetResult();
-                return true;
-            });
+        var (client, kubelet) = (tunnel.Client, tunnel.Kubelet);
+        var (pumping, told) = tunnel.PumpTellingWhyOnAClockThatNeverMoves(ct);
 
         await kubelet.DisposeAsync(); // the kubelet's side is gone
-        await told.Task.WaitAsync(ct);
+        await told.WaitAsync(ct);
         var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
         Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
         await inFlight;
@@ -80,19 +73,12 @@ public sealed class DuplexPumpTests
     {
         var ct = TestWait.Timeout();
         using var tunnel = new Tunnel();
-        var (client, gateway, fromClient, upstream, kubelet) = (tunnel.Client, tunnel.Gateway, tunnel.FromClient, tunnel.Upstream, tunnel.Kubelet);
-        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pumping = DuplexPump.RunAsync(fromClient, upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
-            async () =>
-            {
-                await gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
-                told.SetResult();
-                return true;
-            });
+        var (client, kubelet) = (tunnel.Client, tunnel.Kubelet);
+        var (pumping, told) = tunnel.PumpTellingWhyOnAClockThatNeverMoves(ct);
 
         await kubelet.Input.CompleteAsync(); // the kubelet's side takes nothing more
         await client.SendAsync("data"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, ct);
-        await told.Task.WaitAsync(ct);
+        await told.WaitAsync(ct);
         await kubelet.Output.CompleteAsync(); // and is gone
         var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
         Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
@@ -115,17 +101,10 @@ public sealed class DuplexPumpTests
     {
         var ct = TestWait.Timeout();
         using var tunnel = new Tunnel();
-        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pumping = DuplexPump.RunAsync(tunnel.FromClient, tunnel.Upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
-            async () =>
-            {
-                await tunnel.Gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
-                told.SetResult();
-                return true;
-            });
+        var (pumping, told) = tunnel.PumpTellingWhyOnAClockThatNeverMoves(ct);
 
         await tunnel.Kubelet.DisposeAsync();
-        await told.Task.WaitAsync(ct);
+        await told.WaitAsync(ct);
         await tunnel.ClientConnection.DisposeAsync();
 
         Assert.Equal("upstream", (await pumping.WaitAsync(ct)).EndedBy);
@@ -208,6 +187,23 @@ public sealed class DuplexPumpTests
         public DuplexPipeStream Upstream { get; }
 
         public DuplexPipeStream Kubelet { get; }
+
+        /// <summary>
+        /// The pump between the client and the kubelet, whose first-side-ended step closes the client's WebSocket with
+        /// 1008 and a reason, as <c>GatewayClose</c> does, and completes <c>Told</c>; its clock never moves.
+        /// </summary>
+        public (Task<PumpResult> Pumping, Task Told) PumpTellingWhyOnAClockThatNeverMoves(CancellationToken ct)
+        {
+            var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var pumping = DuplexPump.RunAsync(FromClient, Upstream, TimeSpan.FromHours(1), new FakeTimeProvider(), ct,
+                async () =>
+                {
+                    await Gateway.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "access revoked", ct);
+                    told.SetResult();
+                    return true;
+                });
+            return (pumping, told.Task);
+        }
 
         public void Dispose()
         {
