@@ -11,6 +11,8 @@ namespace ApiProxyGateway.Streaming;
 /// </summary>
 internal static class GatewayClose
 {
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>1001 (going away) when the gateway shuts down, else 1008 (policy violation).</summary>
     public static WebSocketCloseStatus Status(SessionEnd end)
     {
@@ -22,16 +24,17 @@ internal static class GatewayClose
     public static string Reason(string message) => StreamFarewell.CloseReason(message);
 
     /// <summary>Closes <paramref name="socket"/> with the gateway's reason if it ended the stream; true if it did.</summary>
-    public static async Task<bool> TryCloseAsync(WebSocket socket, StreamContext stream)
+    public static async Task<bool> TryCloseAsync(WebSocket socket, StreamContext stream, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         if (stream.EndedByGateway is not { } end || socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
             return false;
         }
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var deadline = new CancellationTokenSource(CloseTimeout, timeProvider);
         try
         {
             await socket.CloseOutputAsync(Status(end), Reason(end.Message), deadline.Token);

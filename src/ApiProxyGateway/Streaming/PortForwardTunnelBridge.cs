@@ -39,7 +39,7 @@ internal sealed class PortForwardTunnelBridge(IOptions<StreamingOptions> options
         // told why (a 1008 close with the reason) before the rest is cut.
         await using var guarded = stream.Session?.Ending.Register(() => upstream.Dispose());
         var result = await DuplexPump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
-            () => GatewayClose.TryCloseAsync(socket, stream));
+            () => GatewayClose.TryCloseAsync(socket, stream, timeProvider));
         if (stream.EndedByGateway is null && socket.State == WebSocketState.Open)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);

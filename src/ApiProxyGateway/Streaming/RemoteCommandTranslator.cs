@@ -18,6 +18,7 @@ namespace ApiProxyGateway.Streaming;
 internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options, TimeProvider timeProvider, ILogger<RemoteCommandTranslator> logger)
 {
     private static readonly TimeSpan SpdyPingInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan TellTimeout = TimeSpan.FromSeconds(5);
 
     public async Task RunAsync(StreamContext stream)
     {
@@ -35,8 +36,8 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         var negotiated = Negotiated(response.Headers);
         await using var transport = await response.Content.ReadAsStreamAsync(http.RequestAborted);
         await using var session = SpdySession.CreateClient(transport, new SpdySessionOptions { PingInterval = SpdyPingInterval, TimeProvider = timeProvider });
-        using var setup = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        setup.CancelAfter(settings.StreamCreationTimeout);
+        using var setupTime = new CancellationTokenSource(settings.StreamCreationTimeout, timeProvider);
+        using var setup = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, setupTime.Token);
         await using var kubelet = await RemoteCommandClient.StartSpdyAsync(session, negotiated, commandOptions, setup.Token);
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(StreamProtocols.RemoteCommandV5);
@@ -64,7 +65,7 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
             if (stream.EndedByGateway is { } end)
             {
                 // The client is told why, on the error channel as a Status, as a failed command would be.
-                await TellQuietlyAsync(client, end.Message);
+                await TellQuietlyAsync(client, end.Message, timeProvider);
             }
 
             var violation = Violation(e, client, session);
@@ -106,9 +107,9 @@ internal sealed class RemoteCommandTranslator(IOptions<StreamingOptions> options
         return session.Completion is { IsFaulted: true, Exception.InnerException: SpdyProtocolException failed } ? ("kubelet", failed.Message) : null;
     }
 
-    private static async Task TellQuietlyAsync(RemoteCommandServer client, string message)
+    private static async Task TellQuietlyAsync(RemoteCommandServer client, string message, TimeProvider timeProvider)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var deadline = new CancellationTokenSource(TellTimeout, timeProvider);
         try
         {
             await client.CompleteAsync(new RemoteCommandResult(null, message), deadline.Token);

@@ -30,7 +30,8 @@ internal static class WebSocketMessagePump
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(upstream);
         using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token, grace.Token);
         long fromClient = 0, toClient = 0;
         var up = RelayAsync(client, upstream, bytes => Interlocked.Add(ref fromClient, bytes), idle, idleTimeout, fromClientObserver, stop.Token);
         var down = RelayAsync(upstream, client, bytes => Interlocked.Add(ref toClient, bytes), idle, idleTimeout, toClientObserver, stop.Token);
@@ -41,7 +42,7 @@ internal static class WebSocketMessagePump
 
         // Give the other side a moment to answer the close, then cut what is left.
         var told = firstSideEnded is not null && await firstSideEnded();
-        stop.CancelAfter(first.IsFaulted && !told ? TimeSpan.Zero : CloseGrace);
+        grace.CancelAfter(first.IsFaulted && !told ? TimeSpan.Zero : CloseGrace);
         await Task.WhenAll(Quietly(up), Quietly(down));
 
         client.Abort();

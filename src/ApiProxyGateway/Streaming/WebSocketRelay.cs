@@ -51,7 +51,7 @@ internal sealed class WebSocketRelay(IOptions<StreamingOptions> options, TimePro
         await using var guarded = stream.Session?.Ending.Register(upstream.Abort);
         var base64 = upstream.SubProtocol is { } chosen && Protocols.Kubernetes.StreamProtocols.IsBase64(chosen);
         stream.Tracker.Finished(await WebSocketMessagePump.RunAsync(client, upstream, options.Value.IdleTimeout, timeProvider, stream.ClosingExceptGuard,
-            () => GatewayClose.TryCloseAsync(client, stream),
+            () => GatewayClose.TryCloseAsync(client, stream, timeProvider),
             stream.Recording is { } recording ? new Recording.ChannelMessageRecorder(recording, base64, fromClient: true) : null,
             stream.Recording is { } recorded ? new Recording.ChannelMessageRecorder(recorded, base64, fromClient: false) : null));
     }

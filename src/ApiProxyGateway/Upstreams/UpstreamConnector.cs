@@ -46,8 +46,8 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
     /// <summary>A plain connection, for the http:// targets of pods/services proxy (the only upstreams without TLS).</summary>
     public async Task<Stream> ConnectPlainAsync(string upstreamKind, string target, EndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var time = new CancellationTokenSource(timeout, timeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, time.Token);
         var route = Route(upstreamKind);
         using var span = StartConnectSpan(upstreamKind, target, route);
         try
@@ -74,7 +74,7 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
     /// <summary>The API server is reached through the control-plane egress; kubelets and workloads through the cluster's.</summary>
     private EgressRoute Route(string upstreamKind) => upstreamKind == "apiserver" ? egress.ControlPlane : egress.Cluster;
 
-    private static async Task<SslStream> ConnectCoreAsync(
+    private async Task<SslStream> ConnectCoreAsync(
         EgressRoute route,
         string target,
         EndPoint endpoint,
@@ -83,8 +83,8 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var time = new CancellationTokenSource(timeout, timeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, time.Token);
         var connection = await DialAsync(route, target, endpoint, timeout, deadline.Token, cancellationToken);
         var ssl = new SslStream(connection, leaveInnerStreamOpen: false);
         using var span = GatewayActivities.Source.StartActivity(GatewayActivities.TlsHandshake, ActivityKind.Internal);
