@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ApiProxyGateway.Protocols.Http;
@@ -10,6 +11,9 @@ namespace ApiProxyGateway.Protocols.Http;
 public static class UrlPath
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>What Go leaves unescaped in a path: unreserved characters and <c>$&amp;+,/:;=@</c>.</summary>
+    private static readonly SearchValues<char> Unescaped = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+,/:;=@");
 
     /// <summary>Decodes %XX escapes to bytes and the bytes as UTF-8; throws <see cref="FormatException"/> for a bad escape or bad UTF-8.</summary>
     public static string Decode(string escaped)
@@ -54,13 +58,8 @@ public static class UrlPath
     public static string Escape(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var index = 0;
-        while (index < path.Length && !NeedsEscape(path[index]))
-        {
-            index++;
-        }
-
-        if (index == path.Length)
+        var index = path.AsSpan().IndexOfAnyExcept(Unescaped);
+        if (index < 0)
         {
             return path;
         }
@@ -137,8 +136,7 @@ public static class UrlPath
         return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
-    private static bool NeedsEscape(char c) =>
-        !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' or '$' or '&' or '+' or ',' or '/' or ':' or ';' or '=' or '@');
+    private static bool NeedsEscape(char c) => !Unescaped.Contains(c);
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }

@@ -10,6 +10,8 @@ namespace ApiProxyGateway.Audit;
 /// <summary>Turns an <see cref="AuditEntry"/> into events: one when a stream opens, one when the request completes.</summary>
 internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> options, TimeProvider timeProvider)
 {
+    private const int MicroTimeLength = 27;
+
     public bool IncludePassThrough => options.Value.IncludePassThrough;
 
     public AuditEntry Begin(HttpContext context)
@@ -73,6 +75,16 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
     private static AuditUser? ToAudit(KubernetesUser? user) =>
         user is null ? null : new AuditUser(user.Name, user.Groups, user.Uid, user.Extra.Count == 0 ? null : user.Extra);
 
-    private static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// kube-apiserver's <c>MicroTime</c>: RFC 3339 in UTC with six fractional digits (<c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>).
+    /// Written from the round-trip format, the framework's fast path (seven digits for a UTC time), less its last digit:
+    /// the same text as the custom format, which truncates too, at a fraction of its cost on every request.
+    /// </summary>
+    internal static string Timestamp(DateTimeOffset time) => string.Create(MicroTimeLength, time.UtcDateTime, static (text, utc) =>
+    {
+        Span<char> roundTrip = stackalloc char[MicroTimeLength + 1];
+        utc.TryFormat(roundTrip, out _, "O", CultureInfo.InvariantCulture);
+        roundTrip[..(MicroTimeLength - 1)].CopyTo(text);
+        text[^1] = 'Z';
+    });
 }

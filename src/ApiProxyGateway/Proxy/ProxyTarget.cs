@@ -22,13 +22,13 @@ internal sealed record ProxyTarget(
     public bool IsHttps => Scheme == "https";
 
     /// <summary><c>host:port</c> as dialled (an IPv6 address in brackets), with the port even when it is the scheme's default, as Go writes it.</summary>
-    public string Authority => $"{Host}:{Port}";
+    public string Authority { get; } = $"{Bracketed(Address)}:{Port}";
 
     /// <summary>
     /// The <c>Host</c> a workload sees, as kube-apiserver's location for the target: <see cref="Authority"/>, or the
     /// address alone for a pod named without a port that declares none (<see cref="ImplicitPort"/>).
     /// </summary>
-    public string HostHeader => ImplicitPort ? Host : Authority;
+    public string HostHeader => ImplicitPort ? Bracketed(Address) : Authority;
 
-    private string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+    private static string Bracketed(IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 }

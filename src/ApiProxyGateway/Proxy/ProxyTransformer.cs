@@ -57,8 +57,8 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
             httpContext.Response.Headers.Remove(header);
         }
 
-        var links = new ProxyLinks(proxyPrefix, target.HostHeader, httpContext.Request.Host.Value ?? "");
-        if (httpContext.Response.Headers.Location.ToString() is { Length: > 0 } location && links.Rewrite(location) is { } rewritten)
+        // Most answers have neither a Location nor an HTML body: the link rewriter is made only for one that has.
+        if (httpContext.Response.Headers.Location.ToString() is { Length: > 0 } location && Links(httpContext).Rewrite(location) is { } rewritten)
         {
             httpContext.Response.Headers.Location = rewritten;
         }
@@ -69,11 +69,13 @@ internal sealed class ProxyTransformer(ProxyTarget target, string proxyPrefix, s
             // changes, so Content-Length goes, as in kube-apiserver.
             httpContext.Response.Headers.ContentLength = null;
             var body = await proxyResponse.Content.ReadAsStreamAsync(cancellationToken);
-            proxyResponse.Content = new StreamContent(new HtmlRewritingStream(body, proxyResponse.Content.Headers.ContentEncoding.SingleOrDefault(), links));
+            proxyResponse.Content = new StreamContent(new HtmlRewritingStream(body, proxyResponse.Content.Headers.ContentEncoding.SingleOrDefault(), Links(httpContext)));
         }
 
         return copyBody;
     }
+
+    private ProxyLinks Links(HttpContext httpContext) => new(proxyPrefix, target.HostHeader, httpContext.Request.Host.Value ?? "");
 
     /// <summary>An HTML body in an encoding the rewriter reads (at most one coding); HEAD, 1xx, 204 and 304 have no body.</summary>
     private static bool IsRewritableHtml(HttpRequest request, HttpResponseMessage response)

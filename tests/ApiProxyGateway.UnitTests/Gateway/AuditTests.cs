@@ -9,6 +9,24 @@ public sealed class AuditTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("apg-audit-").FullName;
 
+    /// <summary>
+    /// Timestamps are kube-apiserver's MicroTime: six fractional digits in UTC, cut rather than rounded, whatever the
+    /// offset the clock reports and at both ends of the calendar.
+    /// </summary>
+    [Theory]
+    [InlineData("2026-12-05T21:50:07.1234567+00:00", "2026-12-05T21:50:07.123456Z")]
+    [InlineData("2026-12-05T21:50:07.9999999+00:00", "2026-12-05T21:50:07.999999Z")]
+    [InlineData("2026-12-05T21:50:07+00:00", "2026-12-05T21:50:07.000000Z")]
+    [InlineData("2026-12-06T01:20:07.0000010+03:30", "2026-12-05T21:50:07.000001Z")]
+    [InlineData("0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00.000000Z")]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00", "9999-12-31T23:59:59.999999Z")]
+    public void Timestamp_IsMicroTimeInUtc(string time, string expected)
+    {
+        var stamp = AuditRecorder.Timestamp(DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(expected, stamp);
+    }
+
     [Fact]
     public async Task FileSink_AtTheSizeLimit_RotatesAndKeepsOnlyTheNewestBackups()
     {
