@@ -60,7 +60,7 @@ app.UseShutdownRequests();
 app.UseAudit();
 app.UseRequestClassification();
 app.UseAuthentication();
-app.UseAuthorization();
+app.UseAuthenticatedCallers();
 app.UseWebSockets();
 app.MapPodStreams();
 app.MapProxySubresources();
