@@ -20,28 +20,25 @@ internal static class ShutdownRequests
         var stopping = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var drain = app.ApplicationServices.GetRequiredService<StreamDrain>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ShutdownRequests));
-        return app.Use(next => async context =>
+        // Until SIGTERM the next step is returned as it is (no state machine per request).
+        return app.Use(next => context => stopping.IsCancellationRequested ? WhileStoppingAsync(context, next, drain, logger) : next(context));
+    }
+
+    private static async Task WhileStoppingAsync(HttpContext context, RequestDelegate next, StreamDrain drain, ILogger logger)
+    {
+        // Not on an upgrade: its connection becomes the stream, which the drain ends in its own way.
+        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true })
         {
-            if (!stopping.IsCancellationRequested)
-            {
-                await next(context);
-                return;
-            }
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+        }
 
-            // Not on an upgrade: its connection becomes the stream, which the drain ends in its own way.
-            if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true })
-            {
-                context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
-            }
+        if (drain.ListenerClosed.IsCancellationRequested)
+        {
+            DrainLog.RefusedWhileDraining(logger, context.Request.Method, context.Request.Path);
+            await KubernetesStatus.WriteAsync(context, StreamDrain.Status, new Dictionary<string, string> { ["Retry-After"] = "1" });
+            return;
+        }
 
-            if (drain.ListenerClosed.IsCancellationRequested)
-            {
-                DrainLog.RefusedWhileDraining(logger, context.Request.Method, context.Request.Path);
-                await KubernetesStatus.WriteAsync(context, StreamDrain.Status, new Dictionary<string, string> { ["Retry-After"] = "1" });
-                return;
-            }
-
-            await next(context);
-        });
+        await next(context);
     }
 }

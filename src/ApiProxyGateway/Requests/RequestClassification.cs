@@ -9,9 +9,10 @@ internal static partial class RequestClassification
     /// <summary>
     /// Classifies every API request from its raw target (<see cref="RequestClassifier"/>) and stores the result as a
     /// feature; a request that cannot be classified unambiguously is answered with a Status here and goes no further.
+    /// Not an async step: a classified request's next step is returned as it is (no state machine per request).
     /// </summary>
     public static IApplicationBuilder UseRequestClassification(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             var request = context.Features.GetRequiredFeature<IHttpRequestFeature>();
             var target = request.RawTarget;
@@ -38,12 +39,11 @@ internal static partial class RequestClassification
             {
                 var refused = refusal!; // Classify returns either a classification or a refusal
                 Refused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway.Requests"), context.Request.Method, target, refused.Message);
-                await KubernetesStatus.WriteAsync(context, refused.Code, refused.Reason, refused.Message);
-                return;
+                return KubernetesStatus.WriteAsync(context, refused.Code, refused.Reason, refused.Message);
             }
 
             context.Features.Set(classified);
-            await next(context);
+            return next(context);
 
             // Go's first value of an exactly named parameter, as the API server's conversion reads it.
             string? Query(string name) => query!.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
