@@ -35,13 +35,12 @@ internal sealed class AuditRecorder(AuditWriter writer, IOptions<AuditOptions> o
         }
     }
 
-    public void Complete(HttpContext context)
+    /// <summary>The request is over: records the ResponseComplete stage of the entry <see cref="Begin"/> opened.</summary>
+    public void Complete(HttpContext context, AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Features.Get<AuditEntry>() is { } entry)
-        {
-            writer.Write(Event(entry, context, "ResponseComplete", context.Response.StatusCode));
-        }
+        ArgumentNullException.ThrowIfNull(entry);
+        writer.Write(Event(entry, context, "ResponseComplete", context.Response.StatusCode));
     }
 
     private AuditEvent Event(AuditEntry entry, HttpContext context, string stage, int code)

@@ -19,11 +19,13 @@ internal static class AuditServiceCollectionExtensions
     /// when configured, the rest of the pass-through. An entry is opened when the request arrives, so handlers can
     /// fill it in; whether it is written is decided when the request completes, once the route is known.
     /// </summary>
-    public static IApplicationBuilder UseAudit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseAudit(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var recorder = app.ApplicationServices.GetRequiredService<AuditRecorder>();
+        return app.Use(async (context, next) =>
         {
-            var recorder = context.RequestServices.GetRequiredService<AuditRecorder>();
-            recorder.Begin(context);
+            var entry = recorder.Begin(context);
             try
             {
                 await next(context);
@@ -33,11 +35,11 @@ internal static class AuditServiceCollectionExtensions
                 // A pass-through request is the API server's to audit, unless the gateway answered it itself or cut it
                 // (a watch whose access was taken away): the API server cannot know why it ended.
                 var servedByGateway = context.Features.Get<ClassifiedRequest>()?.Route.IsServedByGateway == true;
-                var endedByGateway = context.Features.Get<AuditEntry>()?.HasAnnotation(AuditEntry.EndedByAnnotation) == true;
-                if (servedByGateway || endedByGateway || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
+                if (servedByGateway || entry.HasAnnotation(AuditEntry.EndedByAnnotation) || recorder.IncludePassThrough || context.Features.Get<StatusBody>() is not null)
                 {
-                    recorder.Complete(context);
+                    recorder.Complete(context, entry);
                 }
             }
         });
+    }
 }

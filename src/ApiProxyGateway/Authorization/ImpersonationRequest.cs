@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using ApiProxyGateway.Protocols.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -18,27 +19,29 @@ internal sealed record ImpersonationRequest(
     public const string GroupHeader = "Impersonate-Group";
     public const string UidHeader = "Impersonate-Uid";
     public const string ExtraHeaderPrefix = "Impersonate-Extra-";
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoExtra = ReadOnlyDictionary<string, IReadOnlyList<string>>.Empty;
 
     /// <summary>Returns null when nothing is impersonated, or throws <see cref="FormatException"/> for a malformed request.</summary>
+    /// <remarks>Read on every request: nothing is allocated for one that impersonates nothing.</remarks>
     public static ImpersonationRequest? Parse(IHeaderDictionary headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
         var users = headers[UserHeader];
-        var groups = Values(headers[GroupHeader]);
+        var groups = headers[GroupHeader];
         var uids = headers[UidHeader];
-        var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        Dictionary<string, IReadOnlyList<string>>? extra = null;
         foreach (var (name, values) in headers)
         {
             if (name.StartsWith(ExtraHeaderPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > ExtraHeaderPrefix.Length)
             {
                 var key = Uri.UnescapeDataString(name[ExtraHeaderPrefix.Length..].ToLowerInvariant());
-                extra[key] = Values(values);
+                (extra ??= new(StringComparer.Ordinal))[key] = Values(values);
             }
         }
 
         if (users.Count == 0)
         {
-            return groups.Length > 0 || uids.Count > 0 || extra.Count > 0
+            return groups.Count > 0 || uids.Count > 0 || extra is not null
                 ? throw new FormatException("requested impersonation of groups, a UID or extra attributes without impersonating a user (Impersonate-User)")
                 : null;
         }
@@ -53,7 +56,7 @@ internal sealed record ImpersonationRequest(
             throw new FormatException("Impersonate-User must not be empty");
         }
 
-        var request = new ImpersonationRequest(users[0]!, groups, uids.Count == 1 ? uids[0] : null, extra); // Count checked above
+        var request = new ImpersonationRequest(users[0]!, Values(groups), uids.Count == 1 ? uids[0] : null, extra ?? NoExtra); // Count checked above
         Check(UserHeader, request.User);
         foreach (var group in request.Groups)
         {

@@ -32,9 +32,10 @@ internal static class RequestHeaderSanitizer
         || name.Equals("X-Real-Ip", StringComparison.OrdinalIgnoreCase)
         || HeaderLines.IsPlaceholder(name);
 
-    private static HashSet<string> NominatedByConnection(HttpRequest incoming)
+    /// <summary>The headers the client's <c>Connection</c> header names; null when it names none (every HTTP/2 request).</summary>
+    private static HashSet<string>? NominatedByConnection(HttpRequest incoming)
     {
-        var nominated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        HashSet<string>? nominated = null;
         foreach (var value in incoming.Headers.Connection)
         {
             foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -44,7 +45,7 @@ internal static class RequestHeaderSanitizer
                     && !token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
                     && !token.Equals("close", StringComparison.OrdinalIgnoreCase))
                 {
-                    nominated.Add(token);
+                    (nominated ??= new(StringComparer.OrdinalIgnoreCase)).Add(token);
                 }
             }
         }
@@ -52,14 +53,29 @@ internal static class RequestHeaderSanitizer
         return nominated;
     }
 
-    private static void Remove(System.Net.Http.Headers.HttpHeaders headers, HashSet<string> nominated)
+    /// <summary>
+    /// Names are read from the unvalidated view (the validated enumeration parses every header and builds an array of
+    /// its values, on every request) and removed once the enumeration is over.
+    /// </summary>
+    private static void Remove(System.Net.Http.Headers.HttpHeaders headers, HashSet<string>? nominated)
     {
-        foreach (var name in headers.Select(header => header.Key).ToArray())
+        List<string>? removed = null;
+        foreach (var (name, _) in headers.NonValidated)
         {
-            if (IsIdentityHeader(name) || nominated.Contains(name))
+            if (IsIdentityHeader(name) || nominated?.Contains(name) == true)
             {
-                headers.Remove(name);
+                (removed ??= []).Add(name);
             }
+        }
+
+        if (removed is null)
+        {
+            return;
+        }
+
+        foreach (var name in removed)
+        {
+            headers.Remove(name);
         }
     }
 }
