@@ -11,12 +11,15 @@ internal static class RequestMetrics
     /// count as route <c>none</c>. With tracing on, the request's server span is named the same way
     /// (<c>GET log</c>, <c>POST exec</c>, <c>GET passthrough</c>), never after its path.
     /// </summary>
-    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var metrics = app.ApplicationServices.GetRequiredService<GatewayMetrics>();
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        return app.Use(async (context, next) =>
         {
-            var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
-            var time = context.RequestServices.GetRequiredService<TimeProvider>();
             var started = time.GetTimestamp();
+            metrics.RequestStarted();
             try
             {
                 await next(context);
@@ -38,4 +41,5 @@ internal static class RequestMetrics
                 }
             }
         });
+    }
 }

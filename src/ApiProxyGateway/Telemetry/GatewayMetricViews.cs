@@ -33,6 +33,10 @@ internal sealed class GatewayMetricViews(IMeterFactory meterFactory)
             "dotnet.process.cpu.count" => new MetricStreamConfiguration { Name = "dotnet.process.cpus" },
             "dotnet.timer.count" => new MetricStreamConfiguration { Name = "dotnet.timers.active" },
 
+            // Two measurements per request each (up, then down), about 1% of a proxied request's CPU together;
+            // apiproxygateway.requests.active is read when scraped instead, and http.client.open_connections stays.
+            "http.server.active_requests" or "http.client.active_requests" => MetricStreamConfiguration.Drop,
+
             // HttpClient labels its series with the host it reached and the peer's IP: pod IPs (unbounded over a
             // cluster's life) and, for any Host header a client could have forwarded, whatever that client chose.
             // Only labels with a fixed set of values are kept, so no caller and no workload can grow the series count.

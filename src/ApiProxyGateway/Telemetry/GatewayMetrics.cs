@@ -33,12 +33,15 @@ internal sealed class GatewayMetrics
     private readonly UpDownCounter<long> _activeRecordings;
     private readonly Counter<long> _recordings;
     private readonly Counter<long> _recordedBytes;
+    private long _activeRequests;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         Meter = meterFactory.Create(MeterName);
         _requests = Meter.CreateCounter<long>("apiproxygateway.requests", "{request}", "Requests handled, by route kind, method and status code.");
+        Meter.CreateObservableUpDownCounter("apiproxygateway.requests.active", () => Interlocked.Read(ref _activeRequests), "{request}",
+            "Requests in progress on the API port, open streams included (read when scraped: no measurement per request).");
         _requestDuration = Meter.CreateHistogram<double>("apiproxygateway.request.duration", "s", "Time from request to the end of the response (the stream's lifetime for streams).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
         _activeStreams = Meter.CreateUpDownCounter<long>("apiproxygateway.streams.active", "{stream}", "Streams open now, by kind and protocol.");
@@ -69,8 +72,11 @@ internal sealed class GatewayMetrics
 
     public Meter Meter { get; }
 
+    public void RequestStarted() => Interlocked.Increment(ref _activeRequests);
+
     public void RequestCompleted(string routeKind, string method, int code, TimeSpan duration)
     {
+        Interlocked.Decrement(ref _activeRequests);
         var tags = new TagList { { "route", routeKind }, { "method", method }, { "code", code } };
         _requests.Add(1, tags);
         _requestDuration.Record(duration.TotalSeconds, tags);

@@ -32,4 +32,40 @@ public sealed class GatewayMetricViewsTests
         Assert.Equal("dotnet.assemblies.loaded", views.Select(processWide.CreateCounter<long>("dotnet.assembly.count"))?.Name);
         Assert.DoesNotContain("server.address", views.Select(meter.CreateHistogram<double>("http.client.request.duration"))?.TagKeys ?? ["server.address"]);
     }
+
+    /// <summary>
+    /// The framework's active-request gauges are measured twice per request (about 1% of a proxied request's CPU);
+    /// they are not exported, the gateway's own gauge (read when scraped) says how many requests are in progress,
+    /// and the outgoing connection count stays.
+    /// </summary>
+    [Fact]
+    public void Select_PerRequestActiveGauges_AreDroppedAndTheGatewaysOwnCountsRequestsInProgress()
+    {
+        using var host = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = host.GetRequiredService<IMeterFactory>();
+        var views = new GatewayMetricViews(factory);
+        using var processWide = new Meter("System.Net.Http.ForThisTest");
+        var metrics = new GatewayMetrics(factory);
+        long? active = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "apiproxygateway.requests.active")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => active = value);
+        listener.Start();
+
+        metrics.RequestStarted();
+        metrics.RequestStarted();
+        metrics.RequestCompleted("pods-proxy", "GET", 200, TimeSpan.FromMilliseconds(1));
+        listener.RecordObservableInstruments();
+
+        Assert.Same(MetricStreamConfiguration.Drop, views.Select(processWide.CreateUpDownCounter<long>("http.client.active_requests")));
+        Assert.Same(MetricStreamConfiguration.Drop, views.Select(processWide.CreateUpDownCounter<long>("http.server.active_requests")));
+        Assert.NotSame(MetricStreamConfiguration.Drop, views.Select(processWide.CreateUpDownCounter<long>("http.client.open_connections")));
+        Assert.Equal(1, active);
+    }
 }
