@@ -21,12 +21,8 @@ internal sealed record ProxyTarget(
 {
     public bool IsHttps => Scheme == "https";
 
-    /// <summary>
-    /// <c>host:port</c> as dialled (an IPv6 address in brackets), with the port even when it is the scheme's default, as
-    /// Go writes it. Made once, with the target (read several times per request); a <c>with</c> copy keeps it, so a copy
-    /// may change neither <see cref="Address"/> nor <see cref="Port"/>.
-    /// </summary>
-    public string Authority { get; } = $"{Bracketed(Address)}:{Port}";
+    /// <summary><c>host:port</c> as dialled (an IPv6 address in brackets), with the port even when it is the scheme's default, as Go writes it.</summary>
+    public string Authority => $"{Bracketed(Address)}:{Port}";
 
     /// <summary>
     /// The <c>Host</c> a workload sees, as kube-apiserver's location for the target: <see cref="Authority"/>, or the

@@ -16,7 +16,8 @@ namespace ApiProxyGateway.Streaming;
 internal static class WebSocketMessagePump
 {
     private const int BufferSize = 16 * 1024;
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+    /// <summary>How long the other side has to answer a close before it is cut.</summary>
+    internal static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Relays until a side closes or fails, the idle timeout passes or <paramref name="cancellationToken"/> ends it;
