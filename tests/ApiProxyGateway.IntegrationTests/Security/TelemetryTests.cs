@@ -26,4 +26,23 @@ public sealed class TelemetryTests(SecuritySandboxFixture fixture)
         Assert.DoesNotContain(forged, metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(metrics.Split('\n'), line => line.StartsWith("http_client", StringComparison.Ordinal) && line.Contains("server_address", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Measurements taken on every request only where they say something the gateway's own series do not: the framework's
+    /// active-request gauges and its authentication meter are not exported; the gateway's own gauge of requests in
+    /// progress is, next to the outgoing requests' durations.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_AfterTraffic_LeaveOutPerRequestGaugesAndExportTheGatewaysActiveCount()
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        (await fixture.SendAsync("developer", HttpMethod.Get, "/api/v1/namespaces/sec/pods", deadline)).Response.Dispose();
+        var metrics = await fixture.Sandbox.ScrapeUntilAsync(text => text.Contains("http_client_request_duration", StringComparison.Ordinal), deadline);
+
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("apiproxygateway_requests_active{", StringComparison.Ordinal));
+        Assert.Contains("http_server_request_duration", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_server_active_requests", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_client_active_requests", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_authentication", metrics, StringComparison.Ordinal);
+    }
 }
