@@ -38,6 +38,7 @@ internal static partial class Driver
             return 2;
         }
 
+        ChildProcess.KillOnSignals();
         var smoke = args.Contains("--smoke");
         var output = Value(args, "--out") ?? Path.Combine("bench", "results");
         var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
