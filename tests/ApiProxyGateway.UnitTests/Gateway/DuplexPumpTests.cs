@@ -51,14 +51,7 @@ public sealed class DuplexPumpTests
 
         await kubelet.DisposeAsync(); // the kubelet's side is gone
         await told.WaitAsync(ct);
-        var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
-        Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
-        await inFlight;
-        Assert.False(pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the close");
-
-        var received = await client.ReceiveAsync(new byte[16], ct);
-        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
-        var result = await pumping.WaitAsync(ct);
+        var (received, result) = await tunnel.SendMoreThenAnswerTheCloseAsync(pumping, ct);
 
         Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.PolicyViolation, "access revoked"), (received.MessageType, client.CloseStatus, client.CloseStatusDescription));
         Assert.Equal("upstream", result.EndedBy);
@@ -80,14 +73,7 @@ public sealed class DuplexPumpTests
         await client.SendAsync("data"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, ct);
         await told.WaitAsync(ct);
         await kubelet.Output.CompleteAsync(); // and is gone
-        var inFlight = client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct); // more than the connection holds
-        Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
-        await inFlight;
-        Assert.False(pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the close");
-
-        var received = await client.ReceiveAsync(new byte[16], ct);
-        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
-        await pumping.WaitAsync(ct);
+        var (received, _) = await tunnel.SendMoreThenAnswerTheCloseAsync(pumping, ct);
 
         Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.PolicyViolation, "access revoked"), (received.MessageType, client.CloseStatus, client.CloseStatusDescription));
     }
@@ -203,6 +189,22 @@ public sealed class DuplexPumpTests
                     return true;
                 });
             return (pumping, told.Task);
+        }
+
+        /// <summary>
+        /// Once the client has been told why: it sends more than the connection holds, which must not get it cut (the pump
+        /// still runs), then reads the close and answers it, which ends the pump.
+        /// </summary>
+        public async Task<(WebSocketReceiveResult Received, PumpResult Result)> SendMoreThenAnswerTheCloseAsync(Task<PumpResult> pumping, CancellationToken ct)
+        {
+            var inFlight = Client.SendAsync(new byte[2 << 20], WebSocketMessageType.Binary, endOfMessage: true, ct);
+            Assert.NotSame(pumping, await Task.WhenAny(inFlight, pumping).WaitAsync(ct));
+            await inFlight;
+            Assert.False(pumping.IsCompleted, "the gateway cut the client at the bytes it sent after the close");
+
+            var received = await Client.ReceiveAsync(new byte[16], ct);
+            await Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+            return (received, await pumping.WaitAsync(ct));
         }
 
         public void Dispose()
