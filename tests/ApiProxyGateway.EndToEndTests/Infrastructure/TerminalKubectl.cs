@@ -112,9 +112,9 @@ public sealed class TerminalKubectl : IAsyncDisposable
             {
                 read = await _process.Stdout.ReadAsync(buffer);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                read = 0;
+                read = 0; // the terminal is gone: closed by kubectl, or by DisposeAsync while a read was pending
             }
 
             lock (_lock)
