@@ -3,8 +3,10 @@ using ApiProxyGateway.Health;
 using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ApiProxyGateway.Hosting;
 
@@ -23,6 +25,7 @@ internal static class FrontDoor
     /// </remarks>
     public static IServiceCollection AddFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, RecordSizedMemoryPool.Factory>());
         services.AddSingleton<GracefulShutdown>();
         services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
         services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>>((host, shutdown) =>

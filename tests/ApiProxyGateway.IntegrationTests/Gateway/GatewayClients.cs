@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using ApiProxyGateway.Sandbox.Hosting;
 
@@ -21,12 +22,29 @@ public static class GatewayClients
         return Invoker(host, X509Certificate2.CreateFromPemFile(host.Pki.UserCertificate(user), host.Pki.UserKey(user)), forgedHost);
     }
 
-    /// <summary>As <see cref="Invoker(SandboxHost, string, bool)"/>, presenting <paramref name="certificate"/> (with its key).</summary>
-    public static HttpMessageInvoker Invoker(SandboxHost host, X509Certificate2 certificate, bool forgedHost = false)
+    /// <summary>
+    /// As <see cref="Invoker(SandboxHost, string, bool)"/>, presenting <paramref name="certificate"/> (with its key); each
+    /// new connection's raw stream (under its TLS) goes through <paramref name="connection"/> if given.
+    /// </summary>
+    public static HttpMessageInvoker Invoker(SandboxHost host, X509Certificate2 certificate, bool forgedHost = false, Func<Stream, Stream>? connection = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         return new HttpMessageInvoker(new SocketsHttpHandler
         {
+            ConnectCallback = connection is null ? null : async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return connection(new NetworkStream(socket, ownsSocket: true));
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
             AllowAutoRedirect = false,
             MaxResponseDrainSize = 0,
             SslOptions = new SslClientAuthenticationOptions

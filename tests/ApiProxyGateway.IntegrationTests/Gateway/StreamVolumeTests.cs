@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ApiProxyGateway.IntegrationTests.Infrastructure;
 using ApiProxyGateway.Protocols.Kubernetes;
 using ApiProxyGateway.Tests.Support;
 
@@ -43,6 +44,33 @@ public sealed class StreamVolumeTests(GatewaySandboxFixture fixture) : IClassFix
                 Assert.Contains($"X-Content-SHA256: {sha}", headers, StringComparison.OrdinalIgnoreCase);
             }
         }
+    }
+
+    /// <summary>
+    /// What the relay passes on reaches the client in TLS records as large as TLS allows (16 KiB of plaintext), as
+    /// nginx and HAProxy send them, not in one record per 4 KiB block of Kestrel's default memory pool.
+    /// </summary>
+    [Fact]
+    public async Task PortForwardOverSpdy_LargeDownload_ReachesTheClientInFullSizeTlsRecords()
+    {
+        var deadline = TestWait.Timeout(TestWait.OperationTimeout);
+        TlsRecordWatchStream? watch = null;
+        using var invoker = GatewayClients.Invoker(fixture.Host, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+            fixture.Host.Pki.UserCertificate("admin"), fixture.Host.Pki.UserKey("admin")), connection: raw => watch = new TlsRecordWatchStream(raw));
+        using var request = fixture.Request(HttpMethod.Post, "/api/v1/namespaces/demo/pods/server/portforward");
+        var (session, _) = await SpdyUpgrade.ConnectAsync(invoker, request, [StreamProtocols.PortForwardV1], cancellationToken: deadline);
+        await using (session)
+        {
+            await using var connection = await PortForwardConnection.OpenAsync(session, 8080, 1, deadline);
+            await connection.Data.WriteAsync(Encoding.ASCII.GetBytes($"GET /bytes?n={4 << 20} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), deadline);
+
+            var (_, body, _) = await ReadResponseAsync(connection.Data, deadline).WaitAsync(deadline);
+
+            Assert.Equal(4 << 20, body);
+        }
+
+        Assert.NotNull(watch);
+        Assert.True(watch.LargestApplicationRecord > 16 * 1024, $"the largest TLS record from the gateway had {watch.LargestApplicationRecord} bytes (a full one has 16 KiB of plaintext and the cipher's overhead)");
     }
 
     private static async Task<(string Headers, long Body, string Sha)> ReadResponseAsync(Stream stream, CancellationToken cancellationToken)
