@@ -29,6 +29,10 @@ internal static class DuplexPump
     /// through it, so that the stream can be ended at a frame boundary with a farewell.
     /// </summary>
     /// <remarks>
+    /// The kubelet's side is copied as <see cref="CoalescingCopyAsync"/> does, so its zero-byte read must wait for data
+    /// (HttpClient's upgraded streams' does): a kubelet writes a SPDY frame's header and its data separately (Go's
+    /// framer, three writes per data frame), each its own TLS record, and relayed one by one each became a record and
+    /// a system call towards the client.
     /// Steps: copy both ways; wait for a side to end, or for the seal to have cut the kubelet's side (a copy towards a
     /// client that reads nothing may not notice); run <paramref name="firstSideEnded"/>; if it told the client why, wait
     /// for the other side to end (the client's, after a seal: its bytes are read and dropped meanwhile, so typing, a
@@ -45,7 +49,7 @@ internal static class DuplexPump
         using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
         ByteCount fromClient = new(), toClient = new();
         var up = seal is null ? CopyAsync(client, upstream, idle, fromClient) : FromClientThroughAsync(seal, client, idle, fromClient);
-        var down = CopyAsync(upstream, client, idle, toClient, seal is null ? null : seal.ToClientAsync);
+        var down = CoalescingCopyAsync(upstream, client, idle, toClient, seal is null ? null : seal.ToClientAsync, stopOnFailure: false);
 
         Task[] ends = seal is null ? [up, down] : [up, down, seal.Cut];
         var first = await Task.WhenAny(ends);
@@ -163,7 +167,14 @@ internal static class DuplexPump
     /// what was read goes out at once (a followed log's new line arrives as soon as before) and the wait for more holds
     /// no buffer. The source's zero-byte read must wait for data, as HttpClient's response streams' do.
     /// </summary>
-    public static async Task CoalescingCopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count)
+    /// <remarks>
+    /// A failure (or <paramref name="forward"/> saying to stop) may leave the next wait pending on the source: with
+    /// <paramref name="stopOnFailure"/> the idle watch is stopped to cancel it (nothing may read the source after this
+    /// returns); without, it stays until the caller stops the watch or closes the source (the duplex pump, whose other
+    /// direction may still have to carry a farewell). Its end is observed either way.
+    /// </remarks>
+    public static async Task<bool> CoalescingCopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<bool>>? forward = null, bool stopOnFailure = true)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -171,27 +182,37 @@ internal static class DuplexPump
         ArgumentNullException.ThrowIfNull(count);
         // The wait for data: a zero-byte read, which holds no buffer (thousands of followed logs stay quiet for long).
         var waiting = from.ReadAsync(Memory<byte>.Empty, idle.Token).AsTask();
+        bool ended;
         try
         {
-            await CoalesceAsync();
+            ended = await CoalesceAsync();
         }
         catch
         {
-            // A write failed while the next wait was pending: cancel that wait (nothing may read the source after this
-            // returns) and observe its end.
-            await idle.StopAsync();
-            _ = waiting.ContinueWith(static wait => _ = wait.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (stopOnFailure)
+            {
+                await idle.StopAsync();
+            }
+
+            Observe(waiting);
             throw;
         }
 
-        async Task CoalesceAsync()
+        if (!ended)
+        {
+            Observe(waiting);
+        }
+
+        return ended;
+
+        async Task<bool> CoalesceAsync()
         {
             while (true)
             {
                 _ = await waiting;
                 if (!from.CanRead)
                 {
-                    return;
+                    return true;
                 }
 
                 var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -201,7 +222,7 @@ internal static class DuplexPump
                     var ended = false;
                     while (true)
                     {
-                        var read = await from.ReadAsync(buffer.AsMemory(filled), idle.Token);
+                        var read = await from.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), idle.Token);
                         if (read == 0)
                         {
                             ended = true;
@@ -211,7 +232,7 @@ internal static class DuplexPump
                         filled += read;
                         // Not completed, or failed (the kubelet's connection cut): what was read goes out first.
                         var more = from.ReadAsync(Memory<byte>.Empty, idle.Token);
-                        if (filled == buffer.Length || !more.IsCompletedSuccessfully)
+                        if (filled == BufferSize || !more.IsCompletedSuccessfully)
                         {
                             waiting = more.AsTask();
                             break;
@@ -227,15 +248,24 @@ internal static class DuplexPump
 
                     if (filled > 0)
                     {
-                        await to.WriteAsync(buffer.AsMemory(0, filled), idle.Token);
-                        await to.FlushAsync(idle.Token);
+                        var chunk = buffer.AsMemory(0, filled);
+                        if (forward is null)
+                        {
+                            await to.WriteAsync(chunk, idle.Token);
+                            await to.FlushAsync(idle.Token);
+                        }
+                        else if (!await forward(chunk, idle.Token))
+                        {
+                            return false;
+                        }
+
                         count.Add(filled);
                         idle.Touch();
                     }
 
                     if (ended)
                     {
-                        return;
+                        return true;
                     }
                 }
                 finally
@@ -245,6 +275,10 @@ internal static class DuplexPump
             }
         }
     }
+
+    /// <summary>Observes the end of a wait left pending, so that its failure (the source closed under it) goes unreported.</summary>
+    private static void Observe(Task<int> waiting) =>
+        _ = waiting.ContinueWith(static wait => _ = wait.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Waits for a copy that is being stopped; a cut stream is the expected way for it to end.</summary>
     public static async Task Quietly(Task copy)

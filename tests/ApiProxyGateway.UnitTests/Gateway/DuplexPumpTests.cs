@@ -96,6 +96,25 @@ public sealed class DuplexPumpTests
         Assert.Equal("upstream", (await pumping.WaitAsync(ct)).EndedBy);
     }
 
+    /// <summary>
+    /// A kubelet writes a SPDY data frame's header and its data apart (Go's framer: three writes, each its own TLS
+    /// record): what has arrived by the time the pump reads goes to the client in one write, not one per record.
+    /// </summary>
+    [Fact]
+    public async Task Run_KubeletWritesAFramesHeaderAndDataApart_TheClientGetsThemInOneWrite()
+    {
+        var ct = TestWait.Timeout();
+        var kubelet = new LineSource();
+        kubelet.Add("id..", "len.", "data");
+        kubelet.End();
+        var client = new RecordingTarget();
+
+        var result = await DuplexPump.RunAsync(client, kubelet, TimeSpan.FromMinutes(1), TimeProvider.System, ct).WaitAsync(ct);
+
+        Assert.Equal(["id..len.data"], client.Writes);
+        Assert.Equal(("upstream", 12L), (result.EndedBy, result.BytesToClient));
+    }
+
     [Fact]
     public async Task CoalescingCopy_LinesAlreadyArrived_GoOutInOneWrite()
     {
@@ -322,7 +341,7 @@ public sealed class DuplexPumpTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    /// <summary>Keeps each write as text.</summary>
+    /// <summary>Keeps each write as text; as a client, sends nothing (a read waits until it is cancelled).</summary>
     private sealed class RecordingTarget : Stream
     {
         private readonly List<string> _writes = [];
@@ -338,7 +357,7 @@ public sealed class DuplexPumpTests
             }
         }
 
-        public override bool CanRead => false;
+        public override bool CanRead => true;
 
         public override bool CanSeek => false;
 
@@ -370,6 +389,12 @@ public sealed class DuplexPumpTests
 
         public override void Flush()
         {
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
