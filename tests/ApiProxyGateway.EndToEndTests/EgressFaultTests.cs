@@ -27,7 +27,7 @@ public sealed class EgressFaultTests(EgressFaultSandboxFixture fixture) : IClass
     public async Task AgentDown_KubectlLogsAndExec_Fail503NamingTheNodeWhoseAgentIsMissing()
     {
         fixture.SkipUnlessAvailable();
-        await fixture.Konnectivity.StopAgentAsync("node-b");
+        await fixture.Konnectivity.StopAgentAsync("node-b", cancellationToken: TestContext.Current.CancellationToken);
         try
         {
             var logs = await fixture.KubectlAsync("--context", "admin", "logs", "-n", "demo", "logger", "--tail=1");

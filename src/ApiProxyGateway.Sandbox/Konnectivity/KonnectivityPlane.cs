@@ -110,8 +110,26 @@ public sealed class KonnectivityPlane : IAsyncDisposable
         await WaitForAgentsAsync(timeout ?? TimeSpan.FromSeconds(30), cancellationToken);
     }
 
-    /// <summary>"Agent down": the node's agent says DRAIN and disconnects; dials to the node then fail, naming it.</summary>
-    public Task StopAgentAsync(string node) => Agent(node).StopAsync();
+    /// <summary>
+    /// "Agent down": the node's agent says DRAIN and disconnects, and this waits until konnectivity-server has seen it
+    /// go; dials to the node then fail, naming it. (Without the wait, a dial right after could still be routed to the
+    /// agent the server had not yet dropped, and fail some other way.)
+    /// </summary>
+    public async Task StopAgentAsync(string node, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await Agent(node).StopAsync();
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = _timeProvider.GetUtcNow() + limit;
+        while (_server.ConnectedNodes.Contains(node))
+        {
+            if (_timeProvider.GetUtcNow() > deadline)
+            {
+                throw new TimeoutException($"konnectivity-server still listed the agent of {node} as connected {limit} after it stopped.");
+            }
+
+            await Task.Delay(PollInterval, _timeProvider, cancellationToken);
+        }
+    }
 
     /// <summary>Starts the node's agent again and waits until it is connected.</summary>
     public async Task StartAgentAsync(string node, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -18,7 +18,7 @@ public sealed class KonnectivityFaultTests(KonnectivityFixture fixture) : IClass
         await open.ReadTextAsync(fixture.NodeA.Greeting.Length);
         try
         {
-            await fixture.Plane.StopAgentAsync("node-a");
+            await fixture.Plane.StopAgentAsync("node-a", cancellationToken: TestContext.Current.CancellationToken);
             var closed = await open.ReadAsync();
             await using var later = fixture.Tunnel();
             var refused = await later.DialAsync(fixture.NodeA.EndPoint.ToString());

@@ -62,7 +62,7 @@ public sealed class SandboxEgressTests(EgressSandboxFixture fixture) : IClassFix
 
         using var served = await client.GetAsync("/api/v1/namespaces/demo/pods/logger/log?tailLines=1", TestContext.Current.CancellationToken);
         string refused;
-        await fixture.Konnectivity.StopAgentAsync("node-b");
+        await fixture.Konnectivity.StopAgentAsync("node-b", cancellationToken: TestContext.Current.CancellationToken);
         try
         {
             using var response = await client.GetAsync("/api/v1/namespaces/demo/pods/logger/log?tailLines=1", TestContext.Current.CancellationToken);
