@@ -169,9 +169,11 @@ internal static class DuplexPump
     /// </summary>
     /// <remarks>
     /// A failure (or <paramref name="forward"/> saying to stop) may leave the next wait pending on the source: with
-    /// <paramref name="stopOnFailure"/> the idle watch is stopped to cancel it (nothing may read the source after this
-    /// returns); without, it stays until the caller stops the watch or closes the source (the duplex pump, whose other
-    /// direction may still have to carry a farewell). Its end is observed either way.
+    /// <paramref name="stopOnFailure"/> the idle watch is stopped to cancel it, so nothing reads the source once this
+    /// has returned; without, it stays until the caller stops the watch or closes the source (the duplex pump, whose
+    /// other direction may still have to carry a farewell), and nothing else may read the source meanwhile. Its end is
+    /// observed either way. The wait is asked for before what was read is written, so a stream whose client reads
+    /// slowly may have the source's next record decrypted and held meanwhile.
     /// </remarks>
     public static async Task<bool> CoalescingCopyAsync(Stream from, Stream to, IdleWatch idle, ByteCount count,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<bool>>? forward = null, bool stopOnFailure = true)
