@@ -118,17 +118,7 @@ public sealed class KonnectivityPlane : IAsyncDisposable
     public async Task StopAgentAsync(string node, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         await Agent(node).StopAsync();
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        var deadline = _timeProvider.GetUtcNow() + limit;
-        while (_server.ConnectedNodes.Contains(node))
-        {
-            if (_timeProvider.GetUtcNow() > deadline)
-            {
-                throw new TimeoutException($"konnectivity-server still listed the agent of {node} as connected {limit} after it stopped.");
-            }
-
-            await Task.Delay(PollInterval, _timeProvider, cancellationToken);
-        }
+        await WaitForAgentsAsync(timeout ?? TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     /// <summary>Starts the node's agent again and waits until it is connected.</summary>
@@ -141,15 +131,18 @@ public sealed class KonnectivityPlane : IAsyncDisposable
     /// <summary>"Slow dials": the node's agent waits <paramref name="delay"/> before each dial (zero: no delay).</summary>
     public void SetDialDelay(string node, TimeSpan delay) => Agent(node).DialDelay = delay;
 
-    /// <summary>Waits until every running agent is connected to the running server; <see cref="TimeoutException"/> naming the missing ones.</summary>
+    /// <summary>
+    /// Waits until the server's list of connected agents is the running ones: every running agent connected, no stopped
+    /// one still listed; <see cref="TimeoutException"/> naming those that are not yet where they should be.
+    /// </summary>
     public async Task WaitForAgentsAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = _timeProvider.GetUtcNow() + timeout;
-        while (Missing() is { Count: > 0 } missing)
+        while (Unsettled() is { Count: > 0 } unsettled)
         {
             if (_timeProvider.GetUtcNow() > deadline)
             {
-                throw new TimeoutException($"The konnectivity agents of {string.Join(", ", missing)} did not connect to konnectivity-server within {timeout}.");
+                throw new TimeoutException($"The konnectivity agents of {string.Join(", ", unsettled)} were not connected (if running) or dropped (if stopped) by konnectivity-server within {timeout}.");
             }
 
             await Task.Delay(PollInterval, _timeProvider, cancellationToken);
@@ -166,10 +159,11 @@ public sealed class KonnectivityPlane : IAsyncDisposable
         await _server.DisposeAsync();
     }
 
-    private List<string> Missing()
+    /// <summary>Agents whose state the server does not reflect yet: running but not connected, or stopped but still listed.</summary>
+    private List<string> Unsettled()
     {
         var connected = _server.ConnectedNodes;
-        return [.. _agents.Values.Where(a => a.IsRunning && !connected.Contains(a.NodeName)).Select(a => a.NodeName)];
+        return [.. _agents.Values.Where(a => a.IsRunning != connected.Contains(a.NodeName)).Select(a => a.NodeName)];
     }
 
     private KonnectivityAgent Agent(string node) =>
