@@ -4,6 +4,7 @@ using ApiProxyGateway.Sessions;
 using ApiProxyGateway.Streaming;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,18 @@ internal static class FrontDoor
                     {
                         HandshakeTimeout = options.TlsHandshakeTimeout > TimeSpan.Zero ? options.TlsHandshakeTimeout : TimeSpan.FromSeconds(10),
                         OnConnection = _ => ValueTask.FromResult(provider.GetRequiredService<ServingTlsProvider>().CreateServerOptions()),
+                    });
+
+                    // Right after the handshake, before anything reads the connection: OpenSSL may free its record
+                    // buffers while the connection is quiet.
+                    listen.Use(next => connection =>
+                    {
+                        if (connection.Features.Get<ISslStreamFeature>() is { } tls)
+                        {
+                            IdleTlsBuffers.Release(tls.SslStream);
+                        }
+
+                        return next(connection);
                     });
 
                     // After TLS: every connection with a client certificate is known until it closes, so one whose

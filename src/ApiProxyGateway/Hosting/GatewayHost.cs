@@ -41,6 +41,7 @@ internal static class GatewayHost
         app.Services.GetRequiredService<Proxy.WorkloadTrust>();
         app.Services.GetRequiredService<Egress.EgressSelector>();
         RelaxedSettings.Log(app.Services);
+        Tls.IdleTlsBuffers.LogAtStartup(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ApiProxyGateway.Tls"));
         await app.WaitForShutdownAsync();
         return 0;
     }

@@ -31,6 +31,7 @@ internal static class EventIds
     public const int CertificatesReloaded = 500;
     public const int CertificatesRefused = 501;
     public const int CertificateWatchUnavailable = 502;
+    public const int TlsBuffersKept = 503;
 
     // Kubernetes
     public const int CacheSynced = 600;

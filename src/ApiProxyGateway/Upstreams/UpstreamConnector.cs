@@ -91,6 +91,7 @@ internal sealed class UpstreamConnector(EgressSelector egress, GatewayMetrics me
         try
         {
             await ssl.AuthenticateAsClientAsync(tls, deadline.Token);
+            IdleTlsBuffers.Release(ssl); // before the caller reads or writes it
             span?.SetTag("tls.protocol.version", ssl.SslProtocol.ToString());
             span?.SetTag("tls.server.name", GatewayActivities.Capped(tls.TargetHost ?? ""));
             if (ssl.NegotiatedApplicationProtocol.Protocol.Length > 0)

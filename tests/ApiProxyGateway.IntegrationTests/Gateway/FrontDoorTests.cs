@@ -1,18 +1,26 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.IntegrationTests.Infrastructure;
+using ApiProxyGateway.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.DependencyInjection;
 using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 
 public sealed class FrontDoorTests : IAsyncLifetime
 {
+    private readonly RequestConnections _connections = new();
     private GatewayUnderTest _gateway = null!;
 
-    public async ValueTask InitializeAsync() => _gateway = await GatewayUnderTest.StartAsync();
+    public async ValueTask InitializeAsync() =>
+        _gateway = await GatewayUnderTest.StartAsync((_, _) => new Dictionary<string, string?>(), services: services => services.AddSingleton<IStartupFilter>(_connections));
 
     public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
 
@@ -71,6 +79,24 @@ public sealed class FrontDoorTests : IAsyncLifetime
         Assert.Equal(HttpVersion.Version20, response.Version);
     }
 
+    /// <summary>
+    /// Every client connection lets OpenSSL free its record buffers while it is quiet (<see cref="IdleTlsBuffers"/>),
+    /// set by the front door right after the handshake. Read during an HTTP/1.1 request, while nothing else reads the
+    /// connection.
+    /// </summary>
+    [Fact]
+    public async Task Connection_AfterTheHandshake_ReleasesItsRecordBuffersWhileQuiet()
+    {
+        using var developer = _gateway.User("developer", "dev-team");
+        using var client = _gateway.CreateClient(developer, HttpVersion.Version11);
+
+        using var response = await client.GetAsync("/api/v1/namespaces/demo/pods", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mode = Assert.Single(_connections.Modes);
+        Assert.NotEqual(0, mode & 0x10); // SSL_MODE_RELEASE_BUFFERS
+    }
+
     [Theory]
     [InlineData(SslProtocols.Tls12)]
     [InlineData(SslProtocols.Tls13)]
@@ -127,5 +153,25 @@ public sealed class FrontDoorTests : IAsyncLifetime
         Assert.Equal("Failure", (string?)status["status"]);
         Assert.Equal("Unauthorized", (string?)status["reason"]);
         Assert.Equal(401, (int?)status["code"]);
+    }
+
+    /// <summary>Reads the OpenSSL mode of each request's client connection, first in the gateway's pipeline.</summary>
+    private sealed class RequestConnections : IStartupFilter
+    {
+        public ConcurrentQueue<nint> Modes { get; } = new();
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, rest) =>
+            {
+                if (context.Features.Get<ISslStreamFeature>() is { } tls)
+                {
+                    Modes.Enqueue(IdleTlsBuffers.Mode(tls.SslStream));
+                }
+
+                return rest(context);
+            });
+            next(app);
+        };
     }
 }

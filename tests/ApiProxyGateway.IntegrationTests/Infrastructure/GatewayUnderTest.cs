@@ -53,9 +53,10 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts with settings that may depend on the test PKI and API server (e.g. files the test will rotate), and an
-    /// API server speaking <paramref name="apiServerProtocols"/>.
+    /// API server speaking <paramref name="apiServerProtocols"/>; <paramref name="services"/> adds test observers to the
+    /// gateway's services.
     /// </summary>
-    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor, HttpProtocols apiServerProtocols = HttpProtocols.Http1AndHttp2)
+    public static async Task<GatewayUnderTest> StartAsync(Func<TestPki, TestApiServer, IReadOnlyDictionary<string, string?>> settingsFor, HttpProtocols apiServerProtocols = HttpProtocols.Http1AndHttp2, Action<IServiceCollection>? services = null)
     {
         var pki = new TestPki();
         var apiServer = await TestApiServer.StartAsync(
@@ -98,7 +99,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         Factory factory;
         try
         {
-            factory = await StartFactoryAsync(configuration, pickOperationsPort: !settings.ContainsKey("Operations:Port"));
+            factory = await StartFactoryAsync(configuration, pickOperationsPort: !settings.ContainsKey("Operations:Port"), services);
         }
         catch
         {
@@ -164,11 +165,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     /// process may take it before the gateway binds it, a race a loaded machine makes likely: then the gateway starts
     /// again on a newly picked port. Any other failure is the test's to see.
     /// </summary>
-    private static async Task<Factory> StartFactoryAsync(Dictionary<string, string?> configuration, bool pickOperationsPort)
+    private static async Task<Factory> StartFactoryAsync(Dictionary<string, string?> configuration, bool pickOperationsPort, Action<IServiceCollection>? services)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var factory = new Factory(configuration);
+            var factory = new Factory(configuration, services);
             factory.UseKestrel();
             try
             {
@@ -211,10 +212,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     // Any type of the gateway assembly names its entry point; the Tls provider is one that tests already use.
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ServingTlsProvider>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<ServingTlsProvider>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
             .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings))
-            .ConfigureLogging(logging => logging.AddFakeLogging());
+            .ConfigureLogging(logging => logging.AddFakeLogging())
+            .ConfigureServices(collection => services?.Invoke(collection));
     }
 }

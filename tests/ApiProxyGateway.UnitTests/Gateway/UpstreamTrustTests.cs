@@ -126,6 +126,22 @@ public sealed class UpstreamTrustTests : IDisposable
         Assert.Equal("CN=gateway", presented);
     }
 
+    /// <summary>The connection comes back with OpenSSL free to drop its record buffers while it is quiet (<see cref="IdleTlsBuffers"/>).</summary>
+    [Fact]
+    public async Task Connect_Verified_ReturnsAConnectionThatReleasesItsRecordBuffersWhileQuiet()
+    {
+        using var serving = TestPki.IssueServer(_pki.KubeletCa, Node, Loopback, organizations: Nodes);
+        var connector = DirectConnector(TestMetrics.Create(), new FakeTimeProvider(_now));
+
+        var mode = await ServeAsync(serving, async endpoint =>
+        {
+            await using var ssl = await connector.ConnectAsync("kubelet", "kubelet", endpoint, KubeletTrust(), TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            return IdleTlsBuffers.Mode(ssl);
+        }, requireClientCertificate: true);
+
+        Assert.NotEqual(0, mode & 0x10); // SSL_MODE_RELEASE_BUFFERS
+    }
+
     [Fact]
     public async Task Connect_NodeIdentityCheckDisabled_AcceptsAnotherNodesCertificate()
     {
