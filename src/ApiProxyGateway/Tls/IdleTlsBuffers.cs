@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Security;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using ApiProxyGateway.Telemetry;
 
 namespace ApiProxyGateway.Tls;
@@ -8,9 +10,10 @@ namespace ApiProxyGateway.Tls;
 /// <summary>
 /// Lets OpenSSL free a TLS connection's record buffers while the connection is quiet (<c>SSL_MODE_RELEASE_BUFFERS</c>,
 /// which nginx and HAProxy set on every connection): OpenSSL otherwise keeps a read and a write buffer of a full
-/// record (about 24 KiB together, measured) for the connection's life, and an idle port-forward holds two
-/// connections, the client's and the kubelet's. The buffers come back from the allocator when a record is read or
-/// written, and go again once it is done.
+/// record for the connection's life, of which up to some 24 KiB stay resident once full records have passed (measured;
+/// less after small ones), and an idle port-forward holds two connections, the client's and the kubelet's (131 → 101
+/// KiB per idle port-forward in the benchmark). The buffers are taken from the allocator when a record is read or
+/// written and given back once it is done, a cost within the benchmark's noise (bench/README.md, ninth round).
 /// </summary>
 /// <remarks>
 /// Hand-written because .NET sets no OpenSSL mode and gives no handle to set one with: <see cref="SslStream"/> keeps
@@ -37,7 +40,7 @@ internal static partial class IdleTlsBuffers
     /// <summary>Why connections keep their buffers on this runtime, or null when they are released.</summary>
     public static string? Unavailable => Bound.Value.Problem;
 
-    /// <summary>Says at start-up when connections keep their buffers (each idle stream then costs some 48 KiB more).</summary>
+    /// <summary>Says at start-up when connections keep their buffers (each idle port-forward then costs some 30 KiB more).</summary>
     public static void LogAtStartup(ILogger logger)
     {
         if (Unavailable is { } problem && OperatingSystem.IsLinux())
@@ -46,7 +49,7 @@ internal static partial class IdleTlsBuffers
         }
     }
 
-    [LoggerMessage(EventIds.TlsBuffersKept, LogLevel.Warning, "Idle TLS connections keep OpenSSL's record buffers (about 24 KiB each) because {Problem}; everything works, but each idle stream costs more memory")]
+    [LoggerMessage(EventIds.TlsBuffersKept, LogLevel.Warning, "Idle TLS connections keep OpenSSL's record buffers (up to some 24 KiB each) because {Problem}; everything works, but each idle stream costs more memory")]
     private static partial void BuffersKept(ILogger logger, string problem);
 
     /// <summary>
@@ -94,27 +97,49 @@ internal static partial class IdleTlsBuffers
             return new Binding(null, null, "TLS is not OpenSSL's on this platform");
         }
 
+        try
+        {
+            return BindOpenSsl();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            return new Binding(null, null, $"the runtime's libssl could not be found ({e.Message})");
+        }
+    }
+
+    private static Binding BindOpenSsl()
+    {
         var context = typeof(SslStream).GetField("_securityContext", BindingFlags.Instance | BindingFlags.NonPublic);
         if (context is null || !typeof(SafeHandle).IsAssignableFrom(context.FieldType))
         {
             return new Binding(null, null, $"this runtime's SslStream ({Environment.Version}) does not keep its OpenSSL connection where this build looks for it");
         }
 
-        // The libssl the runtime has loaded: by its path, so that loading it again returns the same library.
-        var loaded = File.ReadLines("/proc/self/maps")
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length >= 6 && Path.GetFileName(fields[5]).StartsWith("libssl.so.", StringComparison.Ordinal))
-            .Select(fields => fields[5])
-            .Distinct(StringComparer.Ordinal)
+        // The runtime's OpenSSL shim loads libssl with its first use, which may not have come yet (a hash is one).
+        _ = SHA256.HashData(ReadOnlySpan<byte>.Empty);
+
+        // The libssl the runtime has loaded, with the address ranges it is mapped at: "start-end perms offset dev inode
+        // path", the path being the rest of the line (it may hold spaces).
+        var mappings = File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && Path.GetFileName(fields[5].Trim()).StartsWith("libssl.so.", StringComparison.Ordinal))
+            .Select(fields => (Path: fields[5].Trim(), Range: fields[0].Split('-')))
+            .Select(mapping => (mapping.Path,
+                Start: ulong.Parse(mapping.Range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                End: ulong.Parse(mapping.Range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)))
             .ToList();
-        if (loaded.Count != 1)
+        var paths = mappings.Select(mapping => mapping.Path).Distinct(StringComparer.Ordinal).ToList();
+        if (paths.Count != 1 || paths[0].EndsWith("(deleted)", StringComparison.Ordinal))
         {
-            return new Binding(null, null, loaded.Count == 0 ? "the runtime has not loaded libssl" : $"more than one libssl is loaded ({string.Join(", ", loaded)})");
+            return new Binding(null, null, paths.Count == 0 ? "the runtime has not loaded libssl" : $"the loaded libssl is not one file on disk ({string.Join(", ", paths)})");
         }
 
-        if (!NativeLibrary.TryLoad(loaded[0], out var library) || !NativeLibrary.TryGetExport(library, "SSL_ctrl", out var control))
+        // Loading a loaded library by its path returns it; SSL_ctrl must then lie inside its mappings, so that a file
+        // replaced on disk meanwhile (a second, different libssl) is never called.
+        if (!NativeLibrary.TryLoad(paths[0], out var library) || !NativeLibrary.TryGetExport(library, "SSL_ctrl", out var control)
+            || !mappings.Any(mapping => (ulong)control >= mapping.Start && (ulong)control < mapping.End))
         {
-            return new Binding(null, null, $"SSL_ctrl was not found in {loaded[0]}");
+            return new Binding(null, null, $"SSL_ctrl of the loaded {paths[0]} was not found");
         }
 
         return new Binding(context, Marshal.GetDelegateForFunctionPointer<SslCtrl>(control), null);

@@ -5,12 +5,12 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json.Nodes;
 using ApiProxyGateway.IntegrationTests.Infrastructure;
+using ApiProxyGateway.Tests.Support;
 using ApiProxyGateway.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
-using ApiProxyGateway.Tests.Support;
 
 namespace ApiProxyGateway.IntegrationTests.Gateway;
 

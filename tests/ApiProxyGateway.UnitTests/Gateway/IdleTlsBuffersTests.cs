@@ -44,7 +44,8 @@ public sealed class IdleTlsBuffersTests : IDisposable
             {
                 var up = RandomNumberGenerator.GetBytes(1 << 20);
                 var down = RandomNumberGenerator.GetBytes((1 << 20) + 17);
-                await Task.WhenAll(SendAndCheckAsync(client, server, up), SendAndCheckAsync(server, client, down));
+                await Task.WhenAll(SendAndCheckAsync(client, server, up), SendAndCheckAsync(server, client, down))
+                    .WaitAsync(TestWait.OperationTimeout, TestContext.Current.CancellationToken);
             }
         }
     }
