@@ -14,6 +14,9 @@ public sealed class RequestLogEntry
 
     public required string Protocol { get; init; }
 
+    /// <summary>The connection it came on (Kestrel's id), to tell requests that share one; null where not recorded.</summary>
+    public string? ConnectionId { get; init; }
+
     /// <summary>Every request header as received (names as sent; repeated headers keep every value).</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; }
 

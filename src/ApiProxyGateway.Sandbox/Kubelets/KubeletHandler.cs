@@ -32,6 +32,7 @@ internal sealed class KubeletHandler(KubeletContext kubelet, ClientCertificateAu
                 Method = http.Request.Method,
                 PathAndQuery = http.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget,
                 Protocol = http.Request.Protocol,
+                ConnectionId = http.Connection.Id,
                 Headers = http.Request.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)[.. h.Value.Select(v => v ?? "")], StringComparer.OrdinalIgnoreCase),
                 ClientCertificateSubject = certificate?.Subject,
                 AuthenticatedUser = authenticated,

@@ -9,23 +9,26 @@ namespace ApiProxyGateway.Streaming;
 /// piece: <see cref="DuplexPump.CoalescingCopyAsync"/>). A followed log may stay quiet
 /// up to the streaming idle timeout, and a slow reader is not cut by Kestrel's minimum data rate.
 /// </summary>
-internal sealed class LogRelay(IOptions<StreamingOptions> options, TimeProvider timeProvider)
+internal sealed class LogRelay(IOptions<StreamingOptions> options, KubeletClientPool kubelets, TimeProvider timeProvider)
 {
     public async Task RunAsync(StreamContext stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var http = stream.Http;
-        using var request = new HttpRequestMessage(HttpMethod.Get, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery))
+
+        // Over the kubelet's HTTP/2 pool, as kube-apiserver reads logs: thousands of followed logs then share a few
+        // connections rather than holding a TLS connection each.
+        using var request = new HttpRequestMessage(HttpMethod.Get, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery, Uri.UriSchemeHttps))
         {
-            Version = System.Net.HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
         if (stream.ForwardedFor is { } forwardedFor)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         }
 
-        using var response = await stream.Invoker.SendAsync(request, http.RequestAborted);
+        using var response = await kubelets.GetHttp2Invoker(stream.Target).SendAsync(request, http.RequestAborted);
         if (!response.IsSuccessStatusCode)
         {
             await KubeletResponses.WriteErrorAsync(http, stream.Target, response);

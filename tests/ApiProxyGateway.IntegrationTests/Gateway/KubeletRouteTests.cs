@@ -37,6 +37,42 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
         Assert.Empty(received.HeaderValues("Authorization"));
         Assert.DoesNotContain(received.Headers.Keys, h => h.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase) || h.StartsWith("X-Remote-", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(["127.0.0.1"], received.HeaderValues("X-Forwarded-For"));
+        Assert.Equal("HTTP/2", received.Protocol);
+    }
+
+    /// <summary>
+    /// Logs reach the kubelet over HTTP/2, as kube-apiserver's do where the kubelet offers it, so followed logs share a
+    /// connection to it instead of holding a TLS connection each.
+    /// </summary>
+    [Fact]
+    public async Task FollowedLogs_ShareOneHttp2ConnectionToTheKubelet()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var invoker = fixture.Invoker("admin");
+        var before = fixture.KubeletRequests("/containerLogs/demo/talker/talker").Count;
+        var responses = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = fixture.Request(HttpMethod.Get, "/api/v1/namespaces/demo/pods/talker/log?follow=true&container=talker");
+                responses.Add(await invoker.SendAsync(request, ct)); // an invoker returns at the headers
+            }
+
+            Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+            var received = fixture.KubeletRequests("/containerLogs/demo/talker/talker").Skip(before).ToList();
+            Assert.Equal(3, received.Count);
+            Assert.All(received, entry => Assert.Equal(("GET", "HTTP/2"), (entry.Method, entry.Protocol)));
+            Assert.Single(received.Select(entry => entry.ConnectionId).Distinct());
+            Assert.NotNull(received[0].ConnectionId);
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
     }
 
     [Fact]
