@@ -22,6 +22,7 @@ using ApiProxyGateway.Upstreams;
 // AddGatewayConfiguration replaces those sources anyway: the host setting that turns the watches off is given here,
 // so that no host of the gateway makes them (the image's DOTNET_ variable never reaches one that tests run in-process);
 // first, so that a bare boolean flag at the end of the command line cannot take it for its value.
+Http2StreamWindow.Apply(); // before any HttpClient is used: .NET reads it once
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args], ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);

@@ -33,6 +33,12 @@ internal sealed record KubeletOptions
     /// </summary>
     public bool DisableNodeIdentityValidation { get; init; }
 
+    /// <summary>
+    /// Read logs over HTTP/2 from kubelets whose TLS handshake chooses h2 in ALPN, as kube-apiserver does, so followed
+    /// logs share connections; HTTP/1.1 (a connection each) to the others and for upgrades. Default true.
+    /// </summary>
+    public bool Http2 { get; init; } = true;
+
     public IReadOnlyList<string> AddressTypes =>
         PreferredAddressTypes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

@@ -9,7 +9,7 @@ namespace ApiProxyGateway.Streaming;
 /// piece: <see cref="DuplexPump.CoalescingCopyAsync"/>). A followed log may stay quiet
 /// up to the streaming idle timeout, and a slow reader is not cut by Kestrel's minimum data rate.
 /// </summary>
-internal sealed class LogRelay(IOptions<StreamingOptions> options, KubeletClientPool kubelets, TimeProvider timeProvider)
+internal sealed class LogRelay(IOptions<StreamingOptions> options, IOptions<KubeletOptions> kubeletOptions, KubeletClientPool kubelets, TimeProvider timeProvider)
 {
     public async Task RunAsync(StreamContext stream)
     {
@@ -17,18 +17,19 @@ internal sealed class LogRelay(IOptions<StreamingOptions> options, KubeletClient
         var http = stream.Http;
 
         // Over the kubelet's HTTP/2 pool, as kube-apiserver reads logs: thousands of followed logs then share a few
-        // connections rather than holding a TLS connection each.
-        using var request = new HttpRequestMessage(HttpMethod.Get, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery, Uri.UriSchemeHttps))
+        // connections rather than holding a TLS connection each (Kubelet:Http2=false: the HTTP/1.1 pool).
+        var http2 = kubeletOptions.Value.Http2;
+        using var request = new HttpRequestMessage(HttpMethod.Get, KubeletClientPool.Uri(stream.Target, stream.KubeletPathAndQuery, http2 ? Uri.UriSchemeHttps : Uri.UriSchemeHttp))
         {
-            Version = System.Net.HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Version = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+            VersionPolicy = http2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact,
         };
         if (stream.ForwardedFor is { } forwardedFor)
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
         }
 
-        using var response = await kubelets.GetHttp2Invoker(stream.Target).SendAsync(request, http.RequestAborted);
+        using var response = await (http2 ? kubelets.GetHttp2Invoker(stream.Target) : stream.Invoker).SendAsync(request, http.RequestAborted);
         if (!response.IsSuccessStatusCode)
         {
             await KubeletResponses.WriteErrorAsync(http, stream.Target, response);

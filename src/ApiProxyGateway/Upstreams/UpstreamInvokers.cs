@@ -47,8 +47,9 @@ internal sealed class UpstreamInvokers(ILoggerFactory loggerFactory)
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context, connect, cancellationToken),
 
             // As Go's transport: another connection when one has as many streams open as its server allows, not a queue.
-            // Each stream's receive window is .NET's: 64 KiB, grown only while the response is read as fast as it comes
-            // (a fixed larger one would let a client that stops reading make the gateway hold that much per request).
+            // Each stream's receive window is .NET's: 64 KiB, grown only while the response is read as fast as it comes,
+            // up to 4 MiB (Http2StreamWindow; a fixed larger one would let a client that stops reading make the gateway
+            // hold that much per request).
             EnableMultipleHttp2Connections = true,
 
             // The connect step returns the gateway's own verified TLS stream for an https destination, so the handler

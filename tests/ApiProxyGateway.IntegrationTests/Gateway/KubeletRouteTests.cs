@@ -63,8 +63,10 @@ public sealed class KubeletRouteTests(GatewaySandboxFixture fixture) : IClassFix
             var received = fixture.KubeletRequests("/containerLogs/demo/talker/talker").Skip(before).ToList();
             Assert.Equal(3, received.Count);
             Assert.All(received, entry => Assert.Equal(("GET", "HTTP/2"), (entry.Method, entry.Protocol)));
-            Assert.Single(received.Select(entry => entry.ConnectionId).Distinct());
-            Assert.NotNull(received[0].ConnectionId);
+            // Shared: on HTTP/1.1 each open log holds a connection of its own (three); new requests move to a new
+            // connection once a minute, so an older connection may give way between two of them (two).
+            Assert.InRange(received.Select(entry => entry.ConnectionId).Distinct().Count(), 1, 2);
+            Assert.DoesNotContain(null, received.Select(entry => entry.ConnectionId));
         }
         finally
         {
