@@ -18,11 +18,13 @@ using ApiProxyGateway.Tls;
 using ApiProxyGateway.Tracing;
 using ApiProxyGateway.Upstreams;
 
+// Before any HttpClient is used: .NET reads the cap on upstream HTTP/2 stream windows once, from the environment.
+Http2StreamWindow.Apply();
+
 // ASP.NET Core's defaults watch appsettings*.json (an inotify instance each, against a per-user limit of 128), and
 // AddGatewayConfiguration replaces those sources anyway: the host setting that turns the watches off is given here,
 // so that no host of the gateway makes them (the image's DOTNET_ variable never reaches one that tests run in-process);
 // first, so that a bare boolean flag at the end of the command line cannot take it for its value.
-Http2StreamWindow.Apply(); // before any HttpClient is used: .NET reads it once
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args], ContentRootPath = AppContext.BaseDirectory });
 builder.AddGatewayConfiguration(args);              // appsettings/, APIPROXYGATEWAY_* variables, kube-apiserver-style flags
 builder.Services.AddGatewayOptions(builder.Configuration);
